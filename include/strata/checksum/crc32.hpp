@@ -1,0 +1,40 @@
+// CRC-32 as used by the Ethernet FCS (IEEE 802.3): reflected polynomial
+// 0xEDB88320, initial value 0xFFFFFFFF, final XOR 0xFFFFFFFF. Check value for
+// "123456789" is 0xCBF43926.
+#pragma once
+
+#include <strata/core/bytes.hpp>
+
+#include <array>
+#include <cstdint>
+
+namespace strata {
+
+namespace detail {
+constexpr std::array<std::uint32_t, 256> make_crc32_table() noexcept {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+        std::uint32_t c = i;
+        for (int k = 0; k < 8; ++k) c = (c & 1) ? (0xEDB88320u ^ (c >> 1)) : (c >> 1);
+        t[i] = c;
+    }
+    return t;
+}
+inline constexpr auto crc32_table = make_crc32_table();
+
+constexpr std::uint32_t crc32_bytewise(std::uint32_t state, const Byte* p, std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) state = crc32_table[(state ^ p[i]) & 0xff] ^ (state >> 8);
+    return state;
+}
+} // namespace detail
+
+/// Continue a CRC-32 over more bytes. `crc` is a finished CRC value (0 to
+/// start), so crc32_update(crc32_update(0, a), b) == crc32(a ++ b).
+constexpr std::uint32_t crc32_update(std::uint32_t crc, Bytes data) noexcept {
+    return ~detail::crc32_bytewise(~crc, data.data(), data.size());
+}
+
+/// CRC-32 of a whole buffer.
+constexpr std::uint32_t crc32(Bytes data) noexcept { return crc32_update(0, data); }
+
+} // namespace strata
