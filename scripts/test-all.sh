@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what is missing, then builds and runs every test in every
+# configuration CI checks:
+#   1. g++ 12, Release: everything (library, tests, examples, tools, benchmarks)
+#   2. g++ 12 with AddressSanitizer + UndefinedBehaviorSanitizer: tests, examples, tools
+#   3. clang++ 14, Release: everything
+# Each build also compiles every public header alone and builds an outside
+# project against the installed package (ctest consumer_find_package).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh all
+
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+
+total_passed=0
+total_failed=0
+summary=()
+
+run_config() {
+  local name=$1
+  shift
+  echo "=== [$name] configure"
+  cmake -S . -B "build/$name" -G Ninja "${launcher[@]}" "$@" >/dev/null
+  echo "=== [$name] build"
+  cmake --build "build/$name"
+  echo "=== [$name] test"
+  local log="build/$name/ctest.log"
+  local rc=0
+  ctest --test-dir "build/$name" --output-on-failure --timeout 900 2>&1 | tee "$log" || rc=$?
+  local line passed failed
+  line=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" "$log" | tail -1 || true)
+  if [[ -z $line ]]; then
+    echo "=== [$name] ctest printed no summary" >&2
+    exit 1
+  fi
+  failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  local of
+  of=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+  passed=$((of - failed))
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  summary+=("$name: $passed passed, $failed failed")
+  if ((rc != 0)); then
+    echo "=== [$name] FAILED" >&2
+    printf '%s\n' "${summary[@]}"
+    echo "$total_passed passed, $total_failed failed"
+    exit 1
+  fi
+}
+
+run_config gcc-release -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++
+run_config gcc-sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+  -DCMAKE_CXX_COMPILER=g++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_BUILD_BENCHMARKS=OFF
+run_config clang-release -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14
+
+printf '%s\n' "${summary[@]}"
+echo "$total_passed passed, $total_failed failed"
