@@ -1,12 +1,19 @@
 // CRC-32 as used by the Ethernet FCS (IEEE 802.3): reflected polynomial
 // 0xEDB88320, initial value 0xFFFFFFFF, final XOR 0xFFFFFFFF. Check value for
 // "123456789" is 0xCBF43926.
+//
+// crc32() and crc32_update() are usable in constant expressions (byte at a
+// time); at run time they use the fastest kernel for the CPU: VPCLMULQDQ with
+// AVX-512, PCLMULQDQ with SSE4.1, or slicing-by-8
+// (detail/crc32_kernels.hpp).
 #pragma once
-
-#include <strata/core/bytes.hpp>
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
+
+#include <strata/checksum/detail/crc32_kernels.hpp>
+#include <strata/core/bytes.hpp>
 
 namespace strata {
 
@@ -15,7 +22,8 @@ constexpr std::array<std::uint32_t, 256> make_crc32_table() noexcept {
     std::array<std::uint32_t, 256> t{};
     for (std::uint32_t i = 0; i < 256; ++i) {
         std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1) ? (0xEDB88320u ^ (c >> 1)) : (c >> 1);
+        for (int k = 0; k < 8; ++k)
+            c = (c & 1) ? (0xEDB88320u ^ (c >> 1)) : (c >> 1);
         t[i] = c;
     }
     return t;
@@ -23,7 +31,8 @@ constexpr std::array<std::uint32_t, 256> make_crc32_table() noexcept {
 inline constexpr auto crc32_table = make_crc32_table();
 
 constexpr std::uint32_t crc32_bytewise(std::uint32_t state, const Byte* p, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) state = crc32_table[(state ^ p[i]) & 0xff] ^ (state >> 8);
+    for (std::size_t i = 0; i < n; ++i)
+        state = crc32_table[(state ^ p[i]) & 0xff] ^ (state >> 8);
     return state;
 }
 } // namespace detail
@@ -31,7 +40,9 @@ constexpr std::uint32_t crc32_bytewise(std::uint32_t state, const Byte* p, std::
 /// Continue a CRC-32 over more bytes. `crc` is a finished CRC value (0 to
 /// start), so crc32_update(crc32_update(0, a), b) == crc32(a ++ b).
 constexpr std::uint32_t crc32_update(std::uint32_t crc, Bytes data) noexcept {
-    return ~detail::crc32_bytewise(~crc, data.data(), data.size());
+    if (std::is_constant_evaluated())
+        return ~detail::crc32_bytewise(~crc, data.data(), data.size());
+    return ~detail::crc32_runtime(~crc, data.data(), data.size());
 }
 
 /// CRC-32 of a whole buffer.

@@ -6,11 +6,19 @@
 // Accumulators are 64-bit "partial sums" that have not been folded; chaining
 // sum() over several buffers is exact as long as every buffer but the last
 // has an even length (an odd tail is padded with a zero byte, RFC 1071 §4.1).
+//
+// sum() is usable in constant expressions (the word-at-a-time reference); at
+// run time it adds short buffers inline and hands longer ones to the fastest
+// kernel for the CPU (AVX-512BW, AVX2 or a portable 64-bit add-with-carry
+// loop, detail/internet_kernels.hpp). Run-time results may differ from the
+// reference by multiples of 0xffff, never after fold().
 #pragma once
 
-#include <strata/core/bytes.hpp>
-
 #include <cstdint>
+#include <type_traits>
+
+#include <strata/checksum/detail/internet_kernels.hpp>
+#include <strata/core/bytes.hpp>
 
 namespace strata::checksum {
 
@@ -27,15 +35,19 @@ namespace detail {
 /// Portable reference: one 16-bit word at a time. Usable in constant expressions.
 constexpr std::uint64_t sum_words(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
     std::size_t i = 0;
-    for (; i + 1 < n; i += 2) acc += (std::uint32_t{p[i]} << 8) | p[i + 1];
+    for (; i + 1 < n; i += 2)
+        acc += (std::uint32_t{p[i]} << 8) | p[i + 1];
     if (i < n) acc += std::uint32_t{p[i]} << 8;
     return acc;
 }
 } // namespace detail
 
 /// Add the 16-bit big-endian words of `data` to the partial sum `acc`.
+/// Any length and alignment; fold() of the result equals fold() of the
+/// reference sum_words() over the same bytes and `acc`.
 constexpr std::uint64_t sum(Bytes data, std::uint64_t acc = 0) noexcept {
-    return detail::sum_words(data.data(), data.size(), acc);
+    if (std::is_constant_evaluated()) return detail::sum_words(data.data(), data.size(), acc);
+    return detail::sum_runtime(data.data(), data.size(), acc);
 }
 
 /// The checksum field value: complement of the folded sum.
@@ -54,8 +66,8 @@ constexpr bool verifies(std::uint64_t s) noexcept { return fold(s) == 0xffff; }
 constexpr std::uint64_t pseudo_header_ipv4(std::uint32_t src, std::uint32_t dst,
                                            std::uint8_t protocol,
                                            std::uint16_t transport_length) noexcept {
-    return std::uint64_t{src >> 16} + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) +
-           protocol + transport_length;
+    return std::uint64_t{src >> 16} + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + protocol +
+           transport_length;
 }
 
 /// RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') for one 16-bit field changing

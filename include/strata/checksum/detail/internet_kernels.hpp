@@ -1,0 +1,317 @@
+// Run-time kernels for the Internet checksum (RFC 1071), chosen by CPU
+// features at run time. internet.hpp uses them when not constant-evaluated.
+//
+// Byte order (RFC 1071 §2(B)): the one's complement sum is byte-order
+// independent, so the kernels add little-endian words as the CPU loads them
+// and swap the bytes of the folded 16-bit result once at the end. Swapping
+// the two bytes of a 16-bit value is multiplication by 2^8 modulo 0xffff, so
+// the swapped result is congruent to the big-endian sum.
+//
+// Every kernel has the contract of sum_words(): it returns `acc` plus the
+// big-endian words of the buffer (odd tail padded with a zero byte, RFC 1071
+// §4.1) as a partial sum `r` with fold(r) == fold(sum_words(p, n, acc)).
+// Additions that could overflow use end-around carry (2^64 == 1 modulo
+// 0xffff, RFC 1071 §2(C)), which also keeps a nonzero sum nonzero, so
+// "zero" and "minus zero" (0xffff) fold the same way as the reference.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <strata/checksum/detail/cpu.hpp>
+#include <strata/core/bytes.hpp>
+
+#if STRATA_CHECKSUM_X86
+#include <immintrin.h>
+#endif
+
+namespace strata::checksum::detail {
+
+/// a + b with end-around carry: congruent to a + b modulo 2^64 - 1, and
+/// nonzero whenever either input is nonzero.
+constexpr std::uint64_t add_eac(std::uint64_t a, std::uint64_t b) noexcept {
+    const std::uint64_t r = a + b;
+    return r + (r < b ? 1u : 0u);
+}
+
+/// Same reduction as checksum::fold() (kept here so this header stands alone).
+constexpr std::uint16_t fold_to_16(std::uint64_t s) noexcept {
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffffffffu) + (s >> 32);
+    s = (s & 0xffffu) + (s >> 16);
+    s = (s & 0xffffu) + (s >> 16);
+    return static_cast<std::uint16_t>(s);
+}
+
+/// Fast path for short buffers (headers), inlined into sum() so a 20-byte
+/// IPv4 or 8-byte UDP header pays no dispatch: big-endian 64-bit words with
+/// end-around carry. A big-endian 64-bit word is congruent to the sum of its
+/// four 16-bit words modulo 0xffff (2^16 == 1), RFC 1071 §2(C).
+inline std::uint64_t sum_small(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
+    // Two chains (each add's carry counted apart) so consecutive words do
+    // not wait on each other.
+    std::uint64_t s = acc, s1 = 0, c0 = 0, c1 = 0;
+    for (; n >= 16; p += 16, n -= 16) {
+        const std::uint64_t a = load_be64(p), b = load_be64(p + 8);
+        s += a;
+        c0 += s < a ? 1u : 0u;
+        s1 += b;
+        c1 += s1 < b ? 1u : 0u;
+    }
+    if (n >= 8) {
+        const std::uint64_t a = load_be64(p);
+        s += a;
+        c0 += s < a ? 1u : 0u;
+        p += 8;
+        n -= 8;
+    }
+    // The tail is at most 7 bytes, placed as the top bytes of a big-endian
+    // 64-bit word; the missing bytes are the zero padding of RFC 1071 §4.1.
+    std::uint64_t v = 0;
+    unsigned shift = 64;
+    if (n & 4) {
+        shift -= 32;
+        v |= std::uint64_t{load_be32(p)} << shift;
+        p += 4;
+    }
+    if (n & 2) {
+        shift -= 16;
+        v |= std::uint64_t{load_be16(p)} << shift;
+        p += 2;
+    }
+    if (n & 1) v |= std::uint64_t{p[0]} << (shift - 8);
+    s1 += v;
+    c1 += s1 < v ? 1u : 0u;
+    return add_eac(add_eac(s, s1), c0 + c1);
+}
+
+/// Little-endian load regardless of the host's byte order.
+inline std::uint64_t load_le64(const Byte* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    if constexpr (std::endian::native == std::endian::big) v = __builtin_bswap64(v);
+    return v;
+}
+
+/// Little-endian-word sum of n bytes (the n < 8 tail of a buffer whose start
+/// is at an even offset): the bytes as a little-endian word padded with zeros.
+inline std::uint64_t le_tail(const Byte* p, std::size_t n) noexcept {
+    std::uint64_t v = 0;
+    unsigned shift = 0;
+    if (n & 4) {
+        v = std::uint64_t{p[0]} | std::uint64_t{p[1]} << 8 | std::uint64_t{p[2]} << 16 |
+            std::uint64_t{p[3]} << 24;
+        shift = 32;
+        p += 4;
+    }
+    if (n & 2) {
+        v |= (std::uint64_t{p[0]} | std::uint64_t{p[1]} << 8) << shift;
+        shift += 16;
+        p += 2;
+    }
+    if (n & 1) v |= std::uint64_t{p[0]} << shift;
+    return v;
+}
+
+/// Portable little-endian sum: 8 bytes per add, carries counted separately so
+/// the two accumulator chains stay one add deep per word.
+inline std::uint64_t sum_le_u64(const Byte* p, std::size_t n) noexcept {
+    std::uint64_t s0 = 0, s1 = 0, c0 = 0, c1 = 0;
+    for (; n >= 32; p += 32, n -= 32) {
+        const std::uint64_t a = load_le64(p), b = load_le64(p + 8);
+        const std::uint64_t c = load_le64(p + 16), d = load_le64(p + 24);
+        s0 += a;
+        c0 += s0 < a ? 1u : 0u;
+        s1 += b;
+        c1 += s1 < b ? 1u : 0u;
+        s0 += c;
+        c0 += s0 < c ? 1u : 0u;
+        s1 += d;
+        c1 += s1 < d ? 1u : 0u;
+    }
+    for (; n >= 8; p += 8, n -= 8) {
+        const std::uint64_t a = load_le64(p);
+        s0 += a;
+        c0 += s0 < a ? 1u : 0u;
+    }
+    const std::uint64_t t = le_tail(p, n);
+    s1 += t;
+    c1 += s1 < t ? 1u : 0u;
+    return add_eac(add_eac(s0, s1), c0 + c1);
+}
+
+/// Turns a little-endian partial sum into a big-endian one and adds it to
+/// `acc` (see the byte-order note at the top of this file).
+inline std::uint64_t finish_le(std::uint64_t le_sum, std::uint64_t acc) noexcept {
+    const std::uint16_t f = fold_to_16(le_sum);
+    return add_eac(acc, static_cast<std::uint16_t>((f << 8) | (f >> 8)));
+}
+
+/// Portable run-time kernel: 64-bit add-with-carry loop.
+inline std::uint64_t sum_u64(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
+    return finish_le(sum_le_u64(p, n), acc);
+}
+
+#if STRATA_CHECKSUM_X86
+// The SIMD kernels see each 32-bit lane x as two words, x = hi * 2^16 + lo.
+// They add x itself into one accumulator W (wrapping modulo 2^32) and hi
+// (x >> 16) into another, H: one shift and two adds per vector, no mask.
+// Afterwards the low words are recovered exactly as L = W - (H << 16)
+// modulo 2^32, provided the true sum of low words is below 2^32. Each lane
+// gains at most 0xffff per vector in each sum, so the kernels reduce to 64
+// bits at least every `simd_max_blocks` blocks of two vectors, which keeps
+// L + H <= 2 * 2 * (8192 + 2) * 0xffff < 2^32 per lane.
+inline constexpr std::size_t simd_max_blocks = 8192;
+
+// GCC 12's AVX-512 intrinsics seed results with a self-initialised
+// "undefined" vector (__Y = __Y), which its -Wmaybe-uninitialized reports
+// after inlining (GCC PR 105593, fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+/// AVX2: 64 bytes per block in two 256-bit vectors.
+__attribute__((target("avx2"))) inline std::uint64_t sum_avx2(const Byte* p, std::size_t n,
+                                                              std::uint64_t acc) noexcept {
+    const __m256i lo32 = _mm256_set1_epi64x(0xffffffff);
+    std::uint64_t total = 0;
+    while (n >= 64) {
+        std::size_t blocks = n / 64;
+        if (blocks > simd_max_blocks) blocks = simd_max_blocks;
+        n -= blocks * 64;
+        __m256i w0 = _mm256_setzero_si256(), w1 = w0, h0 = w0, h1 = w0;
+        do {
+            __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+            __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+            // x and y each feed two instructions; left alone GCC folds the
+            // load into both as a memory operand, doubling the loads that
+            // bound this loop. The empty asm keeps one register copy.
+            __asm__("" : "+v"(x), "+v"(y));
+            w0 = _mm256_add_epi32(w0, x);
+            h0 = _mm256_add_epi32(h0, _mm256_srli_epi32(x, 16));
+            w1 = _mm256_add_epi32(w1, y);
+            h1 = _mm256_add_epi32(h1, _mm256_srli_epi32(y, 16));
+            p += 64;
+        } while (--blocks != 0);
+        const __m256i h = _mm256_add_epi32(h0, h1);
+        const __m256i l = _mm256_sub_epi32(_mm256_add_epi32(w0, w1), _mm256_slli_epi32(h, 16));
+        const __m256i t = _mm256_add_epi32(l, h);
+        const __m256i q = _mm256_add_epi64(_mm256_and_si256(t, lo32), _mm256_srli_epi64(t, 32));
+        const __m128i d = _mm_add_epi64(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+        total += static_cast<std::uint64_t>(_mm_cvtsi128_si64(d)) +
+                 static_cast<std::uint64_t>(_mm_extract_epi64(d, 1));
+    }
+    return finish_le(add_eac(total, sum_le_u64(p, n)), acc);
+}
+
+/// AVX-512BW: 128 bytes per block in two 512-bit vectors; the last partial
+/// vector is a byte-masked load (BW), which reads nothing past the buffer and
+/// zero-fills the missing bytes (the padding of RFC 1071 §4.1).
+__attribute__((target("avx512f,avx512bw"))) inline std::uint64_t
+sum_avx512bw(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
+    const __m512i lo32 = _mm512_set1_epi64(0xffffffff);
+    std::uint64_t total = 0;
+    for (;;) {
+        std::size_t blocks = n / 128;
+        if (blocks > simd_max_blocks) blocks = simd_max_blocks;
+        n -= blocks * 128;
+        __m512i w0 = _mm512_setzero_si512(), w1 = w0, h0 = w0, h1 = w0;
+        for (; blocks != 0; --blocks, p += 128) {
+            __m512i x = _mm512_loadu_si512(p);
+            __m512i y = _mm512_loadu_si512(p + 64);
+            // x and y each feed two instructions; left alone GCC folds the
+            // load into both as a memory operand, doubling the loads that
+            // bound this loop. The empty asm keeps one register copy.
+            __asm__("" : "+v"(x), "+v"(y));
+            w0 = _mm512_add_epi32(w0, x);
+            h0 = _mm512_add_epi32(h0, _mm512_srli_epi32(x, 16));
+            w1 = _mm512_add_epi32(w1, y);
+            h1 = _mm512_add_epi32(h1, _mm512_srli_epi32(y, 16));
+        }
+        const bool last = n < 128;
+        if (last && n != 0) {
+            if (n >= 64) {
+                const __m512i x = _mm512_loadu_si512(p);
+                w0 = _mm512_add_epi32(w0, x);
+                h0 = _mm512_add_epi32(h0, _mm512_srli_epi32(x, 16));
+                p += 64;
+                n -= 64;
+            }
+            if (n != 0) {
+                const __mmask64 m = (std::uint64_t{1} << n) - 1; // n < 64 here
+                const __m512i y = _mm512_maskz_loadu_epi8(m, p);
+                w1 = _mm512_add_epi32(w1, y);
+                h1 = _mm512_add_epi32(h1, _mm512_srli_epi32(y, 16));
+            }
+        }
+        const __m512i h = _mm512_add_epi32(h0, h1);
+        const __m512i l = _mm512_sub_epi32(_mm512_add_epi32(w0, w1), _mm512_slli_epi32(h, 16));
+        const __m512i t = _mm512_add_epi32(l, h);
+        const __m512i q = _mm512_add_epi64(_mm512_and_si512(t, lo32), _mm512_srli_epi64(t, 32));
+        total += static_cast<std::uint64_t>(_mm512_reduce_add_epi64(q));
+        if (last) break;
+    }
+    return finish_le(total, acc);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#endif
+
+using SumFn = std::uint64_t (*)(const Byte*, std::size_t, std::uint64_t) noexcept;
+
+/// One run-time implementation, for tests and benchmarks that call each path.
+struct SumImpl {
+    const char* name;
+    SumFn fn;
+    bool supported; ///< this CPU can run it
+};
+
+/// Every run-time implementation compiled in, fastest first.
+inline auto sum_impls() noexcept {
+#if STRATA_CHECKSUM_X86
+    const auto& f = strata::detail::cpu_features();
+    return std::array<SumImpl, 3>{{{"avx512bw", &sum_avx512bw, f.avx512f && f.avx512bw},
+                                   {"avx2", &sum_avx2, f.avx2},
+                                   {"u64", &sum_u64, true}}};
+#else
+    return std::array<SumImpl, 1>{{{"u64", &sum_u64, true}}};
+#endif
+}
+
+/// The fastest implementation this CPU supports.
+inline SumFn select_sum() noexcept {
+    for (const SumImpl& i : sum_impls())
+        if (i.supported) return i.fn;
+    return &sum_u64;
+}
+
+inline std::uint64_t sum_resolve(const Byte* p, std::size_t n, std::uint64_t acc) noexcept;
+
+/// Resolved on first use: starts at sum_resolve, which stores the chosen
+/// kernel. Constant-initialised (no guard, no static-order problem); a race
+/// on first use only stores the same pointer twice.
+constinit inline std::atomic<SumFn> sum_kernel{&sum_resolve};
+
+inline std::uint64_t sum_resolve(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
+    const SumFn f = select_sum();
+    sum_kernel.store(f, std::memory_order_relaxed);
+    return f(p, n, acc);
+}
+
+/// Below this many bytes sum() runs sum_small() inline, without dispatch.
+inline constexpr std::size_t sum_inline_max = 64;
+
+/// Run-time sum: inline for short buffers, else the CPU's fastest kernel.
+inline std::uint64_t sum_runtime(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
+    if (n < sum_inline_max) return sum_small(p, n, acc);
+    return sum_kernel.load(std::memory_order_relaxed)(p, n, acc);
+}
+
+} // namespace strata::checksum::detail
