@@ -8,12 +8,14 @@
 namespace strata {
 
 class Port {
-    std::uint16_t v_ = 0;
-
 public:
+    /// Public only so that Port is a structural type and can be a template
+    /// argument (Bind<DNS, Port{5353}>); use value().
+    std::uint16_t number = 0;
+
     constexpr Port() = default;
-    constexpr explicit Port(std::uint16_t v) noexcept : v_(v) {}
-    [[nodiscard]] constexpr std::uint16_t value() const noexcept { return v_; }
+    constexpr explicit Port(std::uint16_t v) noexcept : number(v) {}
+    [[nodiscard]] constexpr std::uint16_t value() const noexcept { return number; }
     friend constexpr auto operator<=>(Port, Port) = default;
 };
 

@@ -1,0 +1,209 @@
+// Decoded<Stack, B>: the typed chain of views that decode<Stack>() returns.
+//
+// The chain is a tree of plain aggregates known at compile time: one node per
+// layer of the stack, holding that layer's view; a OneOf position holds a
+// std::variant over its alternatives. Access by layer type (`get<IPv4>()`) is
+// resolved at compile time for linear stacks (and by one variant index test
+// per OneOf): no pointer walking, no allocation, no exceptions.
+//
+// Partial decoding is a first-class result: when an inner layer is malformed,
+// the outer views stay usable, error() says which layer, field and offset
+// failed, and rest() holds the bytes from where decoding stopped.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <variant>
+
+#include <strata/core/bytes.hpp>
+#include <strata/core/error.hpp>
+#include <strata/layer/concepts.hpp>
+#include <strata/layer/one_of.hpp>
+
+namespace strata {
+
+/// The payload of a OneOf position whose key no alternative answered to.
+template <class B>
+struct Unmatched {
+    std::span<B> bytes{};
+};
+
+namespace detail {
+
+template <class L, class B>
+struct DecodeNode;
+
+template <class B>
+struct DecodeNode<End, B> {};
+
+template <class B>
+struct DecodeNode<Raw, B> {
+    std::span<B> bytes{};
+    bool present = false;
+};
+
+template <class L, class B>
+requires HeaderLayer<L>
+struct DecodeNode<L, B> {
+    using layer = L;
+    using view_type = typename L::template view<B>;
+    std::optional<view_type> view{};
+    DecodeNode<inner_of_t<L>, B> inner{};
+};
+
+template <class... A, class B>
+struct DecodeNode<OneOf<A...>, B> {
+    std::variant<Unmatched<B>, DecodeNode<A, B>...> alt{};
+};
+
+/// Matches a layer by class (ARP, DNS, a user class) or by template (IPv4).
+template <class T>
+struct MatchClass {
+    template <class L>
+    static constexpr bool test = std::is_same_v<unbind_t<L>, T>;
+    template <class B>
+    using view = typename T::template view<B>;
+};
+template <template <class...> class T>
+struct MatchTemplate {
+    template <class L>
+    static constexpr bool test = is_instance_of<unbind_t<L>, T>;
+    template <class B>
+    using view = typename T<Raw>::template view<B>;
+};
+
+template <class Match, class V, class L, class B>
+constexpr V* find_in(DecodeNode<L, B>& n, std::size_t& skip) noexcept {
+    if constexpr (HeaderLayer<L>) {
+        if (!n.view) return nullptr;
+        if constexpr (Match::template test<L>) {
+            static_assert(std::is_same_v<typename DecodeNode<L, B>::view_type, V>);
+            if (skip == 0) return &*n.view;
+            --skip;
+        }
+        return find_in<Match, V>(n.inner, skip);
+    } else if constexpr (is_one_of<L>) {
+        return std::visit(
+            [&](auto& alt) -> V* {
+                if constexpr (std::is_same_v<std::remove_cvref_t<decltype(alt)>, Unmatched<B>>)
+                    return nullptr;
+                else
+                    return find_in<Match, V>(alt, skip);
+            },
+            n.alt);
+    } else {
+        return nullptr;
+    }
+}
+
+template <class L, class B, class F>
+constexpr void visit_in(DecodeNode<L, B>& n, F& f) {
+    if constexpr (HeaderLayer<L>) {
+        if (!n.view) return;
+        f(std::type_identity<L>{}, *n.view);
+        visit_in(n.inner, f);
+    } else if constexpr (is_one_of<L>) {
+        std::visit(
+            [&](auto& alt) {
+                if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(alt)>, Unmatched<B>>)
+                    visit_in(alt, f);
+            },
+            n.alt);
+    }
+}
+
+} // namespace detail
+
+template <class Stack, ByteType B = const Byte>
+class Decoded {
+public:
+    using stack = Stack;
+    using root_node = detail::DecodeNode<Stack, B>;
+
+    /// True when every layer the stack asks for decoded (a OneOf whose key
+    /// matched no alternative counts as decoded: the rest is raw).
+    [[nodiscard]] constexpr bool ok() const noexcept { return !error_; }
+    constexpr explicit operator bool() const noexcept { return ok(); }
+    /// The first problem met; precondition: !ok().
+    [[nodiscard]] constexpr const Error& error() const noexcept { return *error_; }
+    [[nodiscard]] constexpr const std::optional<Error>& maybe_error() const noexcept {
+        return error_;
+    }
+    /// Bytes from where decoding stopped: the payload of the innermost layer
+    /// decoded (a Raw tail, an unmatched OneOf, or a malformed layer's bytes).
+    [[nodiscard]] constexpr std::span<B> rest() const noexcept { return rest_; }
+    /// How many headers were decoded.
+    [[nodiscard]] constexpr std::size_t depth() const noexcept { return depth_; }
+
+    /// The view of the `Nth` (0 = outermost) decoded layer made from template
+    /// `T` (IPv4, TCP, …), or nullptr when the frame did not contain it.
+    template <template <class...> class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr auto* find() noexcept {
+        using V = typename detail::MatchTemplate<T>::template view<B>;
+        std::size_t skip = Nth;
+        return detail::find_in<detail::MatchTemplate<T>, V>(root_, skip);
+    }
+    template <class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr auto* find() noexcept {
+        using V = typename detail::MatchClass<T>::template view<B>;
+        std::size_t skip = Nth;
+        return detail::find_in<detail::MatchClass<T>, V>(root_, skip);
+    }
+    template <template <class...> class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr const auto* find() const noexcept {
+        return const_cast<Decoded*>(this)->template find<T, Nth>();
+    }
+    template <class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr const auto* find() const noexcept {
+        return const_cast<Decoded*>(this)->template find<T, Nth>();
+    }
+
+    template <template <class...> class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr bool has() const noexcept {
+        return find<T, Nth>() != nullptr;
+    }
+    template <class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr bool has() const noexcept {
+        return find<T, Nth>() != nullptr;
+    }
+
+    /// The view of layer T. Precondition: has<T>().
+    template <template <class...> class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr auto& get() noexcept {
+        return *find<T, Nth>();
+    }
+    template <class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr auto& get() noexcept {
+        return *find<T, Nth>();
+    }
+    template <template <class...> class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr const auto& get() const noexcept {
+        return *find<T, Nth>();
+    }
+    template <class T, std::size_t Nth = 0>
+    [[nodiscard]] constexpr const auto& get() const noexcept {
+        return *find<T, Nth>();
+    }
+
+    /// Calls f(std::type_identity<Layer>{}, view) for every decoded layer,
+    /// outermost first: the way to walk a frame whose OneOf choices are only
+    /// known at run time.
+    template <class F>
+    constexpr void visit(F&& f) {
+        detail::visit_in(root_, f);
+    }
+
+    /// The node tree itself, for code that wants the std::variant of a OneOf.
+    [[nodiscard]] constexpr root_node& root() noexcept { return root_; }
+    [[nodiscard]] constexpr const root_node& root() const noexcept { return root_; }
+
+    // Filled by decode().
+    root_node root_{};
+    std::optional<Error> error_{};
+    std::span<B> rest_{};
+    std::size_t depth_ = 0;
+};
+
+} // namespace strata

@@ -1,0 +1,40 @@
+// DNS: a DNS message (RFC 1035 §4) carried by UDP, port 53. The view checks
+// the header; sections are walked lazily (dns::MessageView::questions(),
+// answers(), ...), each name decompressed safely when read.
+//
+// Encoding takes the message as the payload: bytes, or anything with
+// write_to(MutBytes) -> Result<std::size_t>.
+// DNS over TCP prefixes each message with its length (RFC 1035 §4.2.2):
+// TCP<DNS> is refused at compile time: over TCP each message is prefixed by
+// its length (RFC 1035 §4.2.2) and one segment need not hold one whole
+// message, so the host reassembles the stream and splits it with
+// dns::tcp_deframe (wire/dns/tcp_framing.hpp).
+#pragma once
+
+#include <strata/core/port.hpp>
+#include <strata/layer/concepts.hpp>
+#include <strata/wire/dns/message.hpp>
+
+namespace strata {
+
+struct DNS {
+    using kind = layer_kind::application;
+    static constexpr std::string_view name = "dns";
+    static constexpr Port port{53};
+    /// One message per datagram: see above for TCP.
+    static constexpr bool datagram_only = true;
+    template <class B>
+    using view = dns::MessageView<B>;
+
+    template <class B>
+    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
+        return view<B>::checked(b);
+    }
+    /// A message fills its datagram: nothing follows it.
+    template <class B>
+    static constexpr std::span<B> payload(const view<B>& v) noexcept {
+        return v.bytes().subspan(v.bytes().size());
+    }
+};
+
+} // namespace strata

@@ -1,0 +1,119 @@
+// HTTP: the head of an HTTP/1.1 message (RFC 9112) at the start of a TCP
+// segment, port 80. The view parses the request-line or status-line and the
+// header fields of this one segment; the bytes after the head are its
+// payload (the start of the body). A head split over several segments needs
+// the stream: feed http::RequestParser / ResponseParser as data arrives.
+//
+// Encoding takes the message as the payload: bytes, or an object with
+// write_to(MutBytes) -> Result<std::size_t> (HttpHead below wraps a
+// http::Request or http::Response for that).
+#pragma once
+
+#include <algorithm>
+#include <string_view>
+#include <variant>
+
+#include <strata/core/port.hpp>
+#include <strata/layer/concepts.hpp>
+#include <strata/wire/http/parser.hpp>
+#include <strata/wire/http/serialize.hpp>
+
+namespace strata {
+
+/// Header fields an HttpView keeps; more is an error ("http", "headers",
+/// limit_exceeded), as with the parsers.
+inline constexpr std::size_t http_view_max_headers = 32;
+
+template <ByteType B = const Byte>
+class HttpView {
+public:
+    using request_type = http::Request<http_view_max_headers>;
+    using response_type = http::Response<http_view_max_headers>;
+
+    /// Parses the head at the start of `b`: a response when `b` starts with
+    /// "HTTP/", a request otherwise. Errors are the parser's (layer "http");
+    /// a head that does not end in `b` → ("http", "head", truncated).
+    static Result<HttpView> checked(std::span<B> b) noexcept {
+        static constexpr std::string_view status_start = "HTTP/";
+        const bool is_response =
+            b.size() >= status_start.size() &&
+            std::equal(status_start.begin(), status_start.end(), b.begin(),
+                       [](char c, Byte x) { return static_cast<Byte>(c) == x; });
+        if (is_response) return parse_with<http::ResponseParser<http_view_max_headers>>(b);
+        return parse_with<http::RequestParser<http_view_max_headers>>(b);
+    }
+
+    [[nodiscard]] bool is_request() const noexcept { return msg_.index() == 0; }
+    [[nodiscard]] bool is_response() const noexcept { return msg_.index() == 1; }
+    /// Precondition: is_request().
+    [[nodiscard]] const request_type& request() const noexcept { return std::get<0>(msg_); }
+    /// Precondition: is_response().
+    [[nodiscard]] const response_type& response() const noexcept { return std::get<1>(msg_); }
+    [[nodiscard]] const http::Headers<http_view_max_headers>& headers() const noexcept {
+        return is_request() ? request().headers : response().headers;
+    }
+    [[nodiscard]] std::span<B> bytes() const noexcept { return bytes_; }
+    [[nodiscard]] std::size_t head_len() const noexcept { return head_len_; }
+    [[nodiscard]] std::span<B> head() const noexcept { return bytes_.first(head_len_); }
+    /// The body bytes this segment holds after the head.
+    [[nodiscard]] std::span<B> body() const noexcept { return bytes_.subspan(head_len_); }
+
+private:
+    template <class Parser>
+    static Result<HttpView> parse_with(std::span<B> b) noexcept {
+        Parser parser;
+        auto progress = parser.feed(Bytes(b));
+        if (!progress) return progress.error();
+        if (!progress->complete)
+            return Error{"http", "head", b.size(), Errc::truncated, b.size(), b.size() + 1};
+        HttpView v;
+        v.bytes_ = b;
+        v.head_len_ = progress->consumed;
+        v.msg_ = parser.message();
+        return v;
+    }
+
+    std::span<B> bytes_{};
+    std::size_t head_len_ = 0;
+    std::variant<request_type, response_type> msg_{};
+};
+
+struct HTTP {
+    using kind = layer_kind::application;
+    static constexpr std::string_view name = "http";
+    static constexpr Port port{80};
+    template <class B>
+    using view = HttpView<B>;
+
+    template <class B>
+    static Result<view<B>> parse(std::span<B> b) noexcept {
+        return view<B>::checked(b);
+    }
+    template <class B>
+    static std::span<B> payload(const view<B>& v) noexcept {
+        return v.body();
+    }
+};
+
+/// A request or response head (plus optional body bytes) as an encode()
+/// payload.
+template <class Message>
+struct HttpHead {
+    const Message& message;
+    Bytes body{};
+
+    [[nodiscard]] Result<std::size_t> write_to(MutBytes out) const noexcept {
+        auto n = http::serialize(message, out);
+        if (!n) return n.error();
+        if (body.size() > out.size() - *n)
+            return Error{"http", "body", *n, Errc::buffer_too_small, *n + body.size(), out.size()};
+        std::copy(body.begin(), body.end(), out.begin() + static_cast<std::ptrdiff_t>(*n));
+        return *n + body.size();
+    }
+};
+template <class Message>
+HttpHead(const Message&) -> HttpHead<Message>;
+template <class Message>
+HttpHead(const Message&, Bytes) -> HttpHead<Message>;
+
+} // namespace strata

@@ -1,0 +1,60 @@
+// LCP, IPCP, PAP and CHAP (RFC 1661, 1332, 1334, 1994): the control protocols
+// a PPP frame carries while a PPPoE session comes up. Each is a leaf layer:
+//   Ethernet<PPPoE<PPP<OneOf<LCP, PAP, CHAP, IPCP, IPv4<...>>>>>
+// Encoding takes any of the protocol's reprs (LcpConfigRepr, LcpEchoRepr,
+// PppControlRepr<lcp>, ...): each writes its whole packet.
+#pragma once
+
+#include <concepts>
+
+#include <strata/layer/concepts.hpp>
+#include <strata/layer/encode_context.hpp>
+#include <strata/wire/ppp_control.hpp>
+
+namespace strata {
+
+template <PppProtocol P>
+struct PppControl {
+    /// Sits where PPP's network protocol would; nothing inside.
+    using kind = layer_kind::network;
+    static constexpr std::string_view name = ppp_control_traits<P>::layer;
+    static constexpr PppProtocol ppp_protocol = P;
+    template <class B>
+    using view = PppControlView<P, B>;
+    using repr = PppControlRepr<P>;
+    template <class R>
+    static constexpr bool accepts_repr = requires(const R& r, view<Byte> v) {
+        { r.buffer_len() } -> std::convertible_to<std::size_t>;
+        r.emit(v);
+    };
+
+    template <class B>
+    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
+        return view<B>::checked(b);
+    }
+    /// What follows the Length field's end is PPP padding.
+    template <class B>
+    static constexpr std::span<B> payload(const view<B>& v) noexcept {
+        const std::size_t len = v.length();
+        return v.bytes().subspan(len < v.bytes().size() ? len : v.bytes().size());
+    }
+
+    template <class R>
+    static constexpr std::size_t header_len(const R& r) noexcept {
+        return r.buffer_len();
+    }
+    template <class L, class R>
+    static constexpr Result<void> emit(const R& r, MutBytes packet, const EncodeContext&) noexcept {
+        if (packet.size() > 0xffff)
+            return Error{name, "length", 2, Errc::too_big, packet.size(), 0xffff};
+        r.emit(view<Byte>::unchecked(packet));
+        return {};
+    }
+};
+
+using LCP = PppControl<PppProtocol::lcp>;
+using IPCP = PppControl<PppProtocol::ipcp>;
+using PAP = PppControl<PppProtocol::pap>;
+using CHAP = PppControl<PppProtocol::chap>;
+
+} // namespace strata
