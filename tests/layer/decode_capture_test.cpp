@@ -98,8 +98,10 @@ TEST_CASE("decode<Ethernet<IPv4<TCP<OneOf<HTTP>>>>> agrees with tshark on curl t
             CHECK(text(d.rest()) == text(tcp.payload()));
             CHECK_FALSE(d.has<HTTP>());
         } else {
-            // No payload: OneOf<HTTP> selected by port 80 meets zero bytes.
+            // No payload (SYN, ACK, FIN): no application bytes to decode.
+            CHECK(d.ok());
             CHECK(d.rest().empty());
+            CHECK_FALSE(d.has<HTTP>());
         }
     }
     CHECK(requests == 2);

@@ -34,6 +34,12 @@ struct TCP {
     static constexpr std::span<B> payload(const view<B>& v) noexcept {
         return v.payload();
     }
+    /// A segment without data (SYN, pure ACK, FIN) carries no application
+    /// bytes: the stack ends at TCP, successfully.
+    template <class B>
+    static constexpr bool has_inner(const view<B>& v) noexcept {
+        return !v.payload().empty();
+    }
     template <class L, class B>
     static constexpr bool selects(const view<B>& v) noexcept {
         if constexpr (BoundBy<L, Port>)
