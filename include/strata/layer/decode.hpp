@@ -68,13 +68,22 @@ constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size
     } else if constexpr (EndLayer<L>) {
         st.rest = bytes;
     } else {
-        auto parsed = L::parse(bytes);
-        if (!parsed) {
-            st.error = parsed.error().rebased(base);
-            st.rest = bytes;
-            return;
+        if constexpr (requires { L::parse_into(node.view, bytes); }) {
+            // A large view (an HTTP head) is built where it stays.
+            if (auto e = L::parse_into(node.view, bytes)) {
+                st.error = e->rebased(base);
+                st.rest = bytes;
+                return;
+            }
+        } else {
+            auto parsed = L::parse(bytes);
+            if (!parsed) {
+                st.error = parsed.error().rebased(base);
+                st.rest = bytes;
+                return;
+            }
+            node.view.emplace(*parsed);
         }
-        node.view.emplace(*parsed);
         ++st.depth;
         const auto& view = *node.view;
         std::span<B> payload = L::payload(view);

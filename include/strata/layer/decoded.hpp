@@ -49,8 +49,10 @@ requires HeaderLayer<L>
 struct DecodeNode<L, B> {
     using layer = L;
     using view_type = typename L::template view<B>;
-    std::optional<view_type> view{};
-    DecodeNode<inner_of_t<L>, B> inner{};
+    // No braces: value-initialising would zero the whole (large) node tree
+    // before constructing it; each member initialises itself.
+    std::optional<view_type> view;
+    DecodeNode<inner_of_t<L>, B> inner;
 };
 
 template <class... A, class B>
@@ -200,7 +202,7 @@ public:
     [[nodiscard]] constexpr const root_node& root() const noexcept { return root_; }
 
     // Filled by decode().
-    root_node root_{};
+    root_node root_; // see DecodeNode: not value-initialised, on purpose
     std::optional<Error> error_{};
     std::span<B> rest_{};
     std::size_t depth_ = 0;

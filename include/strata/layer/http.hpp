@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <variant>
 
@@ -34,21 +35,45 @@ public:
     /// "HTTP/", a request otherwise. Errors are the parser's (layer "http");
     /// a head that does not end in `b` → ("http", "head", truncated).
     static Result<HttpView> checked(std::span<B> b) noexcept {
+        std::optional<HttpView> v;
+        if (auto e = parse_into(v, b)) return *e;
+        return *v;
+    }
+
+    /// checked(), building the view in place (decode() uses it: the parsed
+    /// head is about a kilobyte, not worth copying).
+    static std::optional<Error> parse_into(std::optional<HttpView>& out, std::span<B> b) noexcept {
         static constexpr std::string_view status_start = "HTTP/";
         const bool is_response =
             b.size() >= status_start.size() &&
             std::equal(status_start.begin(), status_start.end(), b.begin(),
                        [](char c, Byte x) { return static_cast<Byte>(c) == x; });
-        if (is_response) return parse_with<http::ResponseParser<http_view_max_headers>>(b);
-        return parse_with<http::RequestParser<http_view_max_headers>>(b);
+        HttpView& v = out.emplace();
+        v.bytes_ = b;
+        auto progress = is_response ? v.parser_.template emplace<2>().feed(Bytes(b))
+                                    : v.parser_.template emplace<1>().feed(Bytes(b));
+        if (!progress) {
+            out.reset();
+            return progress.error();
+        }
+        if (!progress->complete) {
+            out.reset();
+            return Error{"http", "head", b.size(), Errc::truncated, b.size(), b.size() + 1};
+        }
+        v.head_len_ = progress->consumed;
+        return std::nullopt;
     }
 
-    [[nodiscard]] bool is_request() const noexcept { return msg_.index() == 0; }
-    [[nodiscard]] bool is_response() const noexcept { return msg_.index() == 1; }
+    [[nodiscard]] bool is_request() const noexcept { return parser_.index() == 1; }
+    [[nodiscard]] bool is_response() const noexcept { return parser_.index() == 2; }
     /// Precondition: is_request().
-    [[nodiscard]] const request_type& request() const noexcept { return std::get<0>(msg_); }
+    [[nodiscard]] const request_type& request() const noexcept {
+        return std::get<1>(parser_).message();
+    }
     /// Precondition: is_response().
-    [[nodiscard]] const response_type& response() const noexcept { return std::get<1>(msg_); }
+    [[nodiscard]] const response_type& response() const noexcept {
+        return std::get<2>(parser_).message();
+    }
     [[nodiscard]] const http::Headers<http_view_max_headers>& headers() const noexcept {
         return is_request() ? request().headers : response().headers;
     }
@@ -59,23 +84,13 @@ public:
     [[nodiscard]] std::span<B> body() const noexcept { return bytes_.subspan(head_len_); }
 
 private:
-    template <class Parser>
-    static Result<HttpView> parse_with(std::span<B> b) noexcept {
-        Parser parser;
-        auto progress = parser.feed(Bytes(b));
-        if (!progress) return progress.error();
-        if (!progress->complete)
-            return Error{"http", "head", b.size(), Errc::truncated, b.size(), b.size() + 1};
-        HttpView v;
-        v.bytes_ = b;
-        v.head_len_ = progress->consumed;
-        v.msg_ = parser.message();
-        return v;
-    }
-
     std::span<B> bytes_{};
     std::size_t head_len_ = 0;
-    std::variant<request_type, response_type> msg_{};
+    // The parser keeps the parsed head (views into bytes_); monostate first
+    // so that the view's construction does not build a parser it replaces.
+    std::variant<std::monostate, http::RequestParser<http_view_max_headers>,
+                 http::ResponseParser<http_view_max_headers>>
+        parser_;
 };
 
 struct HTTP {
@@ -88,6 +103,10 @@ struct HTTP {
     template <class B>
     static Result<view<B>> parse(std::span<B> b) noexcept {
         return view<B>::checked(b);
+    }
+    template <class B>
+    static std::optional<Error> parse_into(std::optional<view<B>>& out, std::span<B> b) noexcept {
+        return view<B>::parse_into(out, b);
     }
     template <class B>
     static std::span<B> payload(const view<B>& v) noexcept {
