@@ -118,6 +118,14 @@ constexpr void visit_in(DecodeNode<L, B>& n, F& f) {
 
 } // namespace detail
 
+template <class Stack, ByteType B>
+class Decoded;
+
+namespace detail {
+template <class Stack, class B>
+constexpr Decoded<Stack, B> decode_impl(std::span<B> bytes) noexcept;
+} // namespace detail
+
 template <class Stack, ByteType B = const Byte>
 class Decoded {
 public:
@@ -201,7 +209,10 @@ public:
     [[nodiscard]] constexpr root_node& root() noexcept { return root_; }
     [[nodiscard]] constexpr const root_node& root() const noexcept { return root_; }
 
-    // Filled by decode().
+private:
+    template <class S, class B2>
+    friend constexpr Decoded<S, B2> detail::decode_impl(std::span<B2> bytes) noexcept;
+
     root_node root_; // see DecodeNode: not value-initialised, on purpose
     std::optional<Error> error_{};
     std::span<B> rest_{};
