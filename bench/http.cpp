@@ -12,28 +12,15 @@
 
 #include <strata/wire/http/parser.hpp>
 
+#include "http_samples.hpp"
+
 #if STRATA_HAVE_HTTP_PARSER
 #include <http_parser.h>
 #endif
 
 namespace {
 
-constexpr std::string_view chrome_get =
-    "GET /search?q=strata+network+stack&ie=UTF-8&sourceid=chrome HTTP/1.1\r\n"
-    "Host: www.example.com\r\n"
-    "Connection: keep-alive\r\n"
-    "Upgrade-Insecure-Requests: 1\r\n"
-    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/120.0.0.0 Safari/537.36\r\n"
-    "Accept: "
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8\r\n"
-    "Sec-Fetch-Site: none\r\n"
-    "Sec-Fetch-Mode: navigate\r\n"
-    "Sec-Fetch-Dest: document\r\n"
-    "Accept-Encoding: gzip, deflate, br\r\n"
-    "Accept-Language: en-US,en;q=0.9,de;q=0.8\r\n"
-    "\r\n";
-static_assert(chrome_get.size() == 511);
+using strata::bench::chrome_get;
 
 constexpr std::string_view response_head = "HTTP/1.1 200 OK\r\n"
                                            "Date: Sun, 22 Nov 2026 22:13:21 GMT\r\n"

@@ -3,29 +3,22 @@
 
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/arp.hpp>
 
 namespace strata {
 
-struct ARP {
+struct ARP : ViewReprLayer<ArpView, ArpRepr> {
     using kind = layer_kind::network;
     static constexpr std::string_view name = "arp";
     static constexpr EtherType ether_type = EtherType::arp;
-    template <class B>
-    using view = ArpView<B>;
-    using repr = ArpRepr;
 
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
     /// What follows the 28 bytes of an Ethernet/IPv4 ARP packet is padding.
     template <class B>
     static constexpr std::span<B> payload(const view<B>& v) noexcept {
         return v.bytes().subspan(v.header_len());
     }
 
-    static constexpr std::size_t header_len(const repr& r) noexcept { return r.buffer_len(); }
     template <class L>
     static constexpr Result<void> emit(const repr& r, MutBytes frame,
                                        const EncodeContext&) noexcept {

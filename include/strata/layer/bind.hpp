@@ -9,8 +9,12 @@
 //   UDP<OneOf<Bind<DNS, Port{5353}>, MyTunnel<…>>>.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <type_traits>
 
+#include <strata/core/error.hpp>
 #include <strata/core/ether_type.hpp>
 #include <strata/core/ip_protocol.hpp>
 #include <strata/core/port.hpp>
@@ -92,6 +96,20 @@ struct binding<L, PppProtocol> {
 template <class L, class Key>
 concept BoundBy = binding<L, Key>::exists;
 
+/// The key value `L` answers to in family `Key` (precondition: BoundBy<L, Key>).
+template <class L, class Key>
+inline constexpr Key key_of = binding<L, Key>::value;
+
+namespace detail {
+template <class Key>
+constexpr std::uint64_t key_number(Key k) noexcept {
+    if constexpr (std::is_same_v<Key, Port>)
+        return k.value();
+    else
+        return static_cast<std::uint64_t>(k);
+}
+} // namespace detail
+
 /// Does `L` answer to the key value `k`? A layer answering to several values
 /// (PPPoE: discovery 0x8863 and session 0x8864; 802.1Q: 0x8100 and the
 /// 802.1ad S-tag 0x88a8) declares `static constexpr bool answers(Key)`; a Bind
@@ -108,6 +126,29 @@ constexpr bool is_selected_by(Key k) noexcept {
         return L::answers(k);
     else
         return k == binding<L, Key>::value;
+}
+
+/// The error of an outer layer whose type field (at `offset`) does not select
+/// the inner layer `L` the stack names.
+template <class L, class Key>
+constexpr Error key_mismatch(std::string_view layer, std::string_view field, std::size_t offset,
+                             Key found) noexcept {
+    return Error{layer,
+                 field,
+                 offset,
+                 Errc::unsupported,
+                 detail::key_number(found),
+                 detail::key_number(key_of<L, Key>)};
+}
+
+/// The type field an outer layer writes for inner layer `L`: the repr's value
+/// when L answers to it, else L's key (nothing to fill when L has no key).
+template <class L, class Key>
+constexpr Key key_to_write(Key in_repr) noexcept {
+    if constexpr (BoundBy<L, Key>)
+        return is_selected_by<L, Key>(in_repr) ? in_repr : key_of<L, Key>;
+    else
+        return in_repr;
 }
 
 } // namespace strata

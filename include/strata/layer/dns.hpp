@@ -13,23 +13,18 @@
 
 #include <strata/core/port.hpp>
 #include <strata/layer/concepts.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/dns/message.hpp>
 
 namespace strata {
 
-struct DNS {
+struct DNS : ViewLayer<dns::MessageView> {
     using kind = layer_kind::application;
     static constexpr std::string_view name = "dns";
     static constexpr Port port{53};
     /// One message per datagram: see above for TCP.
     static constexpr bool datagram_only = true;
-    template <class B>
-    using view = dns::MessageView<B>;
 
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
     /// A message fills its datagram: nothing follows it.
     template <class B>
     static constexpr std::span<B> payload(const view<B>& v) noexcept {

@@ -32,11 +32,3 @@ template <class L>
 struct ppp_protocol : std::bool_constant<RawLayer<L> || BoundBy<L, PppProtocol>> {};
 
 } // namespace strata::family
-
-namespace strata {
-
-/// The key value `L` answers to in family `Key` (precondition: BoundBy<L, Key>).
-template <class L, class Key>
-inline constexpr Key key_of = binding<L, Key>::value;
-
-} // namespace strata

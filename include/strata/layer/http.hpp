@@ -16,6 +16,7 @@
 
 #include <strata/core/port.hpp>
 #include <strata/layer/concepts.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/http/parser.hpp>
 #include <strata/wire/http/serialize.hpp>
 
@@ -82,6 +83,8 @@ public:
     [[nodiscard]] std::span<B> head() const noexcept { return bytes_.first(head_len_); }
     /// The body bytes this segment holds after the head.
     [[nodiscard]] std::span<B> body() const noexcept { return bytes_.subspan(head_len_); }
+    /// What follows the head: the layer's payload (= body()).
+    [[nodiscard]] std::span<B> payload() const noexcept { return body(); }
 
 private:
     std::span<B> bytes_{};
@@ -93,24 +96,13 @@ private:
         parser_;
 };
 
-struct HTTP {
+struct HTTP : ViewLayer<HttpView> {
     using kind = layer_kind::application;
     static constexpr std::string_view name = "http";
     static constexpr Port port{80};
     template <class B>
-    using view = HttpView<B>;
-
-    template <class B>
-    static Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
-    template <class B>
     static std::optional<Error> parse_into(std::optional<view<B>>& out, std::span<B> b) noexcept {
         return view<B>::parse_into(out, b);
-    }
-    template <class B>
-    static std::span<B> payload(const view<B>& v) noexcept {
-        return v.body();
     }
 };
 

@@ -4,29 +4,17 @@
 
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/icmp.hpp>
 
 namespace strata {
 
-struct ICMP {
+struct ICMP : ViewReprLayer<IcmpView, IcmpRepr> {
     using kind = layer_kind::transport;
     static constexpr std::string_view name = "icmp";
     static constexpr IpProtocol ip_protocol = IpProtocol::icmp;
-    template <class B>
-    using view = IcmpView<B>;
-    using repr = IcmpRepr;
-
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
-    template <class B>
-    static constexpr std::span<B> payload(const view<B>& v) noexcept {
-        return v.payload();
-    }
 
     /// The whole message: header and data or quote.
-    static constexpr std::size_t header_len(const repr& r) noexcept { return r.buffer_len(); }
     template <class L>
     static constexpr Result<void> emit(const repr& r, MutBytes message,
                                        const EncodeContext&) noexcept {

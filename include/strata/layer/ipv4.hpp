@@ -7,12 +7,13 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
 #include <strata/layer/families.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/ipv4.hpp>
 
 namespace strata {
 
 template <class Inner = Raw>
-struct IPv4 {
+struct IPv4 : ViewReprLayer<Ipv4View, Ipv4Repr> {
     static_assert(fits_all<family::ip_protocol, Inner>,
                   "IPv4<Inner>: Inner must be a layer with an IP protocol number (TCP<...>, "
                   "UDP<...>, ICMP, a user layer declaring `static constexpr IpProtocol "
@@ -22,18 +23,7 @@ struct IPv4 {
     static constexpr std::string_view name = "ipv4";
     static constexpr EtherType ether_type = EtherType::ipv4;
     static constexpr PppProtocol ppp_protocol = PppProtocol::ipv4;
-    template <class B>
-    using view = Ipv4View<B>;
-    using repr = Ipv4Repr;
 
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
-    template <class B>
-    static constexpr std::span<B> payload(const view<B>& v) noexcept {
-        return v.payload();
-    }
     /// A non-first fragment does not start with the inner header: it cannot
     /// be decoded without reassembly (RFC 791 §3.2), which is the stack's job.
     template <class B>
@@ -48,15 +38,9 @@ struct IPv4 {
     }
     template <class L, class B>
     static constexpr Error mismatch(const view<B>& v) noexcept {
-        return Error{name,
-                     "protocol",
-                     9,
-                     Errc::unsupported,
-                     static_cast<std::uint8_t>(v.protocol()),
-                     static_cast<std::uint8_t>(key_of<L, IpProtocol>)};
+        return key_mismatch<L, IpProtocol>(name, "protocol", 9, v.protocol());
     }
 
-    static constexpr std::size_t header_len(const repr& r) noexcept { return r.buffer_len(); }
     static constexpr void enter(const repr& r, EncodeContext& ctx) noexcept {
         ctx.has_ipv4 = true;
         ctx.ipv4_src = r.src;
@@ -67,7 +51,7 @@ struct IPv4 {
         const std::size_t payload_len = packet.size() - r.buffer_len();
         if (packet.size() > 0xffff)
             return Error{name, "total_len", 2, Errc::too_big, packet.size(), 0xffff};
-        if constexpr (BoundBy<L, IpProtocol>) r.protocol = key_of<L, IpProtocol>;
+        r.protocol = key_to_write<L, IpProtocol>(r.protocol);
         r.payload_len = static_cast<std::uint16_t>(payload_len);
         r.emit(view<Byte>::unchecked(packet));
         return {};

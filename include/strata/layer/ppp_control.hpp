@@ -9,29 +9,33 @@
 
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/ppp_control.hpp>
 
 namespace strata {
 
+namespace detail {
 template <PppProtocol P>
-struct PppControl {
+struct ControlView {
+    template <ByteType B>
+    using of = PppControlView<P, B>;
+};
+} // namespace detail
+
+template <PppProtocol P>
+struct PppControl : ViewReprLayer<detail::ControlView<P>::template of, PppControlRepr<P>> {
     /// Sits where PPP's network protocol would; nothing inside.
     using kind = layer_kind::network;
     static constexpr std::string_view name = ppp_control_traits<P>::layer;
     static constexpr PppProtocol ppp_protocol = P;
     template <class B>
     using view = PppControlView<P, B>;
-    using repr = PppControlRepr<P>;
     template <class R>
     static constexpr bool accepts_repr = requires(const R& r, view<Byte> v) {
         { r.buffer_len() } -> std::convertible_to<std::size_t>;
         r.emit(v);
     };
 
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
     /// What follows the Length field's end is PPP padding.
     template <class B>
     static constexpr std::span<B> payload(const view<B>& v) noexcept {

@@ -11,6 +11,7 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
 #include <strata/layer/families.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/pppoe.hpp>
 
 namespace strata {
@@ -22,7 +23,7 @@ struct pppoe_payload : std::bool_constant<RawLayer<L> || LinkLayer<L>> {};
 } // namespace family
 
 template <class Inner = Raw>
-struct PPPoE {
+struct PPPoE : ViewReprLayer<PppoeView, PppoeRepr> {
     static_assert(fits_all<family::pppoe_payload, Inner>,
                   "PPPoE<Inner>: Inner must be PPP<...> (or another link layer), Raw, or "
                   "OneOf<...> of those");
@@ -35,21 +36,10 @@ struct PPPoE {
     static constexpr bool answers(EtherType t) noexcept {
         return t == EtherType::pppoe_session || t == EtherType::pppoe_discovery;
     }
-    template <class B>
-    using view = PppoeView<B>;
-    using repr = PppoeRepr;
     template <class R>
     static constexpr bool accepts_repr =
         std::is_same_v<R, PppoeRepr> || std::is_same_v<R, PppoeDiscoveryRepr>;
 
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
-    template <class B>
-    static constexpr std::span<B> payload(const view<B>& v) noexcept {
-        return v.payload();
-    }
     /// A session carries PPP: no type field to check (the first alternative
     /// of a OneOf is taken).
     static constexpr bool trusts_named_inner = true;

@@ -6,12 +6,13 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
 #include <strata/layer/families.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/tcp.hpp>
 
 namespace strata {
 
 template <class Inner = Raw>
-struct TCP {
+struct TCP : ViewReprLayer<TcpView, TcpRepr> {
     static_assert(fits_all<family::stream_application, Inner>,
                   "TCP<Inner>: Inner must be a stream application layer (HTTP, a user layer with "
                   "`using kind = layer_kind::application`), Raw, or OneOf<...> of those; DNS "
@@ -22,18 +23,7 @@ struct TCP {
     static constexpr IpProtocol ip_protocol = IpProtocol::tcp;
     /// TCP<HTTP> is believed whatever the ports: only a OneOf chooses by port.
     static constexpr bool trusts_named_inner = true;
-    template <class B>
-    using view = TcpView<B>;
-    using repr = TcpRepr;
 
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
-    template <class B>
-    static constexpr std::span<B> payload(const view<B>& v) noexcept {
-        return v.payload();
-    }
     /// A segment without data (SYN, pure ACK, FIN) carries no application
     /// bytes: the stack ends at TCP, successfully.
     template <class B>
@@ -48,7 +38,6 @@ struct TCP {
             return false;
     }
 
-    static constexpr std::size_t header_len(const repr& r) noexcept { return r.buffer_len(); }
     template <class L>
     static constexpr Result<void> emit(const repr& r, MutBytes segment,
                                        const EncodeContext& ctx) noexcept {

@@ -5,12 +5,13 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
 #include <strata/layer/families.hpp>
+#include <strata/layer/view_layer.hpp>
 #include <strata/wire/udp.hpp>
 
 namespace strata {
 
 template <class Inner = Raw>
-struct UDP {
+struct UDP : ViewReprLayer<UdpView, UdpRepr> {
     static_assert(fits_all<family::application, Inner>,
                   "UDP<Inner>: Inner must be an application layer (DNS, a user layer with `using "
                   "kind = layer_kind::application`), Raw, or OneOf<...> of those");
@@ -20,18 +21,7 @@ struct UDP {
     static constexpr IpProtocol ip_protocol = IpProtocol::udp;
     /// UDP<DNS> is believed whatever the ports: only a OneOf chooses by port.
     static constexpr bool trusts_named_inner = true;
-    template <class B>
-    using view = UdpView<B>;
-    using repr = UdpRepr;
 
-    template <class B>
-    static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
-        return view<B>::checked(b);
-    }
-    template <class B>
-    static constexpr std::span<B> payload(const view<B>& v) noexcept {
-        return v.payload();
-    }
     /// Either port equal to the application's port selects it (RFC 768 has
     /// no type field; the well-known port stands in for one).
     template <class L, class B>
@@ -42,7 +32,6 @@ struct UDP {
             return false;
     }
 
-    static constexpr std::size_t header_len(const repr& r) noexcept { return r.buffer_len(); }
     template <class L>
     static constexpr Result<void> emit(repr r, MutBytes datagram,
                                        const EncodeContext& ctx) noexcept {
