@@ -177,14 +177,23 @@ class HeadParser {
         return Progress{};
     }
 
-    Result<Progress> need_more(std::size_t n) noexcept {
-        if (scan_ - line_ > opt_.max_line)
+    // The limits for the line being read, `line_bytes` of it and `head_bytes`
+    // of the head known so far. When both are broken the one whose threshold
+    // lies first in the stream wins (the line's at byte line_ + max_line, the
+    // head's at byte max_head), so the error does not depend on how the
+    // bytes were split: a split feed stops at whichever it crosses first.
+    Result<Progress> check_limits(std::size_t line_bytes, std::size_t head_bytes) noexcept {
+        const bool line_over = line_bytes > opt_.max_line;
+        const bool head_over = head_bytes > opt_.max_head;
+        if (line_over && (!head_over || line_ + opt_.max_line <= opt_.max_head))
             return fail(phase_ == Phase::start_line ? start_field : "header", line_,
-                        Errc::limit_exceeded, scan_ - line_, opt_.max_line);
-        if (n > opt_.max_head)
-            return fail("head", opt_.max_head, Errc::limit_exceeded, n, opt_.max_head);
+                        Errc::limit_exceeded, line_bytes, opt_.max_line);
+        if (head_over)
+            return fail("head", opt_.max_head, Errc::limit_exceeded, head_bytes, opt_.max_head);
         return Progress{};
     }
+
+    Result<Progress> need_more(std::size_t n) noexcept { return check_limits(scan_ - line_, n); }
 
 public:
     using message_type = Message;
@@ -228,26 +237,25 @@ public:
                 scan_ = n;
                 return need_more(n);
             }
-            std::size_t next;
+            std::size_t next = 0; // stays 0 when the line cannot end well at i
             if (p[i] == '\r') {
                 if (i + 1 == n) {
                     scan_ = i;
                     return need_more(n);
                 }
-                if (p[i + 1] != '\n') return fail("line_ending", i, Errc::bad_syntax);
-                next = i + 2;
-            } else if (p[i] == '\n') {
-                if (!opt_.accept_bare_lf) return fail("line_ending", i, Errc::bad_syntax);
+                if (p[i + 1] == '\n') next = i + 2;
+            } else if (p[i] == '\n' && opt_.accept_bare_lf) {
                 next = i + 1;
-            } else {
-                return fail("line", i, Errc::bad_value, p[i]);
             }
             const std::size_t len = i - line_;
-            if (len > opt_.max_line)
-                return fail(phase_ == Phase::start_line ? start_field : "header", line_,
-                            Errc::limit_exceeded, len, opt_.max_line);
-            if (next > opt_.max_head)
-                return fail("head", opt_.max_head, Errc::limit_exceeded, next, opt_.max_head);
+            // Limits before the verdict on the line end: fed in pieces, the
+            // same bytes would have crossed a limit (need_more) before the
+            // bad byte arrived.
+            if (auto r = check_limits(len, next != 0 ? next : i + 1); !r) return r;
+            if (next == 0) {
+                if (p[i] == '\r' || p[i] == '\n') return fail("line_ending", i, Errc::bad_syntax);
+                return fail("line", i, Errc::bad_value, p[i]);
+            }
 
             const char* s = c + line_;
             if (phase_ == Phase::start_line) {
