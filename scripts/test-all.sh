@@ -4,6 +4,7 @@
 #   1. g++ 12, Release: everything (library, tests, examples, tools, benchmarks)
 #   2. g++ 12 with AddressSanitizer + UndefinedBehaviorSanitizer: tests, examples, tools
 #   3. clang++ 14, Release: everything
+#   4. the libFuzzer targets, 30 s each (scripts/fuzz.sh)
 # Each build also compiles every public header alone and builds an outside
 # project against the installed package (ctest consumer_find_package).
 set -euo pipefail
@@ -57,5 +58,17 @@ run_config gcc-sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g
   -DCMAKE_CXX_COMPILER=g++ -DSTRATA_SANITIZE=address,undefined -DSTRATA_BUILD_BENCHMARKS=OFF
 run_config clang-release -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14
 
+# 4. Every libFuzzer target for 30 s (clang 14, ASan + UBSan), seeded with the
+#    test frames; a crash fails the run (docs/fuzzing.md: how to run longer).
+fuzz_rc=0
+bash scripts/fuzz.sh 30 || fuzz_rc=$?
+if ((fuzz_rc != 0)); then
+  summary+=("fuzz: FAILED")
+  total_failed=$((total_failed + 1))
+else
+  summary+=("fuzz: every target ran 30 s without a crash")
+fi
+
 printf '%s\n' "${summary[@]}"
 echo "$total_passed passed, $total_failed failed"
+((total_failed == 0))
