@@ -15,7 +15,6 @@
 // `write_to(MutBytes) -> Result<std::size_t>` (DNS messages, HTTP requests).
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <tuple>
@@ -73,8 +72,7 @@ constexpr Result<std::size_t> write_payload(const P& p, MutBytes out, std::strin
                          Errc::buffer_too_small,
                          offset + b.size(),
                          offset + out.size()};
-        std::copy(b.begin(), b.end(), out.begin());
-        return b.size();
+        return copy_bytes(b, out.data());
     }
 }
 
@@ -141,8 +139,7 @@ constexpr Result<MutBytes> encode_impl(MutBytes buf, EncodeOptions opt,
         if (buf.size() < ethernet_min_frame)
             return Error{Stack::name,        "padding", n, Errc::buffer_too_small,
                          ethernet_min_frame, buf.size()};
-        std::fill(buf.begin() + static_cast<std::ptrdiff_t>(n),
-                  buf.begin() + static_cast<std::ptrdiff_t>(ethernet_min_frame), Byte{0});
+        zero_bytes(buf.data() + n, ethernet_min_frame - n);
         n = ethernet_min_frame;
     }
     if (opt.append_fcs) {

@@ -9,7 +9,6 @@
 // http::Request or http::Response for that).
 #pragma once
 
-#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <variant>
@@ -45,10 +44,9 @@ public:
     /// head is about a kilobyte, not worth copying).
     static std::optional<Error> parse_into(std::optional<HttpView>& out, std::span<B> b) noexcept {
         static constexpr std::string_view status_start = "HTTP/";
-        const bool is_response =
-            b.size() >= status_start.size() &&
-            std::equal(status_start.begin(), status_start.end(), b.begin(),
-                       [](char c, Byte x) { return static_cast<Byte>(c) == x; });
+        const bool is_response = b.size() >= status_start.size() &&
+                                 std::string_view(reinterpret_cast<const char*>(b.data()),
+                                                  status_start.size()) == status_start;
         HttpView& v = out.emplace();
         v.bytes_ = b;
         auto progress = is_response ? v.parser_.template emplace<2>().feed(Bytes(b))
@@ -118,8 +116,7 @@ struct HttpHead {
         if (!n) return n.error();
         if (body.size() > out.size() - *n)
             return Error{"http", "body", *n, Errc::buffer_too_small, *n + body.size(), out.size()};
-        std::copy(body.begin(), body.end(), out.begin() + static_cast<std::ptrdiff_t>(*n));
-        return *n + body.size();
+        return *n + copy_bytes(body, out.data() + *n);
     }
 };
 template <class Message>

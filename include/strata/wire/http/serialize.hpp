@@ -9,7 +9,6 @@
 // head (encode_chunk in chunked.hpp for chunked bodies).
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -32,7 +31,8 @@ public:
     explicit HeadWriter(MutBytes out) noexcept : out_(out) {}
     void put(std::string_view s) noexcept {
         if (n_ <= out_.size() && s.size() <= out_.size() - n_)
-            std::copy(s.begin(), s.end(), out_.begin() + static_cast<std::ptrdiff_t>(n_));
+            copy_bytes(std::span<const Byte>(reinterpret_cast<const Byte*>(s.data()), s.size()),
+                       out_.data() + n_);
         n_ += s.size();
     }
     void put(char c) noexcept {
