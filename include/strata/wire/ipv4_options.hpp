@@ -11,9 +11,8 @@
 #include <cstdint>
 #include <span>
 
-#include <range/v3/view/facade.hpp>
-
 #include <strata/core/bytes.hpp>
+#include <strata/core/cursor_range.hpp>
 #include <strata/core/error.hpp>
 #include <strata/core/result.hpp>
 
@@ -110,8 +109,8 @@ constexpr Result<void> ipv4_check_options(Bytes o, std::size_t base) noexcept {
 /// that last case does not arise). Nothing is allocated; each element
 /// borrows from the packet.
 template <ByteType B = const Byte>
-class Ipv4OptionRange : public ranges::view_facade<Ipv4OptionRange<B>, ranges::finite> {
-    friend ranges::range_access;
+class Ipv4OptionRange : public CursorRange<Ipv4OptionRange<B>> {
+    friend cursor_access;
 
     std::span<B> opts_;
     std::size_t pos_ = 0;
@@ -129,7 +128,10 @@ class Ipv4OptionRange : public ranges::view_facade<Ipv4OptionRange<B>, ranges::f
         return len;
     }
 
-    // view_facade cursor interface (the range is its own cursor).
+    // The range is its own cursor (core/cursor_range.hpp).
+    template <class>
+    friend class CursorIterator;
+    constexpr Ipv4OptionRange begin_cursor() const noexcept { return *this; }
     constexpr Ipv4Option<B> read() const noexcept {
         const Byte t = opts_[pos_];
         if (len_ == 1) return Ipv4Option<B>{t, 1, {}};
@@ -139,7 +141,7 @@ class Ipv4OptionRange : public ranges::view_facade<Ipv4OptionRange<B>, ranges::f
         pos_ += len_;
         len_ = length_at(pos_);
     }
-    constexpr bool equal(ranges::default_sentinel_t) const noexcept { return len_ == 0; }
+    constexpr bool done() const noexcept { return len_ == 0; }
     constexpr bool equal(const Ipv4OptionRange& other) const noexcept {
         return pos_ == other.pos_ && len_ == other.len_;
     }

@@ -30,10 +30,9 @@
 #include <span>
 #include <string_view>
 
-#include <range/v3/view/facade.hpp>
-
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/core/bytes.hpp>
+#include <strata/core/cursor_range.hpp>
 #include <strata/core/error.hpp>
 #include <strata/core/result.hpp>
 #include <strata/wire/ppp.hpp>
@@ -366,8 +365,8 @@ public:
 /// malformed option; error() says why.
 template <PppProtocol P>
 requires PppConfigProtocol<P>
-class PppOptions : public ranges::view_facade<PppOptions<P>, ranges::finite> {
-    friend ranges::range_access;
+class PppOptions : public CursorRange<PppOptions<P>> {
+    friend cursor_access;
     Bytes area_;
     std::size_t base_ = ppp_control_field::header_len;
 
@@ -384,7 +383,7 @@ class PppOptions : public ranges::view_facade<PppOptions<P>, ranges::finite> {
             i += len;
             len = i < area.size() ? detail::ppp_option_len<P>(area, i) : 0;
         }
-        constexpr bool equal(ranges::default_sentinel_t) const noexcept { return len == 0; }
+        constexpr bool done() const noexcept { return len == 0; }
         constexpr bool equal(const cursor& o) const noexcept {
             return (len == 0 && o.len == 0) || (i == o.i && len == o.len);
         }

@@ -26,9 +26,8 @@
 #include <span>
 #include <string_view>
 
-#include <range/v3/view/facade.hpp>
-
 #include <strata/core/bytes.hpp>
+#include <strata/core/cursor_range.hpp>
 #include <strata/core/error.hpp>
 #include <strata/core/ether_type.hpp>
 #include <strata/core/result.hpp>
@@ -177,8 +176,8 @@ public:
 /// Lazy range of PppoeTag over a discovery payload. Iteration ends at the
 /// end of the payload, after an End-Of-List TAG (RFC 2516 Appendix A: no
 /// further TAGs), or just before the first malformed TAG (error() says why).
-class PppoeTags : public ranges::view_facade<PppoeTags, ranges::finite> {
-    friend ranges::range_access;
+class PppoeTags : public CursorRange<PppoeTags> {
+    friend cursor_access;
     Bytes area_;
     std::size_t base_ = pppoe_field::header_len;
 
@@ -209,7 +208,7 @@ class PppoeTags : public ranges::view_facade<PppoeTags, ranges::finite> {
             i += len;
             len = i < area.size() ? measure(area, i) : 0;
         }
-        constexpr bool equal(ranges::default_sentinel_t) const noexcept { return len == 0; }
+        constexpr bool done() const noexcept { return len == 0; }
         constexpr bool equal(const cursor& o) const noexcept {
             return (len == 0 && o.len == 0) || (i == o.i && len == o.len);
         }

@@ -14,9 +14,8 @@
 #include <span>
 #include <string_view>
 
-#include <range/v3/view/facade.hpp>
-
 #include <strata/core/bytes.hpp>
+#include <strata/core/cursor_range.hpp>
 #include <strata/core/error.hpp>
 #include <strata/core/seq_num.hpp>
 
@@ -197,7 +196,6 @@ struct TcpOptionCursor {
         p += len;
         settle();
     }
-    constexpr bool equal(ranges::default_sentinel_t) const noexcept { return done(); }
     constexpr bool equal(const TcpOptionCursor& o) const noexcept {
         return (done() && o.done()) || p == o.p;
     }
@@ -207,8 +205,8 @@ struct TcpOptionCursor {
 /// Lazy range of TcpOption over an option area (the bytes between offset 20
 /// and the data offset). `base` is the area's offset inside the TCP header,
 /// used for error offsets (20 for a real header).
-class TcpOptions : public ranges::view_facade<TcpOptions, ranges::finite> {
-    friend ranges::range_access;
+class TcpOptions : public CursorRange<TcpOptions> {
+    friend cursor_access;
     Bytes area_;
     std::size_t base_ = 20;
 

@@ -25,9 +25,8 @@
 #include <span>
 #include <type_traits>
 
-#include <range/v3/view/facade.hpp>
-
 #include <strata/core/bytes.hpp>
+#include <strata/core/cursor_range.hpp>
 #include <strata/core/result.hpp>
 #include <strata/wire/dns/header.hpp>
 #include <strata/wire/dns/name.hpp>
@@ -106,8 +105,8 @@ struct SectionCounts {
 /// positions (cheap to copy); dereferencing decodes the entry into the
 /// caller's variable, and remembers where it ends so stepping is O(1).
 template <class T>
-class EntryRange : public ranges::view_facade<EntryRange<T>, ranges::finite> {
-    friend ranges::range_access;
+class EntryRange : public CursorRange<EntryRange<T>> {
+    friend cursor_access;
     Bytes msg_;
     SectionCounts counts_{};
     std::uint32_t first_ = 0;
@@ -122,7 +121,7 @@ class EntryRange : public ranges::view_facade<EntryRange<T>, ranges::finite> {
         mutable std::uint32_t next_pos = 0; // end of the entry at `pos`, 0 = unknown
         mutable bool failed = false;        // the entry at `pos` is an error
         bool unlocatable = false;           // an earlier section could not be stepped over
-        bool done = true;
+        bool at_end = true;
 
         /// Decodes entry `index` at `pos` into `out`; false and `e` on failure.
         bool decode(Parsed<T>& out, Error& e) const noexcept {
@@ -158,16 +157,16 @@ class EntryRange : public ranges::view_facade<EntryRange<T>, ranges::finite> {
                 if (!decode(tmp, e)) failed = true;
             }
             if (failed) { // an error is yielded once, then the range ends
-                done = true;
+                at_end = true;
                 return;
             }
             pos = next_pos;
             next_pos = 0;
-            if (++index >= last) done = true;
+            if (++index >= last) at_end = true;
         }
-        [[nodiscard]] bool equal(ranges::default_sentinel_t) const noexcept { return done; }
+        [[nodiscard]] bool done() const noexcept { return at_end; }
         [[nodiscard]] bool equal(const cursor& o) const noexcept {
-            return done == o.done && (done || index == o.index);
+            return at_end == o.at_end && (at_end || index == o.index);
         }
     };
 
@@ -183,14 +182,14 @@ class EntryRange : public ranges::view_facade<EntryRange<T>, ranges::finite> {
                 c.unlocatable = true;
                 c.index = i;
                 c.pos = static_cast<std::uint32_t>(pos);
-                c.done = false;
+                c.at_end = false;
                 return c;
             }
             pos = *e;
         }
         c.index = first_;
         c.pos = static_cast<std::uint32_t>(pos);
-        c.done = first_ >= last_;
+        c.at_end = first_ >= last_;
         return c;
     }
 

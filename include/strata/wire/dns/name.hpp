@@ -41,9 +41,8 @@
 #include <string_view>
 #include <type_traits>
 
-#include <range/v3/view/facade.hpp>
-
 #include <strata/core/bytes.hpp>
+#include <strata/core/cursor_range.hpp>
 #include <strata/core/result.hpp>
 
 namespace strata::dns {
@@ -197,8 +196,8 @@ inline void append_label_text(std::string& out, const Byte* l, std::size_t n) {
 /// Labels of a validated name, first to last, without the root; each label is
 /// the span of its bytes (without the length byte). Pointers are followed
 /// transparently. A forward range; iteration cannot fail.
-class LabelRange : public ranges::view_facade<LabelRange, ranges::finite> {
-    friend ranges::range_access;
+class LabelRange : public CursorRange<LabelRange> {
+    friend cursor_access;
     const Byte* msg_ = detail::root_wire.data();
     std::size_t start_ = 0;
 
@@ -207,9 +206,7 @@ class LabelRange : public ranges::view_facade<LabelRange, ranges::finite> {
         std::size_t pos = 0; // a label length byte, never a pointer
         [[nodiscard]] Bytes read() const noexcept { return Bytes{msg + pos + 1, msg[pos]}; }
         void next() noexcept { pos = detail::follow(msg, pos + 1 + msg[pos]); }
-        [[nodiscard]] bool equal(ranges::default_sentinel_t) const noexcept {
-            return msg[pos] == 0;
-        }
+        [[nodiscard]] bool done() const noexcept { return msg[pos] == 0; }
         [[nodiscard]] bool equal(const cursor& o) const noexcept { return pos == o.pos; }
     };
     [[nodiscard]] cursor begin_cursor() const noexcept {

@@ -15,10 +15,9 @@
 #include <cstdint>
 #include <variant>
 
-#include <range/v3/view/facade.hpp>
-
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/core/bytes.hpp>
+#include <strata/core/cursor_range.hpp>
 #include <strata/core/port.hpp>
 #include <strata/core/result.hpp>
 #include <strata/wire/dns/name.hpp>
@@ -66,14 +65,14 @@ struct SrvRdata {
 
 /// The <character-string>s of a validated TXT RDATA, each without its
 /// length byte. Iteration cannot fail (decode checked the layout).
-class CharacterStringRange : public ranges::view_facade<CharacterStringRange, ranges::finite> {
-    friend ranges::range_access;
+class CharacterStringRange : public CursorRange<CharacterStringRange> {
+    friend cursor_access;
     Bytes data_;
     struct cursor {
         Bytes rest;
         [[nodiscard]] Bytes read() const noexcept { return rest.subspan(1, rest[0]); }
         void next() noexcept { rest = rest.subspan(std::size_t{rest[0]} + 1); }
-        [[nodiscard]] bool equal(ranges::default_sentinel_t) const noexcept { return rest.empty(); }
+        [[nodiscard]] bool done() const noexcept { return rest.empty(); }
         [[nodiscard]] bool equal(const cursor& o) const noexcept {
             return rest.data() == o.rest.data();
         }
@@ -99,8 +98,8 @@ struct EdnsOption {
 };
 
 /// Options of a validated OPT RDATA.
-class EdnsOptionRange : public ranges::view_facade<EdnsOptionRange, ranges::finite> {
-    friend ranges::range_access;
+class EdnsOptionRange : public CursorRange<EdnsOptionRange> {
+    friend cursor_access;
     Bytes data_;
     struct cursor {
         Bytes rest;
@@ -108,7 +107,7 @@ class EdnsOptionRange : public ranges::view_facade<EdnsOptionRange, ranges::fini
             return EdnsOption{load_be16(rest.data()), rest.subspan(4, load_be16(rest.data() + 2))};
         }
         void next() noexcept { rest = rest.subspan(4 + std::size_t{load_be16(rest.data() + 2)}); }
-        [[nodiscard]] bool equal(ranges::default_sentinel_t) const noexcept { return rest.empty(); }
+        [[nodiscard]] bool done() const noexcept { return rest.empty(); }
         [[nodiscard]] bool equal(const cursor& o) const noexcept {
             return rest.data() == o.rest.data();
         }
