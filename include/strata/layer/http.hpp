@@ -41,8 +41,10 @@ public:
     }
 
     /// checked(), building the view in place (decode() uses it: the parsed
-    /// head is about a kilobyte, not worth copying).
-    static std::optional<Error> parse_into(std::optional<HttpView>& out, std::span<B> b) noexcept {
+    /// head is about a kilobyte, not worth copying). `out` is a
+    /// std::optional<HttpView> or anything with its emplace() and reset().
+    template <class Slot>
+    static std::optional<Error> parse_into(Slot& out, std::span<B> b) noexcept {
         static constexpr std::string_view status_start = "HTTP/";
         const bool is_response = b.size() >= status_start.size() &&
                                  std::string_view(reinterpret_cast<const char*>(b.data()),
@@ -98,8 +100,8 @@ struct HTTP : ViewLayer<HttpView> {
     using kind = layer_kind::application;
     static constexpr std::string_view name = "http";
     static constexpr Port port{80};
-    template <class B>
-    static std::optional<Error> parse_into(std::optional<view<B>>& out, std::span<B> b) noexcept {
+    template <class Slot, class B>
+    static std::optional<Error> parse_into(Slot& out, std::span<B> b) noexcept {
         return view<B>::parse_into(out, b);
     }
 };
