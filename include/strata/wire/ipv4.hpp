@@ -421,13 +421,15 @@ struct Ipv4Repr {
     /// call and the reload of the repr cost more than the work (build_tcp/*).
     [[gnu::always_inline]] constexpr void emit(Ipv4View<Byte> v) const noexcept {
         const std::size_t hl = header_len();
+        const auto tos = static_cast<std::uint8_t>((dscp << 2) | (ecn & 0x3));
+        const auto total = static_cast<std::uint16_t>(hl + payload_len);
+        const auto ff = static_cast<std::uint16_t>((dont_frag ? detail::ipv4_flag_df : 0) |
+                                                   (more_frags ? detail::ipv4_flag_mf : 0) |
+                                                   ((frag_offset / 8) & detail::ipv4_frag_mask));
         v.set_header_len(hl);
-        v.set_tos(static_cast<std::uint8_t>((dscp << 2) | (ecn & 0x3)));
-        v.set_total_len(static_cast<std::uint16_t>(hl + payload_len));
+        v.set_tos(tos);
+        v.set_total_len(total);
         v.set_ident(ident);
-        const std::uint16_t ff = static_cast<std::uint16_t>(
-            (dont_frag ? detail::ipv4_flag_df : 0) | (more_frags ? detail::ipv4_flag_mf : 0) |
-            ((frag_offset / 8) & detail::ipv4_frag_mask));
         store_be16(v.bytes().data() + ipv4_field::flags_frag.first, ff);
         v.set_ttl(ttl);
         v.set_protocol(protocol);
@@ -445,10 +447,9 @@ struct Ipv4Repr {
         // instead of reading them back. Re-reading freshly stored 16-bit
         // fields with wide loads stalls on store forwarding and was the
         // largest cost of building a small frame (bench build_tcp/*).
-        const std::uint8_t tos = static_cast<std::uint8_t>((dscp << 2) | (ecn & 0x3));
         const std::uint64_t words =
-            std::uint64_t{0x4500u | tos} + static_cast<std::uint16_t>(hl + payload_len) + ident +
-            ff + ((std::uint32_t{ttl} << 8) | static_cast<std::uint8_t>(protocol)) +
+            std::uint64_t{0x4500u | tos} + total + ident + ff +
+            ((std::uint32_t{ttl} << 8) | static_cast<std::uint8_t>(protocol)) +
             (src.value() >> 16) + (src.value() & 0xffffu) + (dst.value() >> 16) +
             (dst.value() & 0xffffu);
         v.set_checksum(checksum::finish(words));
