@@ -69,6 +69,56 @@ constexpr bool pcap_known_magic(std::uint32_t le) noexcept {
 inline bool pcap_text_says_truncated(std::string_view text) noexcept {
     return text.find("truncated") != std::string_view::npos;
 }
+
+/// How a file's record times reach us through libpcap.
+enum class PcapClock : std::uint8_t {
+    pcap_micro, ///< pcap, fraction in µs (libpcap scales it by 1000)
+    pcap_nano,  ///< pcap, fraction in ns
+    pcapng,     ///< pcapng: libpcap does the if_tsresol/if_tsoffset arithmetic
+};
+
+constexpr PcapClock pcap_clock_of(std::uint32_t le_magic) noexcept {
+    switch (le_magic) {
+    case 0xA1B23C4D:
+    case 0x4D3CB2A1:
+        return PcapClock::pcap_nano;
+    case 0x0A0D0D0A:
+        return PcapClock::pcapng;
+    default:
+        return PcapClock::pcap_micro;
+    }
+}
+
+/// The record time in nanoseconds since the epoch from what pcap_next_ex
+/// put in `tv_sec`/`tv_usec` (nanosecond precision was asked for), or
+/// nothing when it does not fit in 64-bit nanoseconds.
+///
+/// A pcap record stores seconds and fraction as unsigned 32-bit fields
+/// (draft-ietf-opsawg-pcap §5), but libpcap 1.10 reads them as signed
+/// (struct pcap_timeval holds bpf_int32), so a time past 2038-01-19 comes
+/// out negative. Truncating back to 32 bits undoes that and is a no-op
+/// where libpcap reads them unsigned. pcapng times are 64-bit; libpcap
+/// hands them over as they are.
+inline std::optional<std::int64_t> pcap_record_ns(PcapClock clock, std::int64_t tv_sec,
+                                                  std::int64_t tv_frac) noexcept {
+    constexpr std::int64_t ns_per_s = 1'000'000'000;
+    switch (clock) {
+    case PcapClock::pcap_micro: {
+        const auto us = static_cast<std::uint32_t>(tv_frac / 1000);
+        return static_cast<std::int64_t>(static_cast<std::uint32_t>(tv_sec)) * ns_per_s +
+               static_cast<std::int64_t>(us) * 1000;
+    }
+    case PcapClock::pcap_nano:
+        return static_cast<std::int64_t>(static_cast<std::uint32_t>(tv_sec)) * ns_per_s +
+               static_cast<std::int64_t>(static_cast<std::uint32_t>(tv_frac));
+    case PcapClock::pcapng:
+        break;
+    }
+    std::int64_t ns = 0;
+    if (__builtin_mul_overflow(tv_sec, ns_per_s, &ns) || __builtin_add_overflow(ns, tv_frac, &ns))
+        return std::nullopt;
+    return ns;
+}
 } // namespace detail
 
 /// Streams the frames of a pcap or pcapng file. Move-only; closes the file.
@@ -82,7 +132,12 @@ inline bool pcap_text_says_truncated(std::string_view text) noexcept {
 /// - `record` truncated: the file ends inside a record; `record` bad_value:
 ///   libpcap rejected a record (an impossible length, a bad block). The
 ///   offset is the record's position in the file, the value its index
-///   (frames read before it). The error is sticky.
+///   (frames read before it);
+/// - `timestamp` too_big: a pcapng record time beyond ±292 years of 1970,
+///   which 64-bit nanoseconds cannot hold (offset = the record, value = its
+///   index).
+/// The error is sticky. Times in pcap files are read as the unsigned 32-bit
+/// fields they are, so dates up to 2106 come out right.
 /// libpcap's own words are in `last_error_text()`.
 class PcapReader {
     std::unique_ptr<pcap_t, detail::PcapCloser> p_;
@@ -90,8 +145,9 @@ class PcapReader {
     std::optional<Error> sticky_;
     std::uint64_t frames_ = 0;
     bool done_ = false;
+    detail::PcapClock clock_;
 
-    explicit PcapReader(pcap_t* p) noexcept : p_(p) {}
+    PcapReader(pcap_t* p, detail::PcapClock clock) noexcept : p_(p), clock_(clock) {}
 
     static void set_text(std::string* out, std::string_view text) {
         if (out != nullptr) out->assign(text);
@@ -119,7 +175,7 @@ class PcapReader {
                 return Error{"pcap", "header", 0, Errc::truncated, 0, 0};
             return Error{"pcap", "header", 0, Errc::unsupported, magic, 0};
         }
-        return PcapReader(p);
+        return PcapReader(p, detail::pcap_clock_of(magic));
     }
 
 public:
@@ -168,12 +224,18 @@ public:
         pcap_pkthdr* h = nullptr;
         const u_char* data = nullptr;
         const int rc = pcap_next_ex(p_.get(), &h, &data);
+        const auto offset = at < 0 ? std::size_t{0} : static_cast<std::size_t>(at);
         if (rc == 1) {
+            // Opened with nanosecond precision: tv_usec holds nanoseconds.
+            const auto ns = detail::pcap_record_ns(clock_, h->ts.tv_sec, h->ts.tv_usec);
+            if (!ns) {
+                error_text_ = "record time does not fit in 64-bit nanoseconds since 1970";
+                sticky_ = Error{"pcap", "timestamp", offset, Errc::too_big, frames_, 0};
+                return *sticky_;
+            }
             ++frames_;
             PcapFrame fr;
-            // Opened with nanosecond precision: tv_usec holds nanoseconds.
-            fr.timestamp =
-                std::chrono::seconds(h->ts.tv_sec) + std::chrono::nanoseconds(h->ts.tv_usec);
+            fr.timestamp = std::chrono::nanoseconds(*ns);
             fr.caplen = h->caplen;
             fr.wirelen = h->len;
             fr.data = Bytes(data, h->caplen);
@@ -184,7 +246,6 @@ public:
             return std::optional<PcapFrame>{};
         }
         error_text_ = pcap_geterr(p_.get());
-        const auto offset = at < 0 ? std::size_t{0} : static_cast<std::size_t>(at);
         sticky_ = detail::pcap_text_says_truncated(error_text_)
                       ? Error{"pcap", "record", offset, Errc::truncated, frames_, 0}
                       : Error{"pcap", "record", offset, Errc::bad_value, frames_, 0};
