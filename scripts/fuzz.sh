@@ -15,7 +15,10 @@
 # Exits non-zero if any target crashed (or failed to build). Installs
 # nothing: scripts/install-deps.sh does that. docs/fuzzing.md has more.
 #
-# Environment: STRATA_FUZZ_BUILD_DIR (default build/fuzz),
+# Environment: STRATA_FUZZ_SEED (libFuzzer -seed; default 1, so a run on the
+# same corpus takes the same path and a CI finding can be replayed; 0 lets
+# libFuzzer pick a new seed each run, which long campaigns want),
+# STRATA_FUZZ_BUILD_DIR (default build/fuzz),
 # STRATA_FUZZ_TARGETS (space-separated names such as "dns http" to run only
 # those), STRATA_FUZZ_SOURCE_DIR (the CMake source dir, default the repo).
 set -euo pipefail
@@ -23,6 +26,11 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 seconds=${1:-30}
+seed=${STRATA_FUZZ_SEED:-1}
+if ! [[ $seed =~ ^[0-9]+$ ]]; then
+  echo "fuzz.sh: STRATA_FUZZ_SEED must be a number (0 = random)" >&2
+  exit 2
+fi
 if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
   echo "usage: $0 [SECONDS]   (seconds per target, default 30)" >&2
   exit 2
@@ -92,9 +100,9 @@ for name in "${targets[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   dirs=("$corpus")
   [ -d "$build/seeds/$name" ] && dirs+=("$build/seeds/$name")
-  echo "=== [fuzz] $name: ${seconds}s"
+  echo "=== [fuzz] $name: ${seconds}s, seed $seed"
   rc=0
-  "$bin_dir/fuzz_$name" "${dirs[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 \
+  "$bin_dir/fuzz_$name" "${dirs[@]}" -max_total_time="$seconds" -seed="$seed" -rss_limit_mb=2048 \
     -timeout=25 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
@@ -108,6 +116,13 @@ for name in "${targets[@]}"; do
     status="CRASH (exit $rc, see $log and $artifacts)"
     failed=$((failed + 1))
     grep -m3 -E 'ERROR|invariant|runtime error' "$log" | sed 's/^/    /' || true
+    # The build directory of a CI run is gone afterwards: print the input
+    # (base64, first 4 KiB) so it can be replayed from the log alone.
+    for a in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-*; do
+      [ -f "$a" ] || continue
+      echo "    input $(basename "$a") ($(wc -c <"$a") bytes), base64:"
+      head -c 4096 "$a" | base64 -w 76 | sed 's/^/      /'
+    done
   fi
   summary+=("$(printf '%-12s %-4s execs=%-10s exec/s=%-7s cov=%-5s ft=%-6s corpus=%s' \
     "$name" "$status" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}")")
