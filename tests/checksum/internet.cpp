@@ -105,11 +105,18 @@ TEST_CASE("Internet checksum: every run-time kernel matches the reference: lengt
             for (const auto& impl : impls)
                 if (impl.supported) check(impl.name, impl.fn(p, n, acc));
             check("sum()", cs::sum(Bytes(p, n), acc));
+            // The whole-buffer checksum folds once on its own path.
+            ++checked;
+            if (cs::internet_checksum(Bytes(p, n)) !=
+                    static_cast<std::uint16_t>(~ref_fold(p, n, 0)) &&
+                mismatches++ == 0)
+                first_mismatch = "internet_checksum() n=" + std::to_string(n) +
+                                 " align=" + std::to_string(align);
         }
     }
     INFO(first_mismatch);
     CHECK(mismatches == 0);
-    CHECK(checked == 2101 * 16 * (supported + 1));
+    CHECK(checked == 2101 * 16 * (supported + 2));
 }
 
 TEST_CASE("kernels agree on edge patterns: zeros, all-ones, long buffers", "[checksum][internet]") {
@@ -136,6 +143,16 @@ TEST_CASE("kernels agree on edge patterns: zeros, all-ones, long buffers", "[che
         // 0xffff as a sum is "minus zero": it folds to 0xffff, never to 0.
         const std::array<Byte, 2> minus_zero{0xff, 0xff};
         CHECK(cs::fold(impl.fn(minus_zero.data(), 2, 0)) == 0xffff);
+    }
+    // The same through sum() and internet_checksum() at every short length,
+    // where they take the inline paths rather than a kernel.
+    for (std::size_t n = 0; n <= 256; ++n) {
+        INFO("n=" << n);
+        CHECK(cs::sum(Bytes(zeros.data(), n)) == 0);
+        CHECK(cs::internet_checksum(Bytes(zeros.data(), n)) == 0xffff);
+        CHECK(cs::fold(cs::sum(Bytes(ones.data(), n), 0xffff)) == ref_fold(ones.data(), n, 0xffff));
+        CHECK(cs::internet_checksum(Bytes(ones.data(), n)) ==
+              static_cast<std::uint16_t>(~ref_fold(ones.data(), n, 0)));
     }
 }
 

@@ -23,13 +23,7 @@
 namespace strata::checksum {
 
 /// Reduce a partial sum to 16 bits with end-around carry (RFC 1071 §2(1)).
-constexpr std::uint16_t fold(std::uint64_t s) noexcept {
-    s = (s & 0xffffffffu) + (s >> 32);
-    s = (s & 0xffffffffu) + (s >> 32);
-    s = (s & 0xffffu) + (s >> 16);
-    s = (s & 0xffffu) + (s >> 16);
-    return static_cast<std::uint16_t>(s);
-}
+constexpr std::uint16_t fold(std::uint64_t s) noexcept { return detail::fold_to_16(s); }
 
 namespace detail {
 /// Portable reference: one 16-bit word at a time. Usable in constant expressions.
@@ -56,7 +50,10 @@ constexpr std::uint16_t finish(std::uint64_t s) noexcept {
 }
 
 /// RFC 1071 checksum of a whole buffer.
-constexpr std::uint16_t internet_checksum(Bytes data) noexcept { return finish(sum(data)); }
+constexpr std::uint16_t internet_checksum(Bytes data) noexcept {
+    if (std::is_constant_evaluated()) return finish(sum(data));
+    return static_cast<std::uint16_t>(~detail::fold_runtime(data.data(), data.size()));
+}
 
 /// True when a buffer that contains its own checksum field sums to 0xffff.
 constexpr bool verifies(std::uint64_t s) noexcept { return fold(s) == 0xffff; }

@@ -38,17 +38,19 @@ constexpr std::uint64_t add_eac(std::uint64_t a, std::uint64_t b) noexcept {
     return r + (r < b ? 1u : 0u);
 }
 
-/// Same reduction as checksum::fold() (kept here so this header stands alone).
+/// Reduces a partial sum to 16 bits with end-around carry (RFC 1071 §2(1)):
+/// checksum::fold(). Adding a word to itself rotated by half its width puts
+/// hi + lo + (the carry out of lo + hi) in the upper half, which is the
+/// end-around-carry sum of the halves; two such steps take 64 bits to 16.
+/// A nonzero sum stays nonzero, so "minus zero" folds to 0xffff.
 constexpr std::uint16_t fold_to_16(std::uint64_t s) noexcept {
-    s = (s & 0xffffffffu) + (s >> 32);
-    s = (s & 0xffffffffu) + (s >> 32);
-    s = (s & 0xffffu) + (s >> 16);
-    s = (s & 0xffffu) + (s >> 16);
-    return static_cast<std::uint16_t>(s);
+    const auto s32 = static_cast<std::uint32_t>((s + std::rotr(s, 32)) >> 32);
+    return static_cast<std::uint16_t>((s32 + std::rotr(s32, 16)) >> 16);
 }
 
-/// Fast path for short buffers (headers), inlined into sum() so a 20-byte
-/// IPv4 or 8-byte UDP header pays no dispatch: big-endian 64-bit words with
+/// Portable path for short buffers (headers), inlined into sum() so an 8-byte
+/// UDP header pays no dispatch (on x86 from 16 bytes on sum_sse2_short
+/// takes over; elsewhere up to sum_inline_max): big-endian 64-bit words with
 /// end-around carry. A big-endian 64-bit word is congruent to the sum of its
 /// four 16-bit words modulo 0xffff (2^16 == 1), RFC 1071 §2(C).
 inline std::uint64_t sum_small(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
@@ -144,11 +146,17 @@ inline std::uint64_t sum_le_u64(const Byte* p, std::size_t n) noexcept {
     return add_eac(add_eac(s0, s1), c0 + c1);
 }
 
-/// Turns a little-endian partial sum into a big-endian one and adds it to
-/// `acc` (see the byte-order note at the top of this file).
-inline std::uint64_t finish_le(std::uint64_t le_sum, std::uint64_t acc) noexcept {
+/// The folded big-endian sum from a little-endian partial sum (see the
+/// byte-order note at the top of this file).
+inline std::uint16_t fold_le(std::uint64_t le_sum) noexcept {
     const std::uint16_t f = fold_to_16(le_sum);
-    return add_eac(acc, static_cast<std::uint16_t>((f << 8) | (f >> 8)));
+    return static_cast<std::uint16_t>((f << 8) | (f >> 8));
+}
+
+/// Turns a little-endian partial sum into a big-endian one and adds it to
+/// `acc`.
+inline std::uint64_t finish_le(std::uint64_t le_sum, std::uint64_t acc) noexcept {
+    return add_eac(acc, fold_le(le_sum));
 }
 
 /// Portable run-time kernel: 64-bit add-with-carry loop.
@@ -175,6 +183,47 @@ inline constexpr std::size_t simd_max_blocks = 8192;
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
+
+/// keep_last_bytes + k, loaded as 16 bytes: a mask that keeps the last k.
+alignas(32) inline constexpr Byte keep_last_bytes[32] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+/// SSE2 (part of every x86-64), for 16 <= n < sum_inline_max: buffers too
+/// short to pay for a call to a wide kernel, whose set-up and reduction cost
+/// more than the adds at 64 bytes. Same W/H split as the wide kernels. The
+/// even-length rest after the full vectors is summed from one more load that
+/// ends where it ends (it starts at an even offset, so the words stay
+/// paired) with the bytes already counted masked off: no branch per tail
+/// size. An odd last byte is the low byte of a little-endian word padded
+/// with zero (RFC 1071 §4.1). At most 8 vectors: no lane can overflow.
+inline std::uint64_t sum_sse2_short_le(const Byte* p, std::size_t n) noexcept {
+    std::size_t even = n & ~std::size_t{1};
+    const Byte* const end = p + even;
+    __m128i w = _mm_setzero_si128(), h = w;
+    for (; even >= 16; p += 16, even -= 16) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        w = _mm_add_epi32(w, x);
+        h = _mm_add_epi32(h, _mm_srli_epi32(x, 16));
+    }
+    if (even != 0) {
+        const __m128i x = _mm_and_si128(
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16)),
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(keep_last_bytes + even)));
+        w = _mm_add_epi32(w, x);
+        h = _mm_add_epi32(h, _mm_srli_epi32(x, 16));
+    }
+    __m128i t = _mm_add_epi32(_mm_sub_epi32(w, _mm_slli_epi32(h, 16)), h);
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0x4e));
+    t = _mm_add_epi32(t, _mm_shuffle_epi32(t, 0xb1));
+    std::uint64_t le = static_cast<std::uint32_t>(_mm_cvtsi128_si32(t));
+    if (n & 1) le += *end;
+    return le;
+}
+
+inline std::uint64_t sum_sse2_short(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
+    return finish_le(sum_sse2_short_le(p, n), acc);
+}
 
 /// AVX2: 64 bytes per block in two 256-bit vectors.
 __attribute__((target("avx2"))) inline std::uint64_t sum_avx2(const Byte* p, std::size_t n,
@@ -305,13 +354,27 @@ inline std::uint64_t sum_resolve(const Byte* p, std::size_t n, std::uint64_t acc
     return f(p, n, acc);
 }
 
-/// Below this many bytes sum() runs sum_small() inline, without dispatch.
-inline constexpr std::size_t sum_inline_max = 64;
+/// Below this many bytes sum() runs inline, without dispatch.
+inline constexpr std::size_t sum_inline_max = 128;
 
 /// Run-time sum: inline for short buffers, else the CPU's fastest kernel.
 inline std::uint64_t sum_runtime(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
+#if STRATA_CHECKSUM_X86
+    if (n < 16) return sum_small(p, n, acc);
+    if (n < sum_inline_max) return sum_sse2_short(p, n, acc);
+#else
     if (n < sum_inline_max) return sum_small(p, n, acc);
+#endif
     return sum_kernel.load(std::memory_order_relaxed)(p, n, acc);
+}
+
+/// fold(sum_runtime(p, n, 0)), folding once: for the whole-buffer checksum,
+/// where the short path's result needs no second fold.
+inline std::uint16_t fold_runtime(const Byte* p, std::size_t n) noexcept {
+#if STRATA_CHECKSUM_X86
+    if (n >= 16 && n < sum_inline_max) return fold_le(sum_sse2_short_le(p, n));
+#endif
+    return fold_to_16(sum_runtime(p, n, 0));
 }
 
 } // namespace strata::checksum::detail
