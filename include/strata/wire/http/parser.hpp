@@ -198,7 +198,10 @@ class HeadParser {
 public:
     using message_type = Message;
 
-    constexpr HeadParser() = default;
+    // User-provided, so that value-initialisation (variant::emplace<I>(),
+    // `HeadParser{}`) does not clear the whole object before the member
+    // initialisers run.
+    HeadParser() noexcept {}
     constexpr explicit HeadParser(ParseOptions opt) noexcept : opt_(opt) {}
 
     /// Forgets the message; the options stay.
