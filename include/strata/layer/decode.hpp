@@ -24,7 +24,7 @@ namespace detail {
 
 template <class B>
 struct DecodeState {
-    std::optional<Error> error{};
+    ViewSlot<Error> error; // not std::optional: see ViewSlot
     std::span<B> rest{};
     std::size_t depth = 0;
 };
@@ -71,14 +71,14 @@ constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size
         if constexpr (requires { L::parse_into(node.view, bytes); }) {
             // A large view (an HTTP head) is built where it stays.
             if (auto e = L::parse_into(node.view, bytes)) {
-                st.error = e->rebased(base);
+                st.error.emplace(e->rebased(base));
                 st.rest = bytes;
                 return;
             }
         } else {
             auto parsed = L::parse(bytes);
             if (!parsed) {
-                st.error = parsed.error().rebased(base);
+                st.error.emplace(parsed.error().rebased(base));
                 st.rest = bytes;
                 return;
             }
@@ -100,7 +100,7 @@ constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size
         }
         if constexpr (!EndLayer<Inner> && !RawLayer<Inner> && requires { L::inner_error(view); }) {
             if (auto e = L::inner_error(view)) {
-                st.error = e->rebased(base);
+                st.error.emplace(e->rebased(base));
                 st.rest = payload;
                 return;
             }
@@ -114,7 +114,7 @@ constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size
             decode_node(node.inner, payload, inner_base, st);
         } else {
             if (!outer_selects<L, Inner>(view)) {
-                st.error = L::template mismatch<Inner>(view).rebased(base);
+                st.error.emplace(L::template mismatch<Inner>(view).rebased(base));
                 st.rest = payload;
                 return;
             }

@@ -34,7 +34,7 @@ struct Unmatched {
 
 namespace detail {
 
-/// Where a decode node keeps its layer's view: the part of std::optional's
+/// Where a decode node keeps its layer's view (and decode its error): the part of std::optional's
 /// interface that decode uses (bool test, *, ->, emplace, reset), without its
 /// cost. libstdc++ 12's std::optional zeroes its whole storage when default-
 /// constructed; with an HTTP head in the stack that was ~1.5 KB cleared on
@@ -192,8 +192,9 @@ public:
     constexpr explicit operator bool() const noexcept { return ok(); }
     /// The first problem met; precondition: !ok().
     [[nodiscard]] constexpr const Error& error() const noexcept { return *error_; }
-    [[nodiscard]] constexpr const std::optional<Error>& maybe_error() const noexcept {
-        return error_;
+    [[nodiscard]] constexpr std::optional<Error> maybe_error() const noexcept {
+        if (error_) return *error_;
+        return std::nullopt;
     }
     /// Bytes from where decoding stopped: the payload of the innermost layer
     /// decoded (a Raw tail, an unmatched OneOf, or a malformed layer's bytes).
@@ -267,8 +268,8 @@ private:
     template <class S, class B2>
     friend constexpr Decoded<S, B2> detail::decode_impl(std::span<B2> bytes) noexcept;
 
-    root_node root_; // see DecodeNode: not value-initialised, on purpose
-    std::optional<Error> error_{};
+    root_node root_;                // see DecodeNode: not value-initialised, on purpose
+    detail::ViewSlot<Error> error_; // not std::optional: see ViewSlot
     std::span<B> rest_{};
     std::size_t depth_ = 0;
 };
