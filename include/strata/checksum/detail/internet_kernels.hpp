@@ -49,8 +49,9 @@ constexpr std::uint16_t fold_to_16(std::uint64_t s) noexcept {
 }
 
 /// Portable path for short buffers (headers), inlined into sum() so an 8-byte
-/// UDP header pays no dispatch (on x86 from 16 bytes on sum_sse2_short
-/// takes over; elsewhere up to sum_inline_max): big-endian 64-bit words with
+/// UDP header pays no dispatch (used where there is no x86 short path; x86
+/// takes sum_le_u64 below 32 bytes and sum_sse2_short up to sum_inline_max):
+/// big-endian 64-bit words with
 /// end-around carry. A big-endian 64-bit word is congruent to the sum of its
 /// four 16-bit words modulo 0xffff (2^16 == 1), RFC 1071 §2(C).
 inline std::uint64_t sum_small(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
@@ -189,7 +190,8 @@ alignas(32) inline constexpr Byte keep_last_bytes[32] = {
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-/// SSE2 (part of every x86-64), for 16 <= n < sum_inline_max: buffers too
+/// SSE2 (part of every x86-64), for 32 <= n < sum_inline_max (below, two or
+/// three 64-bit adds are quicker than the vector reduction): buffers too
 /// short to pay for a call to a wide kernel, whose set-up and reduction cost
 /// more than the adds at 64 bytes. Same W/H split as the wide kernels. The
 /// even-length rest after the full vectors is summed from one more load that
@@ -360,7 +362,7 @@ inline constexpr std::size_t sum_inline_max = 128;
 /// Run-time sum: inline for short buffers, else the CPU's fastest kernel.
 inline std::uint64_t sum_runtime(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
 #if STRATA_CHECKSUM_X86
-    if (n < 16) return sum_small(p, n, acc);
+    if (n < 32) return finish_le(sum_le_u64(p, n), acc);
     if (n < sum_inline_max) return sum_sse2_short(p, n, acc);
 #else
     if (n < sum_inline_max) return sum_small(p, n, acc);
@@ -372,7 +374,8 @@ inline std::uint64_t sum_runtime(const Byte* p, std::size_t n, std::uint64_t acc
 /// where the short path's result needs no second fold.
 inline std::uint16_t fold_runtime(const Byte* p, std::size_t n) noexcept {
 #if STRATA_CHECKSUM_X86
-    if (n >= 16 && n < sum_inline_max) return fold_le(sum_sse2_short_le(p, n));
+    if (n < 32) return fold_le(sum_le_u64(p, n));
+    if (n < sum_inline_max) return fold_le(sum_sse2_short_le(p, n));
 #endif
     return fold_to_16(sum_runtime(p, n, 0));
 }
