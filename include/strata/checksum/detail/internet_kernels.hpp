@@ -48,12 +48,12 @@ constexpr std::uint16_t fold_to_16(std::uint64_t s) noexcept {
     return static_cast<std::uint16_t>((s32 + std::rotr(s32, 16)) >> 16);
 }
 
-/// Portable path for short buffers (headers), inlined into sum() so an 8-byte
-/// UDP header pays no dispatch (used where there is no x86 short path; x86
-/// takes sum_le_u64 below 32 bytes and sum_sse2_short up to sum_inline_max):
-/// big-endian 64-bit words with
-/// end-around carry. A big-endian 64-bit word is congruent to the sum of its
-/// four 16-bit words modulo 0xffff (2^16 == 1), RFC 1071 §2(C).
+/// Portable path for short buffers (headers), inlined into sum() so that
+/// headers pay no dispatch where there is no x86 short path (x86 takes
+/// sum_le_u64 below 32 bytes and sum_sse2_short up to sum_inline_max):
+/// big-endian 64-bit words with end-around carry. A big-endian 64-bit word is
+/// congruent to the sum of its four 16-bit words modulo 0xffff (2^16 == 1),
+/// RFC 1071 §2(C).
 inline std::uint64_t sum_small(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
     // Two chains (each add's carry counted apart) so consecutive words do
     // not wait on each other.
@@ -199,6 +199,7 @@ alignas(32) inline constexpr Byte keep_last_bytes[32] = {
 /// paired) with the bytes already counted masked off: no branch per tail
 /// size. An odd last byte is the low byte of a little-endian word padded
 /// with zero (RFC 1071 §4.1). At most 8 vectors: no lane can overflow.
+/// Precondition: 16 <= n < sum_inline_max (the tail load reaches 16 back).
 inline std::uint64_t sum_sse2_short_le(const Byte* p, std::size_t n) noexcept {
     std::size_t even = n & ~std::size_t{1};
     const Byte* const end = p + even;
