@@ -51,6 +51,16 @@ std::vector<Byte> pcapng_with_times(std::initializer_list<std::uint64_t> microse
     return file;
 }
 
+// The next frame, which must be there. Its data stays valid until the
+// reader's next call.
+PcapFrame next_frame(Result<PcapReader>& r) {
+    REQUIRE(r);
+    auto f = r->next();
+    REQUIRE(f);
+    REQUIRE(f->has_value());
+    return **f;
+}
+
 } // namespace
 
 TEST_CASE("pcap reader: record times past 2038 keep their unsigned seconds", "[io][pcap]") {
@@ -67,15 +77,8 @@ TEST_CASE("pcap reader: record times past 2038 keep their unsigned seconds", "[i
         file.resize(file.size() + 14, 0x5a);
     }
     auto r = PcapReader::open_buffer(file);
-    REQUIRE(r);
-    auto a = r->next();
-    REQUIRE(a);
-    REQUIRE(a->has_value());
-    CHECK((*a)->timestamp.count() == 2'147'483'648LL * 1'000'000'000LL + 999'999'000LL);
-    auto b = r->next();
-    REQUIRE(b);
-    REQUIRE(b->has_value());
-    CHECK((*b)->timestamp.count() == 4'294'967'295LL * 1'000'000'000LL);
+    CHECK(next_frame(r).timestamp.count() == 2'147'483'648LL * 1'000'000'000LL + 999'999'000LL);
+    CHECK(next_frame(r).timestamp.count() == 4'294'967'295LL * 1'000'000'000LL);
 
     // The same in a nanosecond file: fraction 999999999 (0x3B9AC9FF) ns.
     std::vector<Byte> nano{0x4d, 0x3c, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00, 0,    0,
@@ -84,11 +87,7 @@ TEST_CASE("pcap reader: record times past 2038 keep their unsigned seconds", "[i
                            0x9a, 0x3b, 14,   0,    0,    0,    14,   0,    0,    0};
     nano.resize(nano.size() + 14, 0x5a);
     auto n = PcapReader::open_buffer(nano);
-    REQUIRE(n);
-    auto c = n->next();
-    REQUIRE(c);
-    REQUIRE(c->has_value());
-    CHECK((*c)->timestamp.count() == 4'294'967'295LL * 1'000'000'000LL + 999'999'999LL);
+    CHECK(next_frame(n).timestamp.count() == 4'294'967'295LL * 1'000'000'000LL + 999'999'999LL);
 }
 
 TEST_CASE("pcap reader: a pcapng frame from 2040 comes back from pcap with its time",
@@ -98,19 +97,16 @@ TEST_CASE("pcap reader: a pcapng frame from 2040 comes back from pcap with its t
     const std::uint64_t t_us = 2'208'988'800ULL * 1'000'000 + 250;
     const auto ng = pcapng_with_times({t_us});
     auto r = PcapReader::open_buffer(ng);
-    REQUIRE(r);
-    auto f = r->next();
-    REQUIRE(f);
-    REQUIRE(f->has_value());
+    const PcapFrame f = next_frame(r);
     const auto expected = std::chrono::nanoseconds(static_cast<std::int64_t>(t_us) * 1000);
-    CHECK((*f)->timestamp == expected);
+    CHECK(f.timestamp == expected);
 
     std::vector<Byte> file;
     PcapOptions o;
     o.precision = PcapPrecision::nano;
     auto w = PcapVectorWriter::create(VectorSink{file}, o);
     REQUIRE(w);
-    REQUIRE(w->write((*f)->data, (*f)->timestamp));
+    REQUIRE(w->write(f.data, f.timestamp));
     // The record's seconds field holds 2,208,988,800 = 0x83AA7E80.
     REQUIRE(file.size() == 24 + 16 + 14);
     CHECK(file[24] == 0x80);
@@ -118,11 +114,7 @@ TEST_CASE("pcap reader: a pcapng frame from 2040 comes back from pcap with its t
     CHECK(file[26] == 0xaa);
     CHECK(file[27] == 0x83);
     auto back = PcapReader::open_buffer(file);
-    REQUIRE(back);
-    auto g = back->next();
-    REQUIRE(g);
-    REQUIRE(g->has_value());
-    CHECK((*g)->timestamp == expected);
+    CHECK(next_frame(back).timestamp == expected);
 }
 
 TEST_CASE("pcap reader: a pcapng time beyond 64-bit nanoseconds is an error",
@@ -130,11 +122,7 @@ TEST_CASE("pcap reader: a pcapng time beyond 64-bit nanoseconds is an error",
     // 0x0030'0000'0000'0000 µs = 13,510,798,882 s: past 2^63 ns (9.2e9 s).
     const auto file = pcapng_with_times({1'000'001, 0x0030'0000'0000'0000ULL});
     auto r = PcapReader::open_buffer(file);
-    REQUIRE(r);
-    auto a = r->next();
-    REQUIRE(a);
-    REQUIRE(a->has_value());
-    CHECK((*a)->timestamp.count() == 1'000'001'000LL);
+    CHECK(next_frame(r).timestamp.count() == 1'000'001'000LL);
     auto b = r->next();
     REQUIRE_FALSE(b);
     CHECK(b.error().layer == "pcap");

@@ -49,23 +49,6 @@ struct PcapCloser {
     void operator()(pcap_t* p) const noexcept { pcap_close(p); }
 };
 
-/// Magic numbers libpcap can open: pcap (µs, ns, both byte orders; the
-/// "modified" Kuznetzov format) and the pcapng Section Header Block type.
-constexpr bool pcap_known_magic(std::uint32_t le) noexcept {
-    switch (le) {
-    case 0xA1B2C3D4:
-    case 0xD4C3B2A1: // pcap, microseconds
-    case 0xA1B23C4D:
-    case 0x4D3CB2A1: // pcap, nanoseconds
-    case 0xA1B2CD34:
-    case 0x34CDB2A1: // modified pcap
-    case 0x0A0D0D0A: // pcapng SHB (palindromic)
-        return true;
-    default:
-        return false;
-    }
-}
-
 inline bool pcap_text_says_truncated(std::string_view text) noexcept {
     return text.find("truncated") != std::string_view::npos;
 }
@@ -77,15 +60,24 @@ enum class PcapClock : std::uint8_t {
     pcapng,     ///< pcapng: libpcap does the if_tsresol/if_tsoffset arithmetic
 };
 
-constexpr PcapClock pcap_clock_of(std::uint32_t le_magic) noexcept {
+/// The clock of a file from its first 4 bytes read little-endian, for the
+/// magic numbers libpcap can open: pcap (µs, ns, both byte orders; the
+/// "modified" Kuznetzov format, µs) and the pcapng Section Header Block type.
+/// Nothing for any other value.
+constexpr std::optional<PcapClock> pcap_clock_of(std::uint32_t le_magic) noexcept {
     switch (le_magic) {
+    case 0xA1B2C3D4:
+    case 0xD4C3B2A1: // pcap, microseconds
+    case 0xA1B2CD34:
+    case 0x34CDB2A1: // modified pcap
+        return PcapClock::pcap_micro;
     case 0xA1B23C4D:
-    case 0x4D3CB2A1:
+    case 0x4D3CB2A1: // pcap, nanoseconds
         return PcapClock::pcap_nano;
-    case 0x0A0D0D0A:
+    case 0x0A0D0D0A: // pcapng SHB (palindromic)
         return PcapClock::pcapng;
     default:
-        return PcapClock::pcap_micro;
+        return std::nullopt;
     }
 }
 
@@ -169,13 +161,15 @@ class PcapReader {
         if (p == nullptr) {
             std::fclose(f); // libpcap leaves the FILE to the caller on failure
             set_text(error_text, errbuf);
-            if (!detail::pcap_known_magic(magic))
+            if (!detail::pcap_clock_of(magic))
                 return Error{"pcap", "magic", 0, Errc::bad_value, magic, 0xA1B2C3D4};
             if (detail::pcap_text_says_truncated(errbuf))
                 return Error{"pcap", "header", 0, Errc::truncated, 0, 0};
             return Error{"pcap", "header", 0, Errc::unsupported, magic, 0};
         }
-        return PcapReader(p, detail::pcap_clock_of(magic));
+        // libpcap opened it, so the magic is one it knows; anything else it
+        // might accept gets the classic µs reading.
+        return PcapReader(p, detail::pcap_clock_of(magic).value_or(detail::PcapClock::pcap_micro));
     }
 
 public:

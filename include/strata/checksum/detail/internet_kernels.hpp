@@ -48,50 +48,6 @@ constexpr std::uint16_t fold_to_16(std::uint64_t s) noexcept {
     return static_cast<std::uint16_t>((s32 + std::rotr(s32, 16)) >> 16);
 }
 
-/// Portable path for short buffers (headers), inlined into sum() so that
-/// headers pay no dispatch where there is no x86 short path (x86 takes
-/// sum_le_u64 below 32 bytes and sum_sse2_short up to sum_inline_max):
-/// big-endian 64-bit words with end-around carry. A big-endian 64-bit word is
-/// congruent to the sum of its four 16-bit words modulo 0xffff (2^16 == 1),
-/// RFC 1071 §2(C).
-inline std::uint64_t sum_small(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
-    // Two chains (each add's carry counted apart) so consecutive words do
-    // not wait on each other.
-    std::uint64_t s = acc, s1 = 0, c0 = 0, c1 = 0;
-    for (; n >= 16; p += 16, n -= 16) {
-        const std::uint64_t a = load_be64(p), b = load_be64(p + 8);
-        s += a;
-        c0 += s < a ? 1u : 0u;
-        s1 += b;
-        c1 += s1 < b ? 1u : 0u;
-    }
-    if (n >= 8) {
-        const std::uint64_t a = load_be64(p);
-        s += a;
-        c0 += s < a ? 1u : 0u;
-        p += 8;
-        n -= 8;
-    }
-    // The tail is at most 7 bytes, placed as the top bytes of a big-endian
-    // 64-bit word; the missing bytes are the zero padding of RFC 1071 §4.1.
-    std::uint64_t v = 0;
-    unsigned shift = 64;
-    if (n & 4) {
-        shift -= 32;
-        v |= std::uint64_t{load_be32(p)} << shift;
-        p += 4;
-    }
-    if (n & 2) {
-        shift -= 16;
-        v |= std::uint64_t{load_be16(p)} << shift;
-        p += 2;
-    }
-    if (n & 1) v |= std::uint64_t{p[0]} << (shift - 8);
-    s1 += v;
-    c1 += s1 < v ? 1u : 0u;
-    return add_eac(add_eac(s, s1), c0 + c1);
-}
-
 /// Little-endian load regardless of the host's byte order.
 inline std::uint64_t load_le64(const Byte* p) noexcept {
     std::uint64_t v;
@@ -190,8 +146,7 @@ alignas(32) inline constexpr Byte keep_last_bytes[32] = {
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-/// SSE2 (part of every x86-64), for 32 <= n < sum_inline_max (below, two or
-/// three 64-bit adds are quicker than the vector reduction): buffers too
+/// SSE2 (part of every x86-64), for 32 <= n < sum_inline_max: buffers too
 /// short to pay for a call to a wide kernel, whose set-up and reduction cost
 /// more than the adds at 64 bytes. Same W/H split as the wide kernels. The
 /// even-length rest after the full vectors is summed from one more load that
@@ -222,10 +177,6 @@ inline std::uint64_t sum_sse2_short_le(const Byte* p, std::size_t n) noexcept {
     std::uint64_t le = static_cast<std::uint32_t>(_mm_cvtsi128_si32(t));
     if (n & 1) le += *end;
     return le;
-}
-
-inline std::uint64_t sum_sse2_short(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
-    return finish_le(sum_sse2_short_le(p, n), acc);
 }
 
 /// AVX2: 64 bytes per block in two 256-bit vectors.
@@ -360,25 +311,27 @@ inline std::uint64_t sum_resolve(const Byte* p, std::size_t n, std::uint64_t acc
 /// Below this many bytes sum() runs inline, without dispatch.
 inline constexpr std::size_t sum_inline_max = 128;
 
+/// Little-endian partial sum of a buffer shorter than sum_inline_max, inline:
+/// below 32 bytes two or three 64-bit adds beat any vector reduction; from 32
+/// on (x86) the SSE2 loop.
+inline std::uint64_t sum_short_le(const Byte* p, std::size_t n) noexcept {
+#if STRATA_CHECKSUM_X86
+    if (n >= 32) return sum_sse2_short_le(p, n);
+#endif
+    return sum_le_u64(p, n);
+}
+
 /// Run-time sum: inline for short buffers, else the CPU's fastest kernel.
 inline std::uint64_t sum_runtime(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
-#if STRATA_CHECKSUM_X86
-    if (n < 32) return finish_le(sum_le_u64(p, n), acc);
-    if (n < sum_inline_max) return sum_sse2_short(p, n, acc);
-#else
-    if (n < sum_inline_max) return sum_small(p, n, acc);
-#endif
+    if (n < sum_inline_max) return finish_le(sum_short_le(p, n), acc);
     return sum_kernel.load(std::memory_order_relaxed)(p, n, acc);
 }
 
 /// fold(sum_runtime(p, n, 0)), folding once: for the whole-buffer checksum,
 /// where the short path's result needs no second fold.
 inline std::uint16_t fold_runtime(const Byte* p, std::size_t n) noexcept {
-#if STRATA_CHECKSUM_X86
-    if (n < 32) return fold_le(sum_le_u64(p, n));
-    if (n < sum_inline_max) return fold_le(sum_sse2_short_le(p, n));
-#endif
-    return fold_to_16(sum_runtime(p, n, 0));
+    if (n < sum_inline_max) return fold_le(sum_short_le(p, n));
+    return fold_to_16(sum_kernel.load(std::memory_order_relaxed)(p, n, 0));
 }
 
 } // namespace strata::checksum::detail
