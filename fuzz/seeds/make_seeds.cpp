@@ -26,8 +26,8 @@
 #include <strata/wire/tcp.hpp>
 #include <strata/wire/udp.hpp>
 
-#include "dns/samples.hpp"
-#include "ppp/samples.hpp"
+#include "wire/dns/samples.hpp"
+#include "wire/ppp/samples.hpp"
 #include "wire/captured_frames.hpp"
 
 namespace fs = std::filesystem;
@@ -216,7 +216,7 @@ void from_samples(Corpus& c) {
     sample(c, "ppp_ipv4", ppp_samples::ipv4);
 }
 
-// Text protocols: the messages of tests/http (what curl and Python's
+// Text protocols: the messages of tests/wire/http (what curl and Python's
 // http.server sent) and the RFC 9112 §7.1 example body.
 void from_text(Corpus& c) {
     c.add_http("curl_get", "GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1:18080\r\n"

@@ -1,6 +1,6 @@
 // encode<Stack>, partial decoding, in-place editing, PPPoE stacks and user
 // bindings. Known answers: frames Linux sent (tests/data, captured with
-// tcpdump) and frames scapy built (tests/ppp/samples.hpp).
+// tcpdump) and frames scapy built (tests/wire/ppp/samples.hpp).
 #include <array>
 #include <vector>
 
@@ -10,7 +10,7 @@
 #include <strata/layers.hpp>
 
 #include "layer/capture_util.hpp"
-#include "ppp/samples.hpp"
+#include "wire/ppp/samples.hpp"
 
 using namespace strata;
 using strata::test::load_capture;

@@ -1,7 +1,7 @@
 // The routing-table concept: what Router<routing::X, ...> needs from the
 // table it is given at compile time (DESIGN.md §3, "policy-based routing").
 //
-// Semantics every model follows (and tests/routing checks against
+// Semantics every model follows (and tests/policy/routing checks against
 // routing::Linear): the longest matching prefix wins; among routes to the
 // same prefix the lowest metric wins; 0.0.0.0/0 is the default route; no
 // match is no route (the router answers ICMP destination unreachable,

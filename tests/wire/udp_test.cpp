@@ -13,7 +13,7 @@ using namespace strata;
 
 namespace {
 
-// Captured with tests/transport/capture.sh (Linux 6.18, veth between two
+// Captured with tests/wire/capture.sh (Linux 6.18, veth between two
 // network namespaces, checksum offload off; tcpdump -w udp.pcap). IPv4 header
 // (20 bytes, IHL 5) then UDP. glibc's resolver (getent ahostsv4
 // www.strata.test) asking a small Python DNS server. tshark -o

@@ -9,8 +9,8 @@
 #include <strata/wire/ppp_control.hpp>
 #include <strata/wire/pppoe.hpp>
 
-#include "ppp/samples.hpp"
-#include "ppp/test_util.hpp"
+#include "wire/ppp/samples.hpp"
+#include "wire/ppp/test_util.hpp"
 
 using namespace strata;
 using namespace ppp_test;

@@ -12,7 +12,7 @@
 #include <strata/wire/dns/rdata.hpp>
 #include <strata/wire/dns/tcp_framing.hpp>
 
-#include "dns/samples.hpp"
+#include "wire/dns/samples.hpp"
 
 using namespace strata;
 using namespace strata::dns;

@@ -7,8 +7,8 @@
 
 #include <strata/wire/ppp_control.hpp>
 
-#include "ppp/samples.hpp"
-#include "ppp/test_util.hpp"
+#include "wire/ppp/samples.hpp"
+#include "wire/ppp/test_util.hpp"
 
 using namespace strata;
 using namespace ppp_test;

@@ -8,7 +8,7 @@
 #include <strata/wire/dns/message.hpp>
 #include <strata/wire/dns/rdata.hpp>
 
-#include "dns/samples.hpp"
+#include "wire/dns/samples.hpp"
 
 using namespace strata;
 using namespace strata::dns;

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Captures the real Linux frames used as known answers in tests/transport/.
+# Captures the real Linux frames used as known answers in tests/wire/.
 # Run once as root (needs ip netns, veth, ethtool, tcpdump, python3, curl, nft
 # from the Debian package nftables):
-#   sh tests/transport/capture.sh /tmp/tpcap
+#   sh tests/wire/capture.sh /tmp/tpcap
 # Two namespaces joined by a veth pair; checksum offload is switched off so
 # the captured checksums are the ones Linux computed in software (with
 # offload on, veth leaves CHECKSUM_PARTIAL and tcpdump sees a bad sum).

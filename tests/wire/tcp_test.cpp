@@ -16,7 +16,7 @@ using namespace strata;
 
 namespace {
 
-// Captured with tests/transport/capture.sh (Linux 6.18, veth between two
+// Captured with tests/wire/capture.sh (Linux 6.18, veth between two
 // network namespaces, offloads off): curl in 10.77.0.2 fetching
 // http://10.77.0.1:8080/hello.txt from python3 -m http.server (tcp.pcap), and
 // a 3 MB download with 1 in 10 server segments dropped by nftables on the
