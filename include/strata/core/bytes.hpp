@@ -13,6 +13,8 @@
 #include <span>
 #include <type_traits>
 
+#include <strata/core/field.hpp>
+
 namespace strata {
 
 using Byte = std::uint8_t;
@@ -94,13 +96,6 @@ constexpr void store_be24(Byte* p, std::uint32_t v) noexcept {
 constexpr void store_be32(Byte* p, std::uint32_t v) noexcept { detail::store_be(p, v); }
 constexpr void store_be64(Byte* p, std::uint64_t v) noexcept { detail::store_be(p, v); }
 
-/// A half-open byte range [first, last) inside a header, as in smoltcp's
-/// `field` modules: offsets are named once and header lengths derive from them.
-struct Field {
-    std::size_t first;
-    std::size_t last;
-    constexpr std::size_t size() const noexcept { return last - first; }
-};
 
 /// Copies `from` to the start of `to` (which may overlap it, as memmove) and
 /// returns the count. Precondition: to.size() >= from.size(). Here rather

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <strata/core/field.hpp>
+
 namespace strata {
 
 /// What kind of problem was found. Layer and field say where.
@@ -58,6 +60,18 @@ struct Error {
     Errc code = Errc::bad_value;
     std::uint64_t value = 0;
     std::uint64_t expected = 0;
+    /// The descriptor of the field, when the error is about a header field
+    /// (wire views, layers): compare with is(), not by the `field` text.
+    const Field* where = nullptr;
+
+    /// The error about field `f`: layer, name and offset come from the
+    /// descriptor, so no name or offset is ever written twice.
+    [[nodiscard]] static constexpr Error at(const Field& f, Errc code, std::uint64_t value = 0,
+                                           std::uint64_t expected = 0) noexcept {
+        return Error{f.layer, f.name, f.first, code, value, expected, &f};
+    }
+    /// True when this error is about field `f` (identity, not text).
+    [[nodiscard]] constexpr bool is(const Field& f) const noexcept { return where == &f; }
 
     /// The same error, seen from a buffer that starts `base` bytes earlier.
     [[nodiscard]] constexpr Error rebased(std::size_t base) const noexcept {
@@ -66,7 +80,12 @@ struct Error {
         return e;
     }
 
-    friend constexpr bool operator==(const Error&, const Error&) = default;
+    /// Same problem at the same place; `where` is not compared, so an error
+    /// built from a descriptor equals one spelled out by hand.
+    friend constexpr bool operator==(const Error& a, const Error& b) noexcept {
+        return a.layer == b.layer && a.field == b.field && a.offset == b.offset &&
+               a.code == b.code && a.value == b.value && a.expected == b.expected;
+    }
 };
 
 /// "ipv4.ihl: bad value 3 (expected 5) at offset 14"

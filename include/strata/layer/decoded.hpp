@@ -15,12 +15,14 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/error.hpp>
+#include <strata/core/result.hpp>
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/one_of.hpp>
 
@@ -121,6 +123,7 @@ struct MatchClass {
     static constexpr bool test = std::is_same_v<unbind_t<L>, T>;
     template <class B>
     using view = typename T::template view<B>;
+    static constexpr std::string_view name = T::name;
 };
 template <template <class...> class T>
 struct MatchTemplate {
@@ -128,6 +131,7 @@ struct MatchTemplate {
     static constexpr bool test = is_instance_of<unbind_t<L>, T>;
     template <class B>
     using view = typename T<Raw>::template view<B>;
+    static constexpr std::string_view name = T<Raw>::name;
 };
 
 template <class Match, class V, class L, class B>
@@ -154,8 +158,36 @@ constexpr V* find_in(DecodeNode<L, B>& n, std::size_t& skip) noexcept {
     }
 }
 
-template <class L, class B, class F>
-constexpr void visit_in(DecodeNode<L, B>& n, F& f) {
+/// The most layers matching `Match` that any frame of stack `L` can hold
+/// (the longest path through its OneOfs): 0 means the stack cannot contain
+/// the layer at all, and asking for it is a mistake the compiler reports.
+template <class Match, class L>
+consteval std::size_t max_matches() {
+    if constexpr (HeaderLayer<L>)
+        return (Match::template test<L> ? 1 : 0) + max_matches<Match, inner_of_t<L>>();
+    else if constexpr (is_one_of<L>)
+        return []<class... A>(std::type_identity<OneOf<A...>>) {
+            std::size_t most = 0;
+            ((most = max_matches<Match, A>() > most ? max_matches<Match, A>() : most), ...);
+            return most;
+        }(std::type_identity<L>{});
+    else
+        return 0;
+}
+
+template <class Node>
+struct node_of;
+template <class L, class B>
+struct node_of<DecodeNode<L, B>> {
+    using layer = L;
+    using byte = B;
+};
+
+/// Calls f for every decoded layer of `n` (a node, const or not).
+template <class Node, class F>
+constexpr void visit_in(Node& n, F& f) {
+    using L = typename node_of<std::remove_const_t<Node>>::layer;
+    using B = typename node_of<std::remove_const_t<Node>>::byte;
     if constexpr (HeaderLayer<L>) {
         if (!n.view) return;
         f(std::type_identity<L>{}, *n.view);
@@ -168,6 +200,11 @@ constexpr void visit_in(DecodeNode<L, B>& n, F& f) {
             },
             n.alt);
     }
+}
+
+[[noreturn, gnu::cold]] inline void throw_layer_absent(std::string_view layer) {
+    throw BadResultAccess(Error{layer, "layer", 0, Errc::not_found},
+                          "Decoded::get(): this frame does not hold the layer");
 }
 
 } // namespace detail
@@ -203,18 +240,17 @@ public:
     [[nodiscard]] constexpr std::size_t depth() const noexcept { return depth_; }
 
     /// The view of the `Nth` (0 = outermost) decoded layer made from template
-    /// `T` (IPv4, TCP, …), or nullptr when the frame did not contain it.
+    /// `T` (IPv4, TCP, …) or of class `T` (ARP, DNS, a user layer), or
+    /// nullptr when this frame did not contain it (a OneOf alternative not
+    /// taken, a layer after a decoding error). Asking for a layer the stack
+    /// cannot contain at all is a compile error.
     template <template <class...> class T, std::size_t Nth = 0>
     [[nodiscard]] constexpr auto* find() noexcept {
-        using V = typename detail::MatchTemplate<T>::template view<B>;
-        std::size_t skip = Nth;
-        return detail::find_in<detail::MatchTemplate<T>, V>(root_, skip);
+        return find_matching<detail::MatchTemplate<T>, Nth>();
     }
     template <class T, std::size_t Nth = 0>
     [[nodiscard]] constexpr auto* find() noexcept {
-        using V = typename detail::MatchClass<T>::template view<B>;
-        std::size_t skip = Nth;
-        return detail::find_in<detail::MatchClass<T>, V>(root_, skip);
+        return find_matching<detail::MatchClass<T>, Nth>();
     }
     template <template <class...> class T, std::size_t Nth = 0>
     [[nodiscard]] constexpr const auto* find() const noexcept {
@@ -234,22 +270,24 @@ public:
         return find<T, Nth>() != nullptr;
     }
 
-    /// The view of layer T. Precondition: has<T>().
+    /// The view of layer T; throws BadResultAccess (field "layer",
+    /// not_found) when this frame does not hold it — test has<T>() or ok()
+    /// first, or use find<T>().
     template <template <class...> class T, std::size_t Nth = 0>
-    [[nodiscard]] constexpr auto& get() noexcept {
-        return *find<T, Nth>();
+    [[nodiscard]] constexpr auto& get() {
+        return checked<detail::MatchTemplate<T>>(find<T, Nth>());
     }
     template <class T, std::size_t Nth = 0>
-    [[nodiscard]] constexpr auto& get() noexcept {
-        return *find<T, Nth>();
+    [[nodiscard]] constexpr auto& get() {
+        return checked<detail::MatchClass<T>>(find<T, Nth>());
     }
     template <template <class...> class T, std::size_t Nth = 0>
-    [[nodiscard]] constexpr const auto& get() const noexcept {
-        return *find<T, Nth>();
+    [[nodiscard]] constexpr const auto& get() const {
+        return checked<detail::MatchTemplate<T>>(find<T, Nth>());
     }
     template <class T, std::size_t Nth = 0>
-    [[nodiscard]] constexpr const auto& get() const noexcept {
-        return *find<T, Nth>();
+    [[nodiscard]] constexpr const auto& get() const {
+        return checked<detail::MatchClass<T>>(find<T, Nth>());
     }
 
     /// Calls f(std::type_identity<Layer>{}, view) for every decoded layer,
@@ -259,12 +297,36 @@ public:
     constexpr void visit(F&& f) {
         detail::visit_in(root_, f);
     }
+    template <class F>
+    constexpr void visit(F&& f) const {
+        detail::visit_in(root_, f);
+    }
 
     /// The node tree itself, for code that wants the std::variant of a OneOf.
     [[nodiscard]] constexpr root_node& root() noexcept { return root_; }
     [[nodiscard]] constexpr const root_node& root() const noexcept { return root_; }
 
 private:
+    template <class Match, std::size_t Nth>
+    constexpr auto* find_matching() noexcept {
+        using V = typename Match::template view<B>;
+        constexpr std::size_t most = detail::max_matches<Match, Stack>();
+        if constexpr (most <= Nth) {
+            static_assert(most > Nth,
+                          "Decoded<Stack>::get/find/has: the stack cannot contain this layer "
+                          "(or not this many of it): no frame decoded as Stack holds it");
+            return static_cast<V*>(nullptr);
+        } else {
+            std::size_t skip = Nth;
+            return detail::find_in<Match, V>(root_, skip);
+        }
+    }
+    template <class Match, class V>
+    static constexpr V& checked(V* v) {
+        if (v == nullptr) detail::throw_layer_absent(Match::name);
+        return *v;
+    }
+
     template <class S, class B2>
     friend constexpr Decoded<S, B2> detail::decode_impl(std::span<B2> bytes) noexcept;
 
