@@ -2,7 +2,7 @@
 #pragma once
 
 #include <strata/layer/concepts.hpp>
-#include <strata/layer/encode_context.hpp>
+#include <strata/layer/bind.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/arp.hpp>
 
@@ -11,7 +11,7 @@ namespace strata {
 struct ARP : ViewReprLayer<ArpView, ArpRepr> {
     using kind = layer_kind::network;
     static constexpr std::string_view name = "arp";
-    static constexpr EtherType ether_type = EtherType::arp;
+    static constexpr KeySet selected_by{EtherType::arp};
 
     /// What follows the 28 bytes of an Ethernet/IPv4 ARP packet is padding.
     template <class B>
@@ -21,7 +21,7 @@ struct ARP : ViewReprLayer<ArpView, ArpRepr> {
 
     template <class L>
     static constexpr Result<void> emit(const repr& r, MutBytes frame,
-                                       const EncodeContext&) noexcept {
+                                       const auto&) noexcept {
         r.emit(view<Byte>::unchecked(frame));
         return {};
     }

@@ -15,6 +15,7 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
+#include <strata/layer/options.hpp>
 
 namespace strata {
 
@@ -50,11 +51,14 @@ concept LayerDescriptor = requires {
 
 /// A descriptor with a header to parse: `view<B>` (B = const Byte or Byte),
 /// `parse(span<B>) -> Result<view<B>>`, `payload(view) -> span<B>`.
+/// `options`: its optional behaviour as data (layer/options.hpp; ViewLayer
+/// declares it from its template argument).
 template <class L>
 concept HeaderLayer = LayerDescriptor<L> && requires(std::span<const Byte> bytes) {
     typename L::template view<const Byte>;
     typename L::template view<Byte>;
     { L::parse(bytes) } -> std::same_as<Result<typename L::template view<const Byte>>>;
+    { L::options } -> std::convertible_to<LayerOptions>;
 };
 
 template <class L>

@@ -17,6 +17,7 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/decoded.hpp>
 #include <strata/layer/one_of.hpp>
+#include <strata/layer/options.hpp>
 
 namespace strata {
 
@@ -29,17 +30,44 @@ struct DecodeState {
     std::size_t depth = 0;
 };
 
+/// A layer with a type field (the DemuxBy mixin) selects by it; one
+/// without (PPPoE's session, a tunnel) carries the first alternative of a
+/// OneOf.
 template <class Outer, class Inner, class V>
 constexpr bool outer_selects(const V& outer) noexcept {
     if constexpr (RawLayer<Inner>)
         return true;
-    else
+    else if constexpr (requires { typename Outer::demux_key; })
         return Outer::template selects<Inner>(outer);
+    else
+        return true;
 }
 
 template <class L, class B>
 constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size_t base,
                            DecodeState<B>& st) noexcept;
+
+/// The hooks a layer's options ask for exist, and it defines none it did not
+/// ask for: a misspelled or forgotten hook is a compile error, never a
+/// silently different decode.
+template <class L, class B>
+constexpr void check_layer_contract() noexcept {
+    using V = typename L::template view<B>;
+    constexpr LayerOptions options = L::options;
+    constexpr bool defines_has_inner = requires(const V& v) { L::has_inner(v); };
+    static_assert((options.inner == InnerPresence::by_hook) == defines_has_inner,
+                  "layer contract: `options.inner = InnerPresence::by_hook` and a `static bool "
+                  "has_inner(const view<B>&)` go together (one without the other is a typo)");
+    constexpr bool defines_inner_error = requires(const V& v) { L::inner_error(v); };
+    static_assert(options.checks_inner == defines_inner_error,
+                  "layer contract: `options.checks_inner = true` and a `static "
+                  "std::optional<Error> inner_error(const view<B>&)` go together");
+    constexpr bool defines_parse_into =
+        requires(ViewSlot<V>& slot, std::span<B> b) { L::parse_into(slot, b); };
+    static_assert(options.parses_in_place == defines_parse_into,
+                  "layer contract: `options.parses_in_place = true` and a `static "
+                  "std::optional<Error> parse_into(Slot&, std::span<B>)` go together");
+}
 
 template <class Outer, class B, class V, class... A>
 constexpr void decode_choice(DecodeNode<OneOf<A...>, B>& node, const V& outer, std::span<B> payload,
@@ -68,7 +96,9 @@ constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size
     } else if constexpr (EndLayer<L>) {
         st.rest = bytes;
     } else {
-        if constexpr (requires { L::parse_into(node.view, bytes); }) {
+        check_layer_contract<L, B>();
+        constexpr LayerOptions options = L::options;
+        if constexpr (options.parses_in_place) {
             // A large view (an HTTP head) is built where it stays.
             if (auto e = L::parse_into(node.view, bytes)) {
                 st.error.emplace(e->rebased(base));
@@ -90,15 +120,18 @@ constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size
         const std::size_t inner_base =
             base + static_cast<std::size_t>(payload.data() - bytes.data());
         using Inner = inner_of_t<L>;
-        if constexpr (requires { L::has_inner(view); }) {
-            // This instance of the layer carries no inner header (a PPPoE
-            // discovery packet): the stack ends here, successfully.
-            if (!L::has_inner(view)) {
-                st.rest = payload;
-                return;
-            }
+        bool inner_present = true;
+        if constexpr (options.inner == InnerPresence::unless_payload_empty)
+            inner_present = !payload.empty();
+        else if constexpr (options.inner == InnerPresence::by_hook)
+            inner_present = L::has_inner(view);
+        if (!inner_present) {
+            // This instance of the layer carries no inner header (a pure
+            // ACK, a PPPoE discovery packet): the stack ends here, successfully.
+            st.rest = payload;
+            return;
         }
-        if constexpr (!EndLayer<Inner> && !RawLayer<Inner> && requires { L::inner_error(view); }) {
+        if constexpr (!EndLayer<Inner> && !RawLayer<Inner> && options.checks_inner) {
             if (auto e = L::inner_error(view)) {
                 st.error.emplace(e->rebased(base));
                 st.rest = payload;
@@ -109,7 +142,7 @@ constexpr void decode_node(DecodeNode<L, B>& node, std::span<B> bytes, std::size
             decode_choice<L>(node.inner, view, payload, inner_base, st);
         } else if constexpr (EndLayer<Inner> || RawLayer<Inner>) {
             decode_node(node.inner, payload, inner_base, st);
-        } else if constexpr (requires { L::trusts_named_inner; }) {
+        } else if constexpr (options.trusts_named_inner) {
             // The stack named the application (UDP<DNS>): believe it.
             decode_node(node.inner, payload, inner_base, st);
         } else {

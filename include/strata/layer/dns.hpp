@@ -12,18 +12,18 @@
 #pragma once
 
 #include <strata/core/port.hpp>
+#include <strata/layer/bind.hpp>
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/dns/message.hpp>
 
 namespace strata {
 
-struct DNS : ViewLayer<dns::MessageView> {
+/// One message per datagram (datagram_only): see above for TCP.
+struct DNS : ViewLayer<dns::MessageView, LayerOptions{.datagram_only = true}> {
     using kind = layer_kind::application;
     static constexpr std::string_view name = "dns";
-    static constexpr Port port{53};
-    /// One message per datagram: see above for TCP.
-    static constexpr bool datagram_only = true;
+    static constexpr KeySet selected_by{Port{53}};
 
     /// A message fills its datagram: nothing follows it.
     template <class B>

@@ -4,7 +4,6 @@
 
 #include <strata/layer/bind.hpp>
 #include <strata/layer/concepts.hpp>
-#include <strata/layer/encode_context.hpp>
 #include <strata/layer/families.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/dot1q.hpp>
@@ -12,31 +11,19 @@
 namespace strata {
 
 template <class Inner = Raw>
-struct Dot1Q : ViewReprLayer<Dot1QView, Dot1QRepr> {
+struct Dot1Q : ViewReprLayer<Dot1QView, Dot1QRepr>, DemuxBy<EtherType, dot1q_field::ethertype> {
     static_assert(fits_all<family::ether_type, Inner>,
                   "Dot1Q<Inner>: Inner must be a layer with an EtherType (IPv4<...>, ARP, "
-                  "Dot1Q<...>, PPPoE<...>, a user layer declaring `static constexpr EtherType "
-                  "ether_type`), Raw, or OneOf<...> of those");
+                  "Dot1Q<...>, PPPoE<...>, a user layer whose `selected_by` KeySet holds an "
+                  "EtherType), Raw, or OneOf<...> of those");
     using kind = layer_kind::link;
     using inner = Inner;
     static constexpr std::string_view name = "vlan";
-    static constexpr EtherType ether_type = EtherType::vlan;
-    /// The 802.1ad service tag (QinQ outer tag) has the same layout.
-    static constexpr bool answers(EtherType t) noexcept {
-        return t == EtherType::vlan || t == EtherType::qinq;
-    }
-
-    template <class L, class B>
-    static constexpr bool selects(const view<B>& v) noexcept {
-        return is_selected_by<L, EtherType>(v.ethertype());
-    }
-    template <class L, class B>
-    static constexpr Error mismatch(const view<B>& v) noexcept {
-        return key_mismatch<L, EtherType>(name, "ethertype", 2, v.ethertype());
-    }
+    /// The C-tag; the 802.1ad service tag (QinQ outer tag) has the same layout.
+    static constexpr KeySet selected_by{EtherType::vlan, EtherType::qinq};
 
     template <class L>
-    static constexpr Result<void> emit(repr r, MutBytes frame, const EncodeContext&) noexcept {
+    static constexpr Result<void> emit(repr r, MutBytes frame, const auto&) noexcept {
         r.ethertype = key_to_write<L, EtherType>(r.ethertype);
         r.emit(view<Byte>::unchecked(frame));
         return {};

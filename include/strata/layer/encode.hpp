@@ -4,8 +4,9 @@
 // in place at its final position — innermost first, so that checksums cover
 // what is already there — and nothing is ever copied or moved. Fields the
 // composition implies are filled: EtherType, IP protocol, IP total length,
-// UDP length, TCP/UDP pseudo-header checksums, the IPv4 header checksum, and
-// (when asked) Ethernet padding and FCS.
+// UDP length, TCP/UDP pseudo-header checksums (through the traits of the
+// network layer outside them), the IPv4 header checksum; for an Ethernet
+// stack, when asked, padding and FCS (layer/ethernet.hpp).
 //
 //   std::array<Byte, 1514> buf;
 //   auto frame = encode<Ethernet<IPv4<TCP<>>>>(buf, eth, ip, tcp, payload);
@@ -20,7 +21,6 @@
 #include <tuple>
 #include <type_traits>
 
-#include <strata/checksum/crc32.hpp>
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
 #include <strata/layer/concepts.hpp>
@@ -76,8 +76,12 @@ constexpr Result<std::size_t> write_payload(const P& p, MutBytes out, std::strin
     }
 }
 
-template <class L, std::size_t I, class Tuple>
-constexpr Result<std::size_t> encode_layer(MutBytes buf, std::size_t offset, EncodeContext ctx,
+/// A network layer: names its family's traits and the endpoints a repr holds.
+template <class L>
+concept NetworkLayerWithTraits = requires { typename L::network_traits; };
+
+template <class L, std::size_t I, class Ctx, class Tuple>
+constexpr Result<std::size_t> encode_layer(MutBytes buf, std::size_t offset, const Ctx& ctx,
                                            const Tuple& args) noexcept {
     constexpr std::size_t n_args = std::tuple_size_v<Tuple>;
     if constexpr (is_one_of<L>) {
@@ -114,9 +118,18 @@ constexpr Result<std::size_t> encode_layer(MutBytes buf, std::size_t offset, Enc
         if (hl > buf.size() - offset)
             return Error{L::name,     "header",  offset, Errc::buffer_too_small,
                          offset + hl, buf.size()};
-        if constexpr (requires { L::enter(r, ctx); }) L::enter(r, ctx);
         using Inner = inner_of_t<L>;
-        auto inner = encode_layer<Inner, I + 1>(buf, offset + hl, ctx, args);
+        Result<std::size_t> inner = [&] {
+            if constexpr (NetworkLayerWithTraits<L>) {
+                static_assert(NetworkTraits<typename L::network_traits>,
+                              "a network layer's network_traits must name an address type and "
+                              "pseudo_header_sum (layer/encode_context.hpp)");
+                const NetworkEndpoints<typename L::network_traits> inside = L::endpoints(r);
+                return encode_layer<Inner, I + 1>(buf, offset + hl, inside, args);
+            } else {
+                return encode_layer<Inner, I + 1>(buf, offset + hl, ctx, args);
+            }
+        }();
         if (!inner) return inner.error();
         auto e = L::template emit<Inner>(r, buf.subspan(offset, hl + *inner), ctx);
         if (!e) return e.error().rebased(offset);
@@ -124,51 +137,39 @@ constexpr Result<std::size_t> encode_layer(MutBytes buf, std::size_t offset, Enc
     }
 }
 
-constexpr std::size_t ethernet_min_frame = 60; // without FCS, IEEE 802.3 §4.4.2
-constexpr std::size_t ethernet_fcs_len = 4;
-
 template <class Stack, class... Args>
-constexpr Result<MutBytes> encode_impl(MutBytes buf, EncodeOptions opt,
-                                       const Args&... args) noexcept {
+constexpr Result<MutBytes> encode_impl(MutBytes buf, const Args&... args) noexcept {
     static_assert(LayerDescriptor<Stack>, "encode<Stack>: Stack must be a layer such as "
                                           "Ethernet<IPv4<TCP<>>>");
-    auto len = encode_layer<Stack, 0>(buf, 0, EncodeContext{}, std::forward_as_tuple(args...));
+    auto len = encode_layer<Stack, 0>(buf, 0, NoNetwork{}, std::forward_as_tuple(args...));
     if (!len) return len.error();
-    std::size_t n = *len;
-    if (opt.pad_to_minimum && n < ethernet_min_frame) {
-        if (buf.size() < ethernet_min_frame)
-            return Error{Stack::name,        "padding", n, Errc::buffer_too_small,
-                         ethernet_min_frame, buf.size()};
-        zero_bytes(buf.data() + n, ethernet_min_frame - n);
-        n = ethernet_min_frame;
-    }
-    if (opt.append_fcs) {
-        if (buf.size() - n < ethernet_fcs_len)
-            return Error{Stack::name,          "fcs",     n, Errc::buffer_too_small,
-                         n + ethernet_fcs_len, buf.size()};
-        // The FCS goes out least significant byte first (IEEE 802.3 §3.2.9).
-        const std::uint32_t fcs = crc32(Bytes{buf.data(), n});
-        for (std::size_t i = 0; i < ethernet_fcs_len; ++i)
-            buf[n + i] = static_cast<Byte>(fcs >> (8 * i));
-        n += ethernet_fcs_len;
-    }
-    return buf.first(n);
+    return buf.first(*len);
 }
 
 } // namespace detail
+
+/// What a real NIC adds to a frame on the wire: padding to the 60-byte
+/// minimum (IEEE 802.3 §4.2.3.3) and the 4-byte FCS (§3.2.9). Only an
+/// Ethernet stack takes it (layer/ethernet.hpp).
+struct EthernetFraming {
+    bool pad_to_minimum = false;
+    bool append_fcs = false;
+};
+/// The name earlier releases used.
+using EncodeOptions = EthernetFraming;
 
 /// Builds a frame of shape `Stack` at the start of `buffer`; returns the
 /// frame's bytes, or an Error (buffer too small, payload too big).
 template <class Stack, class... Args>
 [[nodiscard]] constexpr Result<MutBytes> encode(MutBytes buffer, const Args&... args) noexcept {
-    return detail::encode_impl<Stack>(buffer, EncodeOptions{}, args...);
-}
-
-/// The same, with Ethernet padding and/or FCS.
-template <class Stack, class... Args>
-[[nodiscard]] constexpr Result<MutBytes> encode(MutBytes buffer, EncodeOptions options,
-                                                const Args&... args) noexcept {
-    return detail::encode_impl<Stack>(buffer, options, args...);
+    if constexpr ((std::is_same_v<Args, EthernetFraming> || ...)) {
+        static_assert(!(std::is_same_v<Args, EthernetFraming> || ...),
+                      "encode<Stack>: padding and FCS are Ethernet's: EthernetFraming needs an "
+                      "Ethernet<...> stack (and #include <strata/layer/ethernet.hpp>)");
+        return MutBytes{};
+    } else {
+        return detail::encode_impl<Stack>(buffer, args...);
+    }
 }
 
 } // namespace strata

@@ -9,6 +9,7 @@
 #include <strata/layer/bind.hpp>
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/one_of.hpp>
+#include <strata/wire/ppp.hpp>
 
 namespace strata::family {
 
@@ -22,11 +23,15 @@ struct ip_protocol : std::bool_constant<RawLayer<L> || BoundBy<L, IpProtocol>> {
 template <class L>
 struct application : std::bool_constant<RawLayer<L> || ApplicationLayer<L>> {};
 /// An application carried by TCP: a byte stream, so not one that needs its
-/// own datagram boundaries (`static constexpr bool datagram_only`, as DNS).
+/// own datagram boundaries (LayerOptions::datagram_only, as DNS).
 template <class L>
 struct stream_application
-    : std::bool_constant<RawLayer<L> || (ApplicationLayer<L> && !requires {
-    L::datagram_only; })> {};
+    : std::bool_constant<RawLayer<L> || (ApplicationLayer<L> && ![] {
+          if constexpr (HeaderLayer<L>)
+              return L::options.datagram_only;
+          else
+              return false;
+      }())> {};
 /// Selected by a PPP protocol number (inside PPP).
 template <class L>
 struct ppp_protocol : std::bool_constant<RawLayer<L> || BoundBy<L, PppProtocol>> {};

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include <strata/core/port.hpp>
+#include <strata/layer/bind.hpp>
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/http/parser.hpp>
@@ -100,10 +101,12 @@ private:
         parser_;
 };
 
-struct HTTP : ViewLayer<HttpView> {
+/// The head is parsed where the decode node keeps it (parses_in_place): it
+/// is large, and moving it would cost more than the parse.
+struct HTTP : ViewLayer<HttpView, LayerOptions{.parses_in_place = true}> {
     using kind = layer_kind::application;
     static constexpr std::string_view name = "http";
-    static constexpr Port port{80};
+    static constexpr KeySet selected_by{Port{80}};
     template <class Slot, class B>
     static std::optional<Error> parse_into(Slot& out, std::span<B> b) noexcept {
         return view<B>::parse_into(out, b);

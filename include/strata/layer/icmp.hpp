@@ -3,7 +3,7 @@
 #pragma once
 
 #include <strata/layer/concepts.hpp>
-#include <strata/layer/encode_context.hpp>
+#include <strata/layer/bind.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/icmp.hpp>
 
@@ -12,12 +12,12 @@ namespace strata {
 struct ICMP : ViewReprLayer<IcmpView, IcmpRepr> {
     using kind = layer_kind::transport;
     static constexpr std::string_view name = "icmp";
-    static constexpr IpProtocol ip_protocol = IpProtocol::icmp;
+    static constexpr KeySet selected_by{IpProtocol::icmp};
 
     /// The whole message: header and data or quote.
     template <class L>
     static constexpr Result<void> emit(const repr& r, MutBytes message,
-                                       const EncodeContext&) noexcept {
+                                       const auto&) noexcept {
         r.emit(view<Byte>::unchecked(message));
         return {};
     }

@@ -8,7 +8,7 @@
 #include <concepts>
 
 #include <strata/layer/concepts.hpp>
-#include <strata/layer/encode_context.hpp>
+#include <strata/layer/bind.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/ppp_control.hpp>
 
@@ -27,7 +27,7 @@ struct PppControl : ViewReprLayer<detail::ControlView<P>::template of, PppContro
     /// Sits where PPP's network protocol would; nothing inside.
     using kind = layer_kind::network;
     static constexpr std::string_view name = ppp_control_traits<P>::layer;
-    static constexpr PppProtocol ppp_protocol = P;
+    static constexpr KeySet selected_by{P};
     template <class B>
     using view = PppControlView<P, B>;
     template <class R>
@@ -48,7 +48,7 @@ struct PppControl : ViewReprLayer<detail::ControlView<P>::template of, PppContro
         return r.buffer_len();
     }
     template <class L, class R>
-    static constexpr Result<void> emit(const R& r, MutBytes packet, const EncodeContext&) noexcept {
+    static constexpr Result<void> emit(const R& r, MutBytes packet, const auto&) noexcept {
         if (packet.size() > 0xffff)
             return Error{name, "length", 2, Errc::too_big, packet.size(), 0xffff};
         r.emit(view<Byte>::unchecked(packet));

@@ -9,7 +9,6 @@
 
 #include <strata/layer/bind.hpp>
 #include <strata/layer/concepts.hpp>
-#include <strata/layer/encode_context.hpp>
 #include <strata/layer/families.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/pppoe.hpp>
@@ -23,31 +22,25 @@ struct pppoe_payload : std::bool_constant<RawLayer<L> || LinkLayer<L>> {};
 } // namespace family
 
 template <class Inner = Raw>
-struct PPPoE : ViewReprLayer<PppoeView, PppoeRepr> {
+struct PPPoE : ViewReprLayer<PppoeView, PppoeRepr,
+                             // A session carries PPP: no type field to check (the
+                             // first alternative of a OneOf is taken). RFC 2516 §4:
+                             // only session-stage packets (code 0x00) carry PPP.
+                             LayerOptions{.inner = InnerPresence::by_hook,
+                                          .trusts_named_inner = true}> {
     static_assert(fits_all<family::pppoe_payload, Inner>,
                   "PPPoE<Inner>: Inner must be PPP<...> (or another link layer), Raw, or "
                   "OneOf<...> of those");
     using kind = layer_kind::link;
     using inner = Inner;
     static constexpr std::string_view name = "pppoe";
-    /// Encoding writes the session EtherType unless the Ethernet repr already
-    /// holds the discovery one.
-    static constexpr EtherType ether_type = EtherType::pppoe_session;
-    static constexpr bool answers(EtherType t) noexcept {
-        return t == EtherType::pppoe_session || t == EtherType::pppoe_discovery;
-    }
+    /// Both stages; encoding writes the session EtherType unless the Ethernet
+    /// repr already holds the discovery one.
+    static constexpr KeySet selected_by{EtherType::pppoe_session, EtherType::pppoe_discovery};
     template <class R>
     static constexpr bool accepts_repr =
         std::is_same_v<R, PppoeRepr> || std::is_same_v<R, PppoeDiscoveryRepr>;
 
-    /// A session carries PPP: no type field to check (the first alternative
-    /// of a OneOf is taken).
-    static constexpr bool trusts_named_inner = true;
-    template <class L, class B>
-    static constexpr bool selects(const view<B>&) noexcept {
-        return true;
-    }
-    /// RFC 2516 §4: only session-stage packets (code 0x00) carry PPP.
     template <class B>
     static constexpr bool has_inner(const view<B>& v) noexcept {
         return v.code() == PppoeCode::session_data;
@@ -58,11 +51,11 @@ struct PPPoE : ViewReprLayer<PppoeView, PppoeRepr> {
         return r.buffer_len();
     }
     template <class L, class R>
-    static constexpr Result<void> emit(R r, MutBytes packet, const EncodeContext&) noexcept {
+    static constexpr Result<void> emit(R r, MutBytes packet, const auto&) noexcept {
         if constexpr (std::is_same_v<R, PppoeRepr>) {
             if (packet.size() - r.buffer_len() > 0xffff)
-                return Error{name,  "length", 4, Errc::too_big, packet.size() - r.buffer_len(),
-                             0xffff};
+                return Error::at(pppoe_field::length, Errc::too_big,
+                                 packet.size() - r.buffer_len(), 0xffff);
             r.payload_len = packet.size() - r.buffer_len();
         }
         r.emit(view<Byte>::unchecked(packet));

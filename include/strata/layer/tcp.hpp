@@ -12,7 +12,14 @@
 namespace strata {
 
 template <class Inner = Raw>
-struct TCP : ViewReprLayer<TcpView, TcpRepr> {
+struct TCP : ViewReprLayer<TcpView, TcpRepr,
+                           // A segment without data (SYN, pure ACK, FIN) carries no
+                           // application bytes: the stack ends at TCP, successfully.
+                           // TCP<HTTP> is believed whatever the ports: only a OneOf
+                           // chooses by port.
+                           LayerOptions{.inner = InnerPresence::unless_payload_empty,
+                                        .trusts_named_inner = true}>,
+             DemuxBy<Port, tcp_field::src_port, tcp_field::dst_port> {
     static_assert(fits_all<family::stream_application, Inner>,
                   "TCP<Inner>: Inner must be a stream application layer (HTTP, a user layer with "
                   "`using kind = layer_kind::application`), Raw, or OneOf<...> of those; DNS "
@@ -20,32 +27,21 @@ struct TCP : ViewReprLayer<TcpView, TcpRepr> {
     using kind = layer_kind::transport;
     using inner = Inner;
     static constexpr std::string_view name = "tcp";
-    static constexpr IpProtocol ip_protocol = IpProtocol::tcp;
-    /// TCP<HTTP> is believed whatever the ports: only a OneOf chooses by port.
-    static constexpr bool trusts_named_inner = true;
+    static constexpr KeySet selected_by{IpProtocol::tcp};
 
-    /// A segment without data (SYN, pure ACK, FIN) carries no application
-    /// bytes: the stack ends at TCP, successfully.
-    template <class B>
-    static constexpr bool has_inner(const view<B>& v) noexcept {
-        return !v.payload().empty();
-    }
-    template <class L, class B>
-    static constexpr bool selects(const view<B>& v) noexcept {
-        if constexpr (BoundBy<L, Port>)
-            return v.dst_port() == key_of<L, Port> || v.src_port() == key_of<L, Port>;
-        else
-            return false;
-    }
-
-    template <class L>
-    static constexpr Result<void> emit(const repr& r, MutBytes segment,
-                                       const EncodeContext& ctx) noexcept {
-        if (!ctx.has_ipv4) {
-            r.emit_header(view<Byte>::unchecked(segment));
-            return {};
+    template <class L, class Ctx>
+    static constexpr Result<void> emit(const repr& r, MutBytes segment, const Ctx& ctx) noexcept {
+        static_assert(is_inside_network<Ctx>,
+                      "TCP<...>: a segment is encoded inside a network layer (IPv4<TCP<...>>): "
+                      "its checksum covers the network's pseudo-header (RFC 9293 §3.1); "
+                      "TcpRepr::emit_header writes a header alone");
+        if constexpr (is_inside_network<Ctx>) {
+            if (segment.size() > 0xffff)
+                return Error::at(tcp_field::header, Errc::too_big, segment.size(), 0xffff);
+            r.emit(view<Byte>::unchecked(segment),
+                   ctx.pseudo_header_sum(IpProtocol::tcp,
+                                         static_cast<std::uint16_t>(segment.size())));
         }
-        r.emit(view<Byte>::unchecked(segment), ctx.ipv4_src, ctx.ipv4_dst);
         return {};
     }
 };

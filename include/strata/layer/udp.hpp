@@ -11,38 +11,34 @@
 namespace strata {
 
 template <class Inner = Raw>
-struct UDP : ViewReprLayer<UdpView, UdpRepr> {
+struct UDP : ViewReprLayer<UdpView, UdpRepr,
+                           // UDP<DNS> is believed whatever the ports: only a OneOf
+                           // chooses by port.
+                           LayerOptions{.trusts_named_inner = true}>,
+             // RFC 768 has no type field; the well-known port stands in for
+             // one, and either port equal to the application's selects it.
+             DemuxBy<Port, udp_field::src_port, udp_field::dst_port> {
     static_assert(fits_all<family::application, Inner>,
                   "UDP<Inner>: Inner must be an application layer (DNS, a user layer with `using "
                   "kind = layer_kind::application`), Raw, or OneOf<...> of those");
     using kind = layer_kind::transport;
     using inner = Inner;
     static constexpr std::string_view name = "udp";
-    static constexpr IpProtocol ip_protocol = IpProtocol::udp;
-    /// UDP<DNS> is believed whatever the ports: only a OneOf chooses by port.
-    static constexpr bool trusts_named_inner = true;
+    static constexpr KeySet selected_by{IpProtocol::udp};
 
-    /// Either port equal to the application's port selects it (RFC 768 has
-    /// no type field; the well-known port stands in for one).
-    template <class L, class B>
-    static constexpr bool selects(const view<B>& v) noexcept {
-        if constexpr (BoundBy<L, Port>)
-            return v.dst_port() == key_of<L, Port> || v.src_port() == key_of<L, Port>;
-        else
-            return false;
-    }
-
-    template <class L>
-    static constexpr Result<void> emit(repr r, MutBytes datagram,
-                                       const EncodeContext& ctx) noexcept {
+    template <class L, class Ctx>
+    static constexpr Result<void> emit(repr r, MutBytes datagram, const Ctx& ctx) noexcept {
+        static_assert(is_inside_network<Ctx>,
+                      "UDP<...>: a datagram is encoded inside a network layer (IPv4<UDP<...>>): "
+                      "its checksum covers the network's pseudo-header (RFC 768); "
+                      "UdpRepr::emit_header writes a header alone");
         if (datagram.size() > 0xffff)
-            return Error{name, "length", 4, Errc::too_big, datagram.size(), 0xffff};
+            return Error::at(udp_field::length, Errc::too_big, datagram.size(), 0xffff);
         r.payload_len = static_cast<std::uint16_t>(datagram.size() - r.buffer_len());
-        if (!ctx.has_ipv4) {
-            r.emit_header(view<Byte>::unchecked(datagram));
-            return {};
-        }
-        r.emit(view<Byte>::unchecked(datagram), ctx.ipv4_src, ctx.ipv4_dst);
+        if constexpr (is_inside_network<Ctx>)
+            r.emit(view<Byte>::unchecked(datagram),
+                   ctx.pseudo_header_sum(IpProtocol::udp,
+                                         static_cast<std::uint16_t>(datagram.size())));
         return {};
     }
 };

@@ -1,8 +1,9 @@
 // What every layer descriptor built on a strata wire view has in common:
 // the view and repr types, parsing by the view's checked construction, the
-// payload the view exposes, and the header length its repr writes. A
-// descriptor derives from ViewLayer and adds what makes it different (its
-// type field, what it fills while encoding).
+// payload the view exposes, the header length its repr writes, and the
+// layer's optional behaviour declared as data (LayerOptions). A descriptor
+// derives from ViewLayer/ViewReprLayer and adds what makes it different (its
+// keys, its type field, what it fills while encoding).
 #pragma once
 
 #include <cstddef>
@@ -10,15 +11,17 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
+#include <strata/layer/options.hpp>
 
 namespace strata {
 
 /// Parsing only: a layer that is decoded but not encoded by itself (DNS,
 /// HTTP: encode() takes their bytes as the payload of the layer outside).
-template <template <class> class View>
+template <template <class> class View, LayerOptions Options = LayerOptions{}>
 struct ViewLayer {
     template <class B>
     using view = View<B>;
+    static constexpr LayerOptions options = Options;
 
     template <class B>
     static constexpr Result<view<B>> parse(std::span<B> b) noexcept {
@@ -31,8 +34,8 @@ struct ViewLayer {
 };
 
 /// Parsing and encoding: the repr writes the header.
-template <template <class> class View, class Repr>
-struct ViewReprLayer : ViewLayer<View> {
+template <template <class> class View, class Repr, LayerOptions Options = LayerOptions{}>
+struct ViewReprLayer : ViewLayer<View, Options> {
     using repr = Repr;
     static constexpr std::size_t header_len(const repr& r) noexcept { return r.buffer_len(); }
 };

@@ -55,19 +55,22 @@ constexpr std::string_view to_string(ArpOperation op) noexcept {
 }
 
 namespace arp_field {
-inline constexpr Field htype{0, 2};
-inline constexpr Field ptype{2, 4};
-inline constexpr Field hlen{4, 5};
-inline constexpr Field plen{5, 6};
-inline constexpr Field oper{6, 8};
-inline constexpr Field sha{8, 14};  ///< sender hardware address
-inline constexpr Field spa{14, 18}; ///< sender protocol address
-inline constexpr Field tha{18, 24}; ///< target hardware address
-inline constexpr Field tpa{24, 28}; ///< target protocol address
+inline constexpr Field htype{0, 2, "arp", "htype"};
+inline constexpr Field ptype{2, 4, "arp", "ptype"};
+inline constexpr Field hlen{4, 5, "arp", "hlen"};
+inline constexpr Field plen{5, 6, "arp", "plen"};
+inline constexpr Field oper{6, 8, "arp", "oper"};
+inline constexpr Field sha{8, 14, "arp", "sha"};  ///< sender hardware address
+inline constexpr Field spa{14, 18, "arp", "spa"}; ///< sender protocol address
+inline constexpr Field tha{18, 24, "arp", "tha"}; ///< target hardware address
+inline constexpr Field tpa{24, 28, "arp", "tpa"}; ///< target protocol address
 /// Fixed part that says how long the addresses are.
 inline constexpr std::size_t fixed_len = oper.last;
 /// Whole Ethernet/IPv4 packet.
 inline constexpr std::size_t header_len = tpa.last;
+/// Fields that errors name beyond the header layout above.
+inline constexpr Field header{0, tpa.last, "arp", "header"};
+inline constexpr Field addresses{sha.first, tpa.last, "arp", "addresses"};
 } // namespace arp_field
 
 /// ARP hardware type for Ethernet (RFC 826, IANA "Hardware Types").
@@ -96,30 +99,24 @@ public:
     /// every accessor stop at 28.
     static constexpr Result<ArpView> checked(std::span<B> b) noexcept {
         if (b.size() < arp_field::fixed_len)
-            return Error{"arp", "header", 0, Errc::truncated, b.size(), arp_field::fixed_len};
+            return Error::at(arp_field::header, Errc::truncated, b.size(), arp_field::fixed_len);
         const Byte* p = b.data();
         if (const auto h = load_be16(p + arp_field::htype.first); h != arp_htype_ethernet)
-            return Error{"arp", "htype",           arp_field::htype.first, Errc::unsupported,
-                         h,     arp_htype_ethernet};
+            return Error::at(arp_field::htype, Errc::unsupported,
+                         h,     arp_htype_ethernet);
         if (const auto t = load_be16(p + arp_field::ptype.first); t != 0x0800)
-            return Error{"arp", "ptype", arp_field::ptype.first, Errc::unsupported, t, 0x0800};
+            return Error::at(arp_field::ptype, Errc::unsupported, t, 0x0800);
         if (p[arp_field::hlen.first] != MacAddress::size)
-            return Error{"arp",
-                         "hlen",
-                         arp_field::hlen.first,
-                         Errc::bad_length,
+            return Error::at(arp_field::hlen, Errc::bad_length,
                          p[arp_field::hlen.first],
-                         MacAddress::size};
+                         MacAddress::size);
         if (p[arp_field::plen.first] != Ipv4Address::size)
-            return Error{"arp",
-                         "plen",
-                         arp_field::plen.first,
-                         Errc::bad_length,
+            return Error::at(arp_field::plen, Errc::bad_length,
                          p[arp_field::plen.first],
-                         Ipv4Address::size};
+                         Ipv4Address::size);
         if (b.size() < arp_field::header_len)
-            return Error{"arp",           "addresses", arp_field::sha.first,
-                         Errc::truncated, b.size(),    arp_field::header_len};
+            return Error::at(arp_field::addresses, Errc::truncated, b.size(),
+                             arp_field::header_len);
         return ArpView{b};
     }
 

@@ -27,9 +27,11 @@
 namespace strata {
 
 namespace dot1q_field {
-inline constexpr Field tci{0, 2}; ///< PCP (3 bits) | DEI (1) | VID (12)
-inline constexpr Field ethertype{2, 4};
+inline constexpr Field tci{0, 2, "dot1q", "tci"}; ///< PCP (3 bits) | DEI (1) | VID (12)
+inline constexpr Field ethertype{2, 4, "dot1q", "ethertype"};
 inline constexpr std::size_t header_len = ethertype.last;
+/// Fields that errors name beyond the header layout above.
+inline constexpr Field header{0, ethertype.last, "dot1q", "header"};
 } // namespace dot1q_field
 
 /// Tag length after the outer type field (4 bytes).
@@ -61,7 +63,7 @@ public:
     /// tag, 0xfff reserved: values, not errors).
     static constexpr Result<Dot1QView> checked(std::span<B> b) noexcept {
         if (b.size() < dot1q_field::header_len)
-            return Error{"dot1q", "header", 0, Errc::truncated, b.size(), dot1q_field::header_len};
+            return Error::at(dot1q_field::header, Errc::truncated, b.size(), dot1q_field::header_len);
         return Dot1QView{b};
     }
 

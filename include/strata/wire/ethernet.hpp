@@ -28,10 +28,14 @@
 namespace strata {
 
 namespace ethernet_field {
-inline constexpr Field dst{0, 6};
-inline constexpr Field src{6, 12};
-inline constexpr Field ethertype{12, 14};
+inline constexpr Field dst{0, 6, "ethernet", "dst"};
+inline constexpr Field src{6, 12, "ethernet", "src"};
+inline constexpr Field ethertype{12, 14, "ethernet", "ethertype"};
 inline constexpr std::size_t header_len = ethertype.last;
+/// Fields that errors name beyond the header layout above.
+inline constexpr Field header{0, ethertype.last, "ethernet", "header"};
+inline constexpr Field fcs{0, 0, "ethernet", "fcs"};         ///< at the frame's end: errors rebase it
+inline constexpr Field padding{0, 0, "ethernet", "padding"}; ///< after the payload: errors rebase it
 } // namespace ethernet_field
 
 /// Header length (14 bytes: two addresses and the type).
@@ -61,8 +65,7 @@ public:
     /// rejected (see is_ieee8023_length()).
     static constexpr Result<EthernetView> checked(std::span<B> b) noexcept {
         if (b.size() < ethernet_field::header_len)
-            return Error{"ethernet",      "header", 0,
-                         Errc::truncated, b.size(), ethernet_field::header_len};
+            return Error::at(ethernet_field::header, Errc::truncated, b.size(), ethernet_field::header_len);
         return EthernetView{b};
     }
 
@@ -149,9 +152,9 @@ constexpr std::uint32_t ethernet_fcs(Bytes frame) noexcept { return crc32(frame)
 /// buffer_too_small, offset frame_len) when `buf` has no room.
 constexpr Result<std::size_t> ethernet_append_fcs(MutBytes buf, std::size_t frame_len) noexcept {
     if (frame_len > buf.size() || buf.size() - frame_len < ethernet_fcs_len)
-        return Error{
-            "ethernet", "fcs", frame_len, Errc::buffer_too_small, frame_len + ethernet_fcs_len,
-            buf.size()};
+        return Error::at(ethernet_field::fcs, Errc::buffer_too_small, frame_len + ethernet_fcs_len,
+                         buf.size())
+            .rebased(frame_len);
     const std::uint32_t c = ethernet_fcs(Bytes(buf.data(), frame_len));
     for (std::size_t i = 0; i < ethernet_fcs_len; ++i)
         buf[frame_len + i] = static_cast<Byte>(c >> (8 * i));
@@ -176,15 +179,11 @@ constexpr bool ethernet_verify_fcs(Bytes frame_with_fcs) noexcept {
 template <ByteType B>
 constexpr Result<std::span<B>> ethernet_strip_fcs(std::span<B> frame_with_fcs) noexcept {
     if (frame_with_fcs.size() < ethernet_header_len + ethernet_fcs_len)
-        return Error{"ethernet",
-                     "fcs",
-                     0,
-                     Errc::truncated,
-                     frame_with_fcs.size(),
-                     ethernet_header_len + ethernet_fcs_len};
+        return Error::at(ethernet_field::fcs, Errc::truncated, frame_with_fcs.size(),
+                         ethernet_header_len + ethernet_fcs_len);
     const std::size_t n = frame_with_fcs.size() - ethernet_fcs_len;
     if (!ethernet_verify_fcs(Bytes(frame_with_fcs)))
-        return Error{"ethernet", "fcs", n, Errc::bad_checksum};
+        return Error::at(ethernet_field::fcs, Errc::bad_checksum).rebased(n);
     return frame_with_fcs.first(n);
 }
 
@@ -195,9 +194,9 @@ constexpr Result<std::span<B>> ethernet_strip_fcs(std::span<B> frame_with_fcs) n
 constexpr Result<std::size_t> ethernet_pad(MutBytes buf, std::size_t frame_len) noexcept {
     if (frame_len >= ethernet_min_frame_len) return frame_len;
     if (buf.size() < ethernet_min_frame_len)
-        return Error{
-            "ethernet", "padding", frame_len, Errc::buffer_too_small, ethernet_min_frame_len,
-            buf.size()};
+        return Error::at(ethernet_field::padding, Errc::buffer_too_small, ethernet_min_frame_len,
+                         buf.size())
+            .rebased(frame_len);
     for (std::size_t i = frame_len; i < ethernet_min_frame_len; ++i)
         buf[i] = 0;
     return ethernet_min_frame_len;

@@ -131,17 +131,19 @@ constexpr bool is_icmp_error(IcmpType t) noexcept {
 }
 
 namespace icmp_field {
-inline constexpr Field type{0, 1};
-inline constexpr Field code{1, 2};
-inline constexpr Field checksum{2, 4};
-inline constexpr Field rest{4, 8};         ///< rest of header, as a whole
-inline constexpr Field identifier{4, 6};   ///< echo and types 13-18
-inline constexpr Field sequence{6, 8};     ///< echo and types 13-18
-inline constexpr Field unused_mtu{4, 6};   ///< type 3: unused (zero)
-inline constexpr Field next_hop_mtu{6, 8}; ///< type 3 code 4 (RFC 1191 §4)
-inline constexpr Field gateway{4, 8};      ///< type 5
-inline constexpr Field pointer{4, 5};      ///< type 12
+inline constexpr Field type{0, 1, "icmp", "type"};
+inline constexpr Field code{1, 2, "icmp", "code"};
+inline constexpr Field checksum{2, 4, "icmp", "checksum"};
+inline constexpr Field rest{4, 8, "icmp", "rest"};         ///< rest of header, as a whole
+inline constexpr Field identifier{4, 6, "icmp", "identifier"};   ///< echo and types 13-18
+inline constexpr Field sequence{6, 8, "icmp", "sequence"};     ///< echo and types 13-18
+inline constexpr Field unused_mtu{4, 6, "icmp", "unused_mtu"};   ///< type 3: unused (zero)
+inline constexpr Field next_hop_mtu{6, 8, "icmp", "next_hop_mtu"}; ///< type 3 code 4 (RFC 1191 §4)
+inline constexpr Field gateway{4, 8, "icmp", "gateway"};      ///< type 5
+inline constexpr Field pointer{4, 5, "icmp", "pointer"};      ///< type 12
 inline constexpr std::size_t header_len = rest.last;
+/// Fields that errors name beyond the header layout above.
+inline constexpr Field header{0, rest.last, "icmp", "header"};
 } // namespace icmp_field
 
 /// ICMP header length (8 bytes).
@@ -167,7 +169,7 @@ public:
     /// codes are open; the checksum is checked by verify_checksum().
     static constexpr Result<IcmpView> checked(std::span<B> b) noexcept {
         if (b.size() < icmp_field::header_len)
-            return Error{"icmp", "header", 0, Errc::truncated, b.size(), icmp_field::header_len};
+            return Error::at(icmp_field::header, Errc::truncated, b.size(), icmp_field::header_len);
         return IcmpView{b};
     }
 
@@ -365,8 +367,7 @@ struct IcmpRepr {
     template <ByteType B>
     static constexpr Result<IcmpRepr> parse(const IcmpView<B>& v) noexcept {
         if (v.bytes().size() < icmp_field::header_len)
-            return Error{"icmp",          "header",         0,
-                         Errc::truncated, v.bytes().size(), icmp_field::header_len};
+            return Error::at(icmp_field::header, Errc::truncated, v.bytes().size(), icmp_field::header_len);
         const Bytes data(v.payload());
         switch (v.type()) {
         case IcmpType::echo_request:

@@ -34,20 +34,26 @@
 namespace strata {
 
 namespace ipv4_field {
-inline constexpr Field ver_ihl{0, 1};
-inline constexpr Field tos{1, 2}; ///< DSCP (6 bits) | ECN (2 bits)
-inline constexpr Field total_len{2, 4};
-inline constexpr Field ident{4, 6};
-inline constexpr Field flags_frag{6, 8}; ///< reserved | DF | MF | offset (13 bits, 8-byte units)
-inline constexpr Field ttl{8, 9};
-inline constexpr Field protocol{9, 10};
-inline constexpr Field checksum{10, 12};
-inline constexpr Field src{12, 16};
-inline constexpr Field dst{16, 20};
+inline constexpr Field ver_ihl{0, 1, "ipv4", "ver_ihl"};
+inline constexpr Field tos{1, 2, "ipv4", "tos"}; ///< DSCP (6 bits) | ECN (2 bits)
+inline constexpr Field total_len{2, 4, "ipv4", "total_len"};
+inline constexpr Field ident{4, 6, "ipv4", "ident"};
+inline constexpr Field flags_frag{6, 8, "ipv4", "flags_frag"}; ///< reserved | DF | MF | offset (13 bits, 8-byte units)
+inline constexpr Field ttl{8, 9, "ipv4", "ttl"};
+inline constexpr Field protocol{9, 10, "ipv4", "protocol"};
+inline constexpr Field checksum{10, 12, "ipv4", "checksum"};
+inline constexpr Field src{12, 16, "ipv4", "src"};
+inline constexpr Field dst{16, 20, "ipv4", "dst"};
 /// Header without options.
 inline constexpr std::size_t header_len = dst.last;
 /// Header with the most options (IHL 15).
 inline constexpr std::size_t max_header_len = 60;
+/// Fields that errors name beyond the header layout above.
+inline constexpr Field header{0, dst.last, "ipv4", "header"};
+inline constexpr Field version{0, 1, "ipv4", "version"};
+inline constexpr Field ihl{0, 1, "ipv4", "ihl"};
+inline constexpr Field frag_offset{6, 8, "ipv4", "frag_offset"};
+inline constexpr Field options{dst.last, 60, "ipv4", "options"};
 } // namespace ipv4_field
 
 /// Minimum IPv4 header length (20 bytes).
@@ -81,19 +87,18 @@ class Ipv4View {
     static constexpr Result<Ipv4View> check(std::span<B> b, bool whole) noexcept {
         const std::size_t n = b.size();
         if (n < ipv4_field::header_len)
-            return Error{"ipv4", "header", 0, Errc::truncated, n, ipv4_field::header_len};
+            return Error::at(ipv4_field::header, Errc::truncated, n, ipv4_field::header_len);
         const std::size_t version = b[0] >> 4;
-        if (version != 4) return Error{"ipv4", "version", 0, Errc::bad_version, version, 4};
+        if (version != 4) return Error::at(ipv4_field::version, Errc::bad_version, version, 4);
         const std::size_t ihl = b[0] & 0x0fu;
-        if (ihl < 5) return Error{"ipv4", "ihl", 0, Errc::bad_value, ihl, 5};
+        if (ihl < 5) return Error::at(ipv4_field::ihl, Errc::bad_value, ihl, 5);
         const std::size_t hl = ihl * 4;
-        if (hl > n) return Error{"ipv4", "ihl", 0, Errc::truncated, hl, n};
+        if (hl > n) return Error::at(ipv4_field::ihl, Errc::truncated, hl, n);
         const std::size_t tl = load_be16(b.data() + ipv4_field::total_len.first);
         if (tl < hl)
-            return Error{"ipv4",           "total_len", ipv4_field::total_len.first,
-                         Errc::bad_length, tl,          hl};
+            return Error::at(ipv4_field::total_len, Errc::bad_length, tl,          hl);
         if (whole && tl > n)
-            return Error{"ipv4", "total_len", ipv4_field::total_len.first, Errc::truncated, tl, n};
+            return Error::at(ipv4_field::total_len, Errc::truncated, tl, n);
         if (hl > ipv4_field::header_len &&
             !detail::ipv4_options_ok(b.data() + ipv4_field::header_len,
                                      hl - ipv4_field::header_len)) [[unlikely]]
@@ -105,7 +110,7 @@ class Ipv4View {
     [[gnu::cold]] static constexpr Error options_error(Bytes header) noexcept {
         auto r = detail::ipv4_check_options(header.subspan(ipv4_field::header_len),
                                             ipv4_field::header_len);
-        return r ? Error{"ipv4", "options", ipv4_field::header_len, Errc::bad_value} : r.error();
+        return r ? Error::at(ipv4_field::options, Errc::bad_value) : r.error();
     }
 
 public:
@@ -369,8 +374,7 @@ struct Ipv4Repr {
     /// (layer "ipv4", field "options", too_big) when `o` is longer.
     constexpr Result<void> set_options(Bytes o) noexcept {
         if (o.size() > ipv4_max_options_len)
-            return Error{"ipv4",        "options", ipv4_field::header_len,
-                         Errc::too_big, o.size(),  ipv4_max_options_len};
+            return Error::at(ipv4_field::options, Errc::too_big, o.size(), ipv4_max_options_len);
         for (std::size_t i = 0; i < options.size(); ++i)
             options[i] = i < o.size() ? o[i] : 0;
         options_len = static_cast<std::uint8_t>(o.size());

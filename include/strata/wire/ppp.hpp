@@ -27,7 +27,7 @@
 namespace strata {
 
 namespace ppp_field {
-inline constexpr Field protocol{0, 2};
+inline constexpr Field protocol{0, 2, "ppp", "protocol"};
 inline constexpr std::size_t header_len = protocol.last;
 } // namespace ppp_field
 

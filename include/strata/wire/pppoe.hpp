@@ -38,7 +38,7 @@ namespace pppoe_field {
 inline constexpr Field ver_type{0, 1};
 inline constexpr Field code{1, 2};
 inline constexpr Field session_id{2, 4};
-inline constexpr Field length{4, 6};
+inline constexpr Field length{4, 6, "pppoe", "length"};
 inline constexpr std::size_t header_len = length.last;
 /// TAG_TYPE + TAG_LENGTH.
 inline constexpr std::size_t tag_header_len = 4;

@@ -117,21 +117,24 @@ inline std::string to_string(TcpFlags f) {
 }
 
 namespace tcp_field {
-inline constexpr Field src_port{0, 2};
-inline constexpr Field dst_port{2, 4};
-inline constexpr Field seq_number{4, 8};
-inline constexpr Field ack_number{8, 12};
+inline constexpr Field src_port{0, 2, "tcp", "src_port"};
+inline constexpr Field dst_port{2, 4, "tcp", "dst_port"};
+inline constexpr Field seq_number{4, 8, "tcp", "seq_number"};
+inline constexpr Field ack_number{8, 12, "tcp", "ack_number"};
 /// High nibble of byte 12: header length in 32-bit words. The low bit of
 /// byte 12 is NS; the three bits between are reserved.
-inline constexpr Field data_offset{12, 13};
+inline constexpr Field data_offset{12, 13, "tcp", "data_offset"};
 /// NS (low bit of byte 12) and byte 13.
-inline constexpr Field flags{12, 14};
-inline constexpr Field window{14, 16};
-inline constexpr Field checksum{16, 18};
-inline constexpr Field urgent_pointer{18, 20};
+inline constexpr Field flags{12, 14, "tcp", "flags"};
+inline constexpr Field window{14, 16, "tcp", "window"};
+inline constexpr Field checksum{16, 18, "tcp", "checksum"};
+inline constexpr Field urgent_pointer{18, 20, "tcp", "urgent_pointer"};
 inline constexpr std::size_t min_header_len = urgent_pointer.last;
 inline constexpr std::size_t max_header_len = 60; ///< data offset 15
 inline constexpr std::size_t max_options_len = max_header_len - min_header_len;
+/// Fields that errors name beyond the header layout above.
+inline constexpr Field header{0, urgent_pointer.last, "tcp", "header"};
+inline constexpr Field options{urgent_pointer.last, 60, "tcp", "options"};
 } // namespace tcp_field
 
 template <ByteType B = const Byte>
@@ -160,15 +163,13 @@ public:
     /// every option up to EOL or the end of the header.
     static constexpr Result<TcpView> checked(std::span<B> b) noexcept {
         if (b.size() < tcp_field::min_header_len)
-            return Error{"tcp", "header", 0, Errc::truncated, b.size(), tcp_field::min_header_len};
+            return Error::at(tcp_field::header, Errc::truncated, b.size(), tcp_field::min_header_len);
         const std::size_t doff = b[tcp_field::data_offset.first] >> 4;
         if (doff < 5)
-            return Error{"tcp",           "data_offset", tcp_field::data_offset.first,
-                         Errc::bad_value, doff,          5};
+            return Error::at(tcp_field::data_offset, Errc::bad_value, doff,          5);
         const std::size_t hlen = doff * 4;
         if (hlen > b.size())
-            return Error{"tcp",           "data_offset", tcp_field::data_offset.first,
-                         Errc::truncated, hlen,          b.size()};
+            return Error::at(tcp_field::data_offset, Errc::truncated, hlen,          b.size());
         // Most segments of an established connection carry exactly NOP NOP
         // TS (RFC 7323 App. A layout); one compare validates that, as Linux's
         // tcp_fast_parse_options() does.
@@ -425,8 +426,7 @@ struct TcpRepr {
     template <ByteType B>
     static constexpr Result<TcpRepr> parse(const TcpView<B>& v) noexcept {
         if (v.data_offset() < 5)
-            return Error{"tcp",           "data_offset",   tcp_field::data_offset.first,
-                         Errc::bad_value, v.data_offset(), 5};
+            return Error::at(tcp_field::data_offset, Errc::bad_value, v.data_offset(), 5);
         TcpRepr r;
         r.src_port = v.src_port();
         r.dst_port = v.dst_port();
@@ -488,13 +488,19 @@ struct TcpRepr {
     /// Always inlined, as Ipv4Repr::emit (bench build_tcp/*).
     [[gnu::always_inline]] constexpr void emit(TcpView<Byte> v, Ipv4Address src,
                                                Ipv4Address dst) const noexcept {
+        emit(v, checksum::pseudo_header_ipv4(src.value(), dst.value(),
+                                             static_cast<std::uint8_t>(IpProtocol::tcp),
+                                             static_cast<std::uint16_t>(v.bytes().size())));
+    }
+    /// The same for any network family: `pseudo_header_sum` is the partial
+    /// sum of the network layer's pseudo-header (RFC 9293 §3.1 for IPv4).
+    [[gnu::always_inline]] constexpr void emit(TcpView<Byte> v,
+                                               std::uint64_t pseudo_header_sum) const noexcept {
         // The header's contribution to the checksum comes from the values as
         // they are written; only the payload is read from memory. Reading the
         // freshly stored header back with wide loads stalls on store
-        // forwarding (bench build_tcp/*).
-        const std::uint64_t pseudo = checksum::pseudo_header_ipv4(
-            src.value(), dst.value(), static_cast<std::uint8_t>(IpProtocol::tcp),
-            static_cast<std::uint16_t>(v.bytes().size()));
+        // forwarding (docs/bench).
+        const std::uint64_t pseudo = pseudo_header_sum;
         const std::uint64_t header = emit_header_sum(v);
         // The header is a multiple of 4 bytes, so the payload's words line up.
         const std::uint64_t all =

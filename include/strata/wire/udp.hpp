@@ -29,11 +29,13 @@
 namespace strata {
 
 namespace udp_field {
-inline constexpr Field src_port{0, 2};
-inline constexpr Field dst_port{2, 4};
-inline constexpr Field length{4, 6};
-inline constexpr Field checksum{6, 8};
+inline constexpr Field src_port{0, 2, "udp", "src_port"};
+inline constexpr Field dst_port{2, 4, "udp", "dst_port"};
+inline constexpr Field length{4, 6, "udp", "length"};
+inline constexpr Field checksum{6, 8, "udp", "checksum"};
 inline constexpr std::size_t header_len = checksum.last;
+/// Fields that errors name beyond the header layout above.
+inline constexpr Field header{0, checksum.last, "udp", "header"};
 } // namespace udp_field
 
 template <ByteType B = const Byte>
@@ -64,17 +66,14 @@ public:
     /// exactly the datagram's data.
     static constexpr Result<UdpView> checked(std::span<B> b) noexcept {
         if (b.size() < udp_field::header_len)
-            return Error{"udp", "header", 0, Errc::truncated, b.size(), udp_field::header_len};
+            return Error::at(udp_field::header, Errc::truncated, b.size(), udp_field::header_len);
         const std::size_t len = load_be16(b.data() + udp_field::length.first);
         if (len < udp_field::header_len)
-            return Error{"udp",
-                         "length",
-                         udp_field::length.first,
-                         Errc::bad_length,
+            return Error::at(udp_field::length, Errc::bad_length,
                          len,
-                         udp_field::header_len};
+                         udp_field::header_len);
         if (len > b.size())
-            return Error{"udp", "length", udp_field::length.first, Errc::truncated, len, b.size()};
+            return Error::at(udp_field::length, Errc::truncated, len, b.size());
         return UdpView{b.first(len)};
     }
 
@@ -177,12 +176,9 @@ struct UdpRepr {
     static constexpr Result<UdpRepr> parse(const UdpView<B>& v) noexcept {
         const std::size_t len = v.length();
         if (len < udp_field::header_len)
-            return Error{"udp",
-                         "length",
-                         udp_field::length.first,
-                         Errc::bad_length,
+            return Error::at(udp_field::length, Errc::bad_length,
                          len,
-                         udp_field::header_len};
+                         udp_field::header_len);
         return UdpRepr{v.src_port(), v.dst_port(), len - udp_field::header_len};
     }
 
@@ -204,9 +200,18 @@ struct UdpRepr {
     /// header, i.e. v.bytes().size() >= 8 + payload_len (only the first
     /// 8 + payload_len bytes are summed).
     constexpr void emit(UdpView<Byte> v, Ipv4Address src, Ipv4Address dst) const noexcept {
+        emit(v, checksum::pseudo_header_ipv4(
+                    src.value(), dst.value(), static_cast<std::uint8_t>(IpProtocol::udp),
+                    static_cast<std::uint16_t>(udp_field::header_len + payload_len)));
+    }
+    /// The same for any network family: `pseudo_header_sum` is the partial
+    /// sum of the network layer's pseudo-header (RFC 768 for IPv4). A computed
+    /// 0 is written as 0xffff.
+    constexpr void emit(UdpView<Byte> v, std::uint64_t pseudo_header_sum) const noexcept {
         emit_header(v);
-        UdpView<Byte>::unchecked(v.bytes().first(udp_field::header_len + payload_len))
-            .fill_checksum(src, dst);
+        const Bytes datagram = v.bytes().first(udp_field::header_len + payload_len);
+        const std::uint16_t c = checksum::finish(checksum::sum(datagram, pseudo_header_sum));
+        v.set_checksum(c == 0 ? std::uint16_t{0xffff} : c);
     }
 
     friend constexpr bool operator==(const UdpRepr&, const UdpRepr&) = default;
