@@ -115,6 +115,7 @@ TEST_CASE("ICMP port unreachable quoting a UDP datagram", "[wire][icmp]") {
     hdr.ttl = 64;
     hdr.dscp = 48; // Linux sends ICMP errors with precedence 6 (CS6)
     hdr.ident = 0xfc7e;
+    hdr.dont_frag = false; // ICMP errors go out without DF (the default sets it)
     hdr.payload_len = static_cast<std::uint16_t>(err.buffer_len());
     std::vector<Byte> out(hdr.buffer_len() + err.buffer_len());
     hdr.emit(Ipv4View<Byte>::unchecked(MutBytes(out)));

@@ -73,6 +73,7 @@ TEST_CASE("IPv4 repr re-emits the captured header byte for byte", "[wire][ipv4]"
     reply.protocol = IpProtocol::icmp;
     reply.ttl = 64;
     reply.ident = 0xfc5b;
+    reply.dont_frag = false; // the default sets DF
     reply.payload_len = 64;
     std::array<Byte, 20> out{};
     reply.emit(Ipv4View<Byte>::unchecked(MutBytes(out)));
@@ -319,6 +320,7 @@ constexpr std::uint16_t emitted_checksum() {
     r.dst = Ipv4Address{10, 0, 0, 1};
     r.protocol = IpProtocol::icmp;
     r.ident = 0xfc5b;
+    r.dont_frag = false; // the captured frame's flags (the default sets DF)
     r.payload_len = 64;
     r.emit(Ipv4View<Byte>::unchecked(std::span<Byte>(b)));
     return Ipv4View<>::unchecked(Bytes(b)).checksum();

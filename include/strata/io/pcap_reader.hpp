@@ -15,8 +15,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -140,6 +142,9 @@ class PcapReader {
     detail::PcapClock clock_;
 
     PcapReader(pcap_t* p, detail::PcapClock clock) noexcept : p_(p), clock_(clock) {}
+    // A reader that failed to open: no file, the error is sticky.
+    PcapReader(const Error& e, std::string text) noexcept
+        : error_text_(std::move(text)), sticky_(e), clock_(detail::PcapClock::pcap_micro) {}
 
     static void set_text(std::string* out, std::string_view text) {
         if (out != nullptr) out->assign(text);
@@ -202,6 +207,20 @@ public:
         return from_file(f, error_text);
     }
 
+    /// The frames of a file as a range, for a range-for; never fails itself:
+    /// when the file cannot be opened the range is empty and error() says
+    /// why, as it does when a damaged record stops the loop early.
+    ///
+    ///   auto pcap = PcapReader::frames("x.pcap");
+    ///   for (const PcapFrame& f : pcap) use(f.data);
+    ///   if (pcap.error()) report(*pcap.error());
+    static PcapReader frames(const std::string& path) {
+        std::string why;
+        auto r = open(path, &why);
+        if (!r) return PcapReader(r.error(), std::move(why));
+        return std::move(*r);
+    }
+
     PcapReader(PcapReader&&) noexcept = default;
     PcapReader& operator=(PcapReader&&) noexcept = default;
     PcapReader(const PcapReader&) = delete;
@@ -246,6 +265,46 @@ public:
         return *sticky_;
     }
 
+    /// Input iterator over the frames (begin() reads the first); each step
+    /// is one next(). An error ends the range; error() then holds it.
+    /// Frames are borrowed as next()'s are: valid until the next step.
+    class iterator {
+        PcapReader* r_ = nullptr;
+        PcapFrame frame_;
+
+    public:
+        using value_type = PcapFrame;
+        using difference_type = std::ptrdiff_t;
+        using reference = const PcapFrame&;
+        using pointer = const PcapFrame*;
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+
+        iterator() = default;
+        explicit iterator(PcapReader& r) : r_(&r) { ++*this; }
+        const PcapFrame& operator*() const noexcept { return frame_; }
+        const PcapFrame* operator->() const noexcept { return &frame_; }
+        iterator& operator++() {
+            auto n = r_->next();
+            if (n && *n)
+                frame_ = **n;
+            else
+                r_ = nullptr;
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& i, std::default_sentinel_t) noexcept {
+            return i.r_ == nullptr;
+        }
+    };
+    /// Reads on from where the reader is (a reader is a single pass).
+    iterator begin() { return iterator(*this); }
+    std::default_sentinel_t end() const noexcept { return {}; }
+
+    /// The error that stopped reading (opening, a damaged record), or
+    /// nothing: after a range-for, nothing means the whole file was read.
+    [[nodiscard]] const std::optional<Error>& error() const noexcept { return sticky_; }
+
     /// The link type of the file's frames as libpcap reports it (a DLT_
     /// value; 1 is Ethernet, the same number as LINKTYPE_ETHERNET).
     [[nodiscard]] int link_type() const noexcept { return p_ ? pcap_datalink(p_.get()) : -1; }
@@ -255,7 +314,8 @@ public:
     }
     /// Frames handed out so far.
     [[nodiscard]] std::uint64_t frames_read() const noexcept { return frames_; }
-    /// libpcap's message for the last error `next()` returned ("" if none).
+    /// libpcap's (or the system's) message for the error next() returned or
+    /// frames() could not open with ("" if none).
     [[nodiscard]] const std::string& last_error_text() const noexcept { return error_text_; }
 };
 

@@ -250,11 +250,13 @@ public:
 
     /// Appends one record: `frame` (cut to the snaplen) taken at `ts` (time
     /// since the Unix epoch; virtual time works as well). `original_len` is
-    /// the frame's length on the wire; 0 means `frame.size()`.
+    /// the frame's length on the wire; 0 means `frame.size()`. Without a
+    /// time the record says 0 (1970-01-01).
     /// Errors: pcap.original_len bad_length when it is shorter than the frame;
     /// pcap.frame too_big past 2^32-1 bytes; pcap.timestamp (see
     /// pcap_record_header); the sink's errors.
-    Result<void> write(Bytes frame, std::chrono::nanoseconds ts, std::uint32_t original_len = 0) {
+    Result<void> write(Bytes frame, std::chrono::nanoseconds ts = {},
+                       std::uint32_t original_len = 0) {
         if (frame.size() > 0xFFFF'FFFFu)
             return Error{"pcap", "frame", 0, Errc::too_big, frame.size(), 0xFFFF'FFFFu};
         const auto len = static_cast<std::uint32_t>(frame.size());

@@ -3,8 +3,13 @@
 // answers(), ...), each name decompressed safely when read.
 //
 // Encoding takes the message as the payload: bytes, or anything with
-// write_to(MutBytes) -> Result<std::size_t>.
-// DNS over TCP prefixes each message with its length (RFC 1035 §4.2.2):
+// write_to(MutBytes) -> Result<std::size_t>; dns::Query (one question) and
+// dns::Build (any message, through a MessageBuilder) write it in place in the
+// frame buffer (wire/dns/builder.hpp):
+//
+//   encode<Ethernet<IPv4<UDP<DNS>>>>(buf, eth, ip, udp,
+//                                    dns::Query{.id = 7, .name = "www.example.com"});
+//
 // TCP<DNS> is refused at compile time: over TCP each message is prefixed by
 // its length (RFC 1035 §4.2.2) and one segment need not hold one whole
 // message, so the host reassembles the stream and splits it with
@@ -15,6 +20,7 @@
 #include <strata/layer/bind.hpp>
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/view_layer.hpp>
+#include <strata/wire/dns/builder.hpp>
 #include <strata/wire/dns/message.hpp>
 
 namespace strata {

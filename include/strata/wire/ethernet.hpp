@@ -112,7 +112,8 @@ public:
     }
 };
 
-/// The Ethernet II header as a value.
+/// The Ethernet II header as a value. encode<> fills the EtherType from the
+/// inner layer: `EthernetRepr{.dst = a, .src = b}` is enough there.
 struct EthernetRepr {
     MacAddress dst;
     MacAddress src;

@@ -351,6 +351,10 @@ private:
 
 /// The IPv4 header as a value. Options are stored inline (no allocation)
 /// and emitted zero-padded (EOL) to a multiple of 4 bytes.
+/// Defaults are a host's: TTL 64, DF set (RFC 1191 path MTU discovery, as
+/// Linux sends), identification 0 (RFC 6864 §4.1: atomic datagrams need no
+/// unique ID); encode<> fills protocol and lengths, so
+/// `Ipv4Repr{.src = a, .dst = b}` is a whole header.
 struct Ipv4Repr {
     Ipv4Address src;
     Ipv4Address dst;
@@ -359,7 +363,7 @@ struct Ipv4Repr {
     std::uint8_t dscp = 0; ///< 0..63
     std::uint8_t ecn = 0;  ///< 0..3
     std::uint16_t ident = 0;
-    bool dont_frag = false;
+    bool dont_frag = true;
     bool more_frags = false;
     std::uint16_t frag_offset = 0; ///< bytes, a multiple of 8
     std::uint16_t payload_len = 0; ///< bytes after the header

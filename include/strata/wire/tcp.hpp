@@ -367,13 +367,16 @@ public:
 /// Linux's tcp_established_options(), n = min(sack_count, (40 - others - 4) / 8),
 /// keeping the first ones (RFC 2018 §4: the first block reports the most
 /// recent data). With timestamps that is 3 blocks; emitted_sack_count() says.
+/// The data offset follows from the options (buffer_len()); the window
+/// defaults to Linux's initial one. encode<> fills the checksum.
 struct TcpRepr {
     Port src_port;
     Port dst_port;
     SeqNum seq_number;
     SeqNum ack_number;
     TcpFlags flags;
-    std::uint16_t window = 0;
+    /// 64240 = 44 × 1460, Linux's initial receive window on Ethernet.
+    std::uint16_t window = 64240;
     std::uint16_t urgent_pointer = 0;
     std::optional<std::uint16_t> mss;
     std::optional<std::uint8_t> window_scale;

@@ -164,7 +164,8 @@ private:
 };
 
 /// The UDP header as a value. The checksum is not part of it: emit()
-/// computes it, verify_checksum() on the view checks it.
+/// computes it, verify_checksum() on the view checks it. encode<> fills
+/// payload_len, so `UdpRepr{.src_port = a, .dst_port = b}` is enough there.
 struct UdpRepr {
     Port src_port;
     Port dst_port;

@@ -471,4 +471,49 @@ private:
     }
 };
 
+/// A standard query with one question, as a resolver sends it (RFC 1035
+/// §4.1): ID, RD set by default, QDCOUNT 1. A payload writer: encode<> writes
+/// it straight into the frame buffer, behind the UDP header, no copy:
+///
+///   encode<Ethernet<IPv4<UDP<DNS>>>>(buf, eth, ip, udp,
+///       dns::Query{.id = 0x1234, .name = "www.example.com", .type = dns::RrType::a});
+///
+/// Errors: those of MessageBuilder::add_question (a bad name, no room).
+struct Query {
+    std::uint16_t id = 0;
+    std::string_view name;
+    RrType type = RrType::a;
+    RrClass cls = RrClass::in;
+    bool recursion_desired = true;
+
+    [[nodiscard]] Result<std::size_t> write_to(MutBytes out) const noexcept {
+        MessageBuilder b(out);
+        b.set_id(id);
+        b.set_rd(recursion_desired);
+        if (auto r = b.add_question(name, type, cls); !r) return r.error();
+        return b.size();
+    }
+};
+
+/// Any message, built in place: `fill(MessageBuilder&) -> Result<void>` runs
+/// on a builder over the bytes where the message goes (behind the UDP header
+/// when given to encode<>), so a response is never built elsewhere and copied.
+///
+///   encode<Ethernet<IPv4<UDP<DNS>>>>(buf, eth, ip, udp, dns::Build{[&](auto& m) {
+///       m.set_id(q.id()); m.set_qr(true);
+///       return m.add_a(Section::answer, {"www.example.com", 300}, addr);
+///   }});
+template <class F>
+struct Build {
+    F fill;
+
+    [[nodiscard]] Result<std::size_t> write_to(MutBytes out) const noexcept {
+        MessageBuilder b(out);
+        if (auto r = fill(b); !r) return r.error();
+        return b.size();
+    }
+};
+template <class F>
+Build(F) -> Build<F>;
+
 } // namespace strata::dns

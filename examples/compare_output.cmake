@@ -1,0 +1,17 @@
+# Runs two commands and fails unless their standard outputs are identical.
+#   cmake -DA="cmd;args" -DB="cmd;args" -P compare_output.cmake
+cmake_minimum_required(VERSION 3.20)
+execute_process(COMMAND ${A} RESULT_VARIABLE rc_a OUTPUT_VARIABLE out_a)
+execute_process(COMMAND ${B} RESULT_VARIABLE rc_b OUTPUT_VARIABLE out_b)
+if(NOT rc_a EQUAL 0 OR NOT rc_b EQUAL 0)
+  message(FATAL_ERROR "exit codes ${rc_a} (${A}) and ${rc_b} (${B})")
+endif()
+if(out_a STREQUAL "")
+  message(FATAL_ERROR "no output from ${A}")
+endif()
+if(NOT out_a STREQUAL out_b)
+  message(FATAL_ERROR "outputs differ\n--- ${A}\n${out_a}--- ${B}\n${out_b}")
+endif()
+string(REGEX MATCHALL "\n" lines "${out_a}")
+list(LENGTH lines n)
+message(STATUS "${n} identical lines")
