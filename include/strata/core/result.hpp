@@ -76,7 +76,9 @@ public:
         check_value();
         return *std::get_if<0>(&v_);
     }
-    constexpr Stored&& value() && requires(!std::is_void_v<T>) {
+    /// By value, so that `for (auto& x : open(...).value())` keeps the value
+    /// alive for the whole loop (a reference into the temporary would dangle).
+    constexpr Stored value() && requires(!std::is_void_v<T>) {
         check_value();
         return std::move(*std::get_if<0>(&v_));
     }
