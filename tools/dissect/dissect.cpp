@@ -28,9 +28,12 @@
 #include <strata/wire/http/parser.hpp>
 #include <strata/wire/icmp.hpp>
 #include <strata/wire/ipv4.hpp>
-#include <strata/wire/ppp.hpp>
-#include <strata/wire/ppp_control.hpp>
-#include <strata/wire/pppoe.hpp>
+#include <strata/wire/ppp/ppp.hpp>
+#include <strata/wire/ppp/chap.hpp>
+#include <strata/wire/ppp/ipcp.hpp>
+#include <strata/wire/ppp/lcp.hpp>
+#include <strata/wire/ppp/pap.hpp>
+#include <strata/wire/ppp/pppoe.hpp>
 #include <strata/wire/tcp.hpp>
 #include <strata/wire/udp.hpp>
 

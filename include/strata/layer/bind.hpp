@@ -19,7 +19,7 @@
 #include <strata/core/ip_protocol.hpp>
 #include <strata/core/port.hpp>
 #include <strata/layer/concepts.hpp>
-#include <strata/wire/ppp.hpp>
+#include <strata/wire/ppp/ppp.hpp>
 
 namespace strata {
 

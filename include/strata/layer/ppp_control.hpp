@@ -10,7 +10,10 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/encode_context.hpp>
 #include <strata/layer/view_layer.hpp>
-#include <strata/wire/ppp_control.hpp>
+#include <strata/wire/ppp/chap.hpp>
+#include <strata/wire/ppp/ipcp.hpp>
+#include <strata/wire/ppp/lcp.hpp>
+#include <strata/wire/ppp/pap.hpp>
 
 namespace strata {
 
