@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include <strata/wire/pppoe.hpp>
+#include <strata/wire/ppp/pppoe_discovery.hpp>
 
 #include "ppp_checks.hpp"
 

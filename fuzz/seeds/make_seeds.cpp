@@ -22,7 +22,7 @@
 #include <strata/wire/dot1q.hpp>
 #include <strata/wire/ethernet.hpp>
 #include <strata/wire/ipv4.hpp>
-#include <strata/wire/pppoe.hpp>
+#include <strata/wire/ppp/pppoe_discovery.hpp>
 #include <strata/wire/tcp.hpp>
 #include <strata/wire/udp.hpp>
 

@@ -2,10 +2,10 @@
 // the option, TAG, label and record ranges of wire/ walk their bytes.
 //
 // It is a view for range-v3 (it derives from ranges::view_base) and a forward
-// range for std::ranges, without including range-v3's view_facade: that
-// header's concept machinery was about a third of the time to compile a
-// translation unit that decodes Ethernet<IPv4<TCP<HTTP>>> (docs/benchmarks.md,
-// "Compile time"). range_fwd.hpp only declares.
+// range for std::ranges, without including range-v3's view_facade, whose
+// concept machinery is heavy to compile for every file that walks options
+// (docs/bench/core.md, "History from the headers"). range_fwd.hpp only
+// declares.
 //
 // Derived provides `cursor begin_cursor() const` (befriend
 // strata::cursor_access to keep it private). A cursor is a small value with

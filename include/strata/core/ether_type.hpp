@@ -15,6 +15,7 @@ enum class EtherType : std::uint16_t {
     pppoe_discovery = 0x8863, ///< RFC 2516
     pppoe_session = 0x8864,   ///< RFC 2516
     qinq = 0x88a8,  ///< IEEE 802.1ad service tag
+    qinq_legacy = 0x9100, ///< pre-802.1ad vendor QinQ outer tag (same layout as 802.1Q)
 };
 
 /// Values up to 1500 in the type position are an IEEE 802.3 length, not a type.
@@ -31,6 +32,7 @@ constexpr std::string_view to_string(EtherType t) noexcept {
     case EtherType::pppoe_discovery: return "PPPoE-Discovery";
     case EtherType::pppoe_session: return "PPPoE-Session";
     case EtherType::qinq: return "802.1ad";
+    case EtherType::qinq_legacy: return "QinQ (0x9100)";
     }
     return "unknown";
 }

@@ -19,8 +19,9 @@ struct Dot1Q : ViewReprLayer<Dot1QView, Dot1QRepr>, DemuxBy<EtherType, dot1q_fie
     using kind = layer_kind::link;
     using inner = Inner;
     static constexpr std::string_view name = "vlan";
-    /// The C-tag; the 802.1ad service tag (QinQ outer tag) has the same layout.
-    static constexpr KeySet selected_by{EtherType::vlan, EtherType::qinq};
+    /// The C-tag; the 802.1ad service tag (QinQ outer tag) and the older
+    /// vendor QinQ tag have the same layout (wire/dot1q.hpp's is_vlan_tag).
+    static constexpr KeySet selected_by{EtherType::vlan, EtherType::qinq, EtherType::qinq_legacy};
 
     template <class L>
     static constexpr Result<void> emit(repr r, MutBytes frame, const auto&) noexcept {

@@ -9,7 +9,7 @@
 #include <strata/layer/bind.hpp>
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/one_of.hpp>
-#include <strata/wire/ppp.hpp>
+#include <strata/wire/ppp/ppp.hpp>
 
 namespace strata::family {
 

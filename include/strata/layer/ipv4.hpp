@@ -12,7 +12,7 @@
 #include <strata/layer/families.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/ipv4.hpp>
-#include <strata/wire/ppp.hpp>
+#include <strata/wire/ppp/ppp.hpp>
 
 namespace strata {
 

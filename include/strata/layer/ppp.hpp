@@ -6,7 +6,7 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/families.hpp>
 #include <strata/layer/view_layer.hpp>
-#include <strata/wire/ppp.hpp>
+#include <strata/wire/ppp/ppp.hpp>
 
 namespace strata {
 

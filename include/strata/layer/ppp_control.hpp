@@ -10,7 +10,10 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/bind.hpp>
 #include <strata/layer/view_layer.hpp>
-#include <strata/wire/ppp_control.hpp>
+#include <strata/wire/ppp/chap.hpp>
+#include <strata/wire/ppp/ipcp.hpp>
+#include <strata/wire/ppp/lcp.hpp>
+#include <strata/wire/ppp/pap.hpp>
 
 namespace strata {
 
@@ -50,7 +53,7 @@ struct PppControl : ViewReprLayer<detail::ControlView<P>::template of, PppContro
     template <class L, class R>
     static constexpr Result<void> emit(const R& r, MutBytes packet, const auto&) noexcept {
         if (packet.size() > 0xffff)
-            return Error{name, "length", 2, Errc::too_big, packet.size(), 0xffff};
+            return Error::at(ppp_control_fields<P>::length, Errc::too_big, packet.size(), 0xffff);
         r.emit(view<Byte>::unchecked(packet));
         return {};
     }

@@ -11,7 +11,7 @@
 #include <strata/layer/concepts.hpp>
 #include <strata/layer/families.hpp>
 #include <strata/layer/view_layer.hpp>
-#include <strata/wire/pppoe.hpp>
+#include <strata/wire/ppp/pppoe_discovery.hpp>
 
 namespace strata {
 

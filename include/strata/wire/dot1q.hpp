@@ -40,8 +40,7 @@ inline constexpr std::size_t dot1q_header_len = dot1q_field::header_len;
 /// True for the type values that announce a VLAN tag: 0x8100 (802.1Q C-tag),
 /// 0x88a8 (802.1ad S-tag) and the pre-standard QinQ 0x9100.
 constexpr bool is_vlan_tag(EtherType t) noexcept {
-    const auto v = static_cast<std::uint16_t>(t);
-    return v == 0x8100 || v == 0x88a8 || v == 0x9100;
+    return t == EtherType::vlan || t == EtherType::qinq || t == EtherType::qinq_legacy;
 }
 
 template <ByteType B = const Byte>

@@ -5,7 +5,10 @@
 
 #include <catch2/catch.hpp>
 
-#include <strata/wire/ppp_control.hpp>
+#include <strata/wire/ppp/chap.hpp>
+#include <strata/wire/ppp/ipcp.hpp>
+#include <strata/wire/ppp/lcp.hpp>
+#include <strata/wire/ppp/pap.hpp>
 
 #include "wire/ppp/samples.hpp"
 #include "wire/ppp/test_util.hpp"
@@ -160,7 +163,7 @@ TEST_CASE("pap: Authenticate-Request/Ack/Nak known answers (scapy, tshark)", "[p
     CHECK(v->password() == "secret");
     auto r = PapRepr::parse(*v);
     REQUIRE(r);
-    const PapRepr want{PapCode::authenticate_request, 1, "alice", "secret", {}};
+    const PapRepr want{PapRequest{1, "alice", "secret"}};
     CHECK(*r == want);
     CHECK(same(emit_of<PppProtocol::pap>(want), ctl(s::pap_req)));
 
@@ -168,7 +171,7 @@ TEST_CASE("pap: Authenticate-Request/Ack/Nak known answers (scapy, tshark)", "[p
     auto a = PapView<>::checked(ctl(s::pap_ack));
     REQUIRE(a);
     CHECK(a->message() == "Login ok");
-    const PapRepr ack{PapCode::authenticate_ack, 1, {}, {}, "Login ok"};
+    const PapRepr ack{PapAck{1, "Login ok"}};
     CHECK(*PapRepr::parse(*a) == ack);
     CHECK(same(emit_of<PppProtocol::pap>(ack), ctl(s::pap_ack)));
 
@@ -177,7 +180,7 @@ TEST_CASE("pap: Authenticate-Request/Ack/Nak known answers (scapy, tshark)", "[p
     REQUIRE(n);
     CHECK(n->code() == PapCode::authenticate_nak);
     CHECK(n->message() == "Bad");
-    const PapRepr nak{PapCode::authenticate_nak, 1, {}, {}, "Bad"};
+    const PapRepr nak{PapNak{1, "Bad"}};
     CHECK(same(emit_of<PppProtocol::pap>(nak), ctl(s::pap_nak)));
 
     // A bare 4-byte Ack (no Msg-Length) reads as an empty message.
@@ -198,7 +201,7 @@ TEST_CASE("chap: Challenge/Response/Success/Failure known answers (scapy, tshark
     const auto chal = hex_bytes("101112131415161718191a1b1c1d1e1f");
     CHECK(same(c->value(), chal));
     CHECK(c->name() == "bas");
-    const ChapRepr cw{ChapCode::challenge, 9, Bytes(chal), "bas", {}};
+    const ChapRepr cw{ChapChallenge{9, Bytes(chal), "bas"}};
     CHECK(*ChapRepr::parse(*c) == cw);
     CHECK(same(emit_of<PppProtocol::chap>(cw), ctl(s::chap_chal)));
 
@@ -206,7 +209,7 @@ TEST_CASE("chap: Challenge/Response/Success/Failure known answers (scapy, tshark
     auto r = ChapView<>::checked(ctl(s::chap_resp));
     REQUIRE(r);
     const auto resp = hex_bytes("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf");
-    const ChapRepr rw{ChapCode::response, 9, Bytes(resp), "alice", {}};
+    const ChapRepr rw{ChapResponse{9, Bytes(resp), "alice"}};
     CHECK(*ChapRepr::parse(*r) == rw);
     CHECK(same(emit_of<PppProtocol::chap>(rw), ctl(s::chap_resp)));
 
@@ -214,7 +217,7 @@ TEST_CASE("chap: Challenge/Response/Success/Failure known answers (scapy, tshark
     auto ok = ChapView<>::checked(ctl(s::chap_succ));
     REQUIRE(ok);
     CHECK(ok->message() == "Welcome");
-    const ChapRepr sw{ChapCode::success, 9, {}, {}, "Welcome"};
+    const ChapRepr sw{ChapSuccess{9, "Welcome"}};
     CHECK(*ChapRepr::parse(*ok) == sw);
     CHECK(same(emit_of<PppProtocol::chap>(sw), ctl(s::chap_succ)));
 
@@ -223,7 +226,7 @@ TEST_CASE("chap: Challenge/Response/Success/Failure known answers (scapy, tshark
     REQUIRE(f);
     CHECK(f->code() == ChapCode::failure);
     CHECK(f->message().empty());
-    const ChapRepr fw{ChapCode::failure, 9, {}, {}, {}};
+    const ChapRepr fw{ChapFailure{9, {}}};
     CHECK(same(emit_of<PppProtocol::chap>(fw), ctl(s::chap_fail)));
 }
 
@@ -343,7 +346,7 @@ TEST_CASE("ppp control: round trips of every repr", "[lcp][ipcp][pap][chap]") {
         REQUIRE(v);
         CHECK(*LcpEchoRepr::parse(*v) == e);
     }
-    const PapRepr p{PapCode::authenticate_request, 1, "", "", {}};
+    const PapRepr p{PapRequest{1, "", ""}};
     {
         auto b = emit_of<PppProtocol::pap>(p);
         CHECK(b.size() == 6);
@@ -352,7 +355,7 @@ TEST_CASE("ppp control: round trips of every repr", "[lcp][ipcp][pap][chap]") {
         CHECK(*PapRepr::parse(*v) == p);
     }
     const std::array<Byte, 1> one{0x7f};
-    const ChapRepr c{ChapCode::response, 1, Bytes(one), "", {}};
+    const ChapRepr c{ChapResponse{1, Bytes(one), ""}};
     {
         auto b = emit_of<PppProtocol::chap>(c);
         auto v = ChapView<>::checked(b);
@@ -598,4 +601,24 @@ TEST_CASE("ppp control: every truncation and byte mutation is safe", "[lcp][ipcp
             b[i] = keep;
         }
     }
+}
+
+TEST_CASE("ppp control: errors are built from the field descriptors", "[ppp][field]") {
+    const std::array<Byte, 8> p3{0x01, 0x01, 0x00, 0x08, 0x01, 0x61, 0x02, 0x62};
+    auto pw = PapView<>::checked(p3);
+    REQUIRE_FALSE(pw);
+    CHECK(pw.error().is(pap_field::password));
+    CHECK(pw.error().offset == pap_field::password.first + 1); // rebased by the Peer-ID
+    const std::array<Byte, 3> short_header{0x01, 0x01, 0x00};
+    auto h = LcpView<>::checked_header(short_header);
+    REQUIRE_FALSE(h);
+    CHECK(h.error().is(lcp_field::header));
+    CHECK_FALSE(h.error().is(ipcp_field::header)); // same name, other layer
+    const std::array<Byte, 6> bad_opt{0x01, 0x01, 0x00, 0x06, 0x01, 0x01};
+    auto o = IpcpView<>::checked(bad_opt);
+    REQUIRE_FALSE(o);
+    CHECK(o.error().is(ipcp_field::option_length));
+    CHECK(o.error().offset == 5);
+    const std::array<Byte, 4> c0{0x01, 0x01, 0x00, 0x04};
+    CHECK(ChapView<>::checked(c0).error().is(chap_field::value_size));
 }

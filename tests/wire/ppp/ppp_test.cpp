@@ -5,9 +5,12 @@
 
 #include <catch2/catch.hpp>
 
-#include <strata/wire/ppp.hpp>
-#include <strata/wire/ppp_control.hpp>
-#include <strata/wire/pppoe.hpp>
+#include <strata/wire/ppp/chap.hpp>
+#include <strata/wire/ppp/ipcp.hpp>
+#include <strata/wire/ppp/lcp.hpp>
+#include <strata/wire/ppp/pap.hpp>
+#include <strata/wire/ppp/ppp.hpp>
+#include <strata/wire/ppp/pppoe_discovery.hpp>
 
 #include "wire/ppp/samples.hpp"
 #include "wire/ppp/test_util.hpp"

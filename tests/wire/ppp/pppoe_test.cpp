@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include <strata/wire/pppoe.hpp>
+#include <strata/wire/ppp/pppoe_discovery.hpp>
 
 #include "wire/ppp/samples.hpp"
 #include "wire/ppp/test_util.hpp"

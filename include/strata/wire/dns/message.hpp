@@ -46,8 +46,9 @@ class EntryRange;
 /// built in place by the iterator's dereference (no variant copy per step).
 template <class T>
 class Parsed {
-    // The error is constructed only when there is one: zeroing 64 bytes of
-    // Error for every entry showed in profiles.
+    // The error is constructed only when there is one: an entry does not
+    // pay for zeroing a 64-byte Error (docs/bench/dns.md, "History from the
+    // headers").
     union ErrorSlot {
         Error e;
         ErrorSlot() noexcept {} // NOLINT: constructed on the error path only

@@ -80,8 +80,8 @@ struct NameInfo {
 /// Not a Result: this runs for every name, and the 4-byte NameInfo comes
 /// back in a register (an out-parameter written as three narrow stores and
 /// read back as one word stalled store forwarding). Always inlined: clang 14
-/// kept it out of line, and the record readers' parse took 178 instead of
-/// 132 ns (docs/bench/dns.md).
+/// keeps it out of line otherwise, on the path of every record
+/// (docs/bench/dns.md, "History from the headers").
 [[gnu::always_inline]] constexpr NameInfo scan_name(Bytes msg, std::size_t offset, std::size_t end,
                                                     Error& err) noexcept {
     // Runs for every name of every message: the common path is one load, a

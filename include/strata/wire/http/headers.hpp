@@ -34,10 +34,10 @@ class Headers {
     static_assert(std::is_trivially_copyable_v<Header> && std::is_trivially_destructible_v<Header>);
     // Raw storage: only the first n_ slots ever hold a Header. A
     // std::array<Header, N> would be cleared (N * 32 bytes, a kilobyte at
-    // N = 32) every time a parser is made, before a byte is read; that was
-    // most of what an HTTP layer cost in decode_stack. boost::container::
-    // static_vector does this too, but costs 0.4 s of compile time in every
-    // file that parses HTTP.
+    // N = 32) every time a parser is made, before a byte is read.
+    // boost::container::static_vector does this too, at a compile-time cost
+    // in every file that parses HTTP (docs/bench/http.md, "History from the
+    // headers").
     alignas(Header) std::byte raw_[N * sizeof(Header)];
     std::size_t n_ = 0;
 

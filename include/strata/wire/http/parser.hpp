@@ -32,10 +32,45 @@
 #include <string_view>
 
 #include <strata/core/bytes.hpp>
+#include <strata/core/error.hpp>
+#include <strata/core/field.hpp>
 #include <strata/core/result.hpp>
 #include <strata/wire/http/request.hpp>
 #include <strata/wire/http/response.hpp>
 #include <strata/wire/http/syntax.hpp>
+
+namespace strata {
+
+/// What a head parser's errors are about. A head has no fixed layout: each
+/// descriptor is a position (first == last == 0) that the parser rebases to
+/// the byte where it found the problem. Recognise an error with
+/// error.is(http_field::header), not by its text.
+namespace http_field {
+inline constexpr Field request_line{0, 0, "http", "request_line"};
+inline constexpr Field status_line{0, 0, "http", "status_line"};
+inline constexpr Field method{0, 0, "http", "method"};
+inline constexpr Field target{0, 0, "http", "target"};
+inline constexpr Field version{0, 0, "http", "version"};
+inline constexpr Field status_code{0, 0, "http", "status_code"};
+/// A field line without a ':' (or one too long), at the line's start.
+inline constexpr Field header{0, 0, "http", "header"};
+/// A field name with a non-token byte (or whitespace before ':', RFC 9112 §5.1).
+inline constexpr Field header_name{0, 0, "http", "header_name"};
+/// A field line continued onto the next (obs-fold, RFC 9112 §5.2).
+inline constexpr Field obs_fold{0, 0, "http", "obs_fold"};
+/// More field lines than the parser holds.
+inline constexpr Field headers{0, 0, "http", "headers"};
+/// A byte no line may hold (NUL, a control), at that byte.
+inline constexpr Field line{0, 0, "http", "line"};
+/// A bare CR (or a bare LF when not accepted), at that byte.
+inline constexpr Field line_ending{0, 0, "http", "line_ending"};
+/// The head grew past ParseOptions::max_head.
+inline constexpr Field head{0, 0, "http", "head"};
+/// feed() was given a buffer shorter than the one before.
+inline constexpr Field buffer{0, 0, "http", "buffer"};
+} // namespace http_field
+
+} // namespace strata
 
 namespace strata::http {
 
@@ -58,9 +93,10 @@ namespace detail {
 inline Result<Version> parse_version(const char* s, std::size_t at) noexcept {
     if (std::memcmp(s, "HTTP/", 5) != 0 || s[5] < '0' || s[5] > '9' || s[6] != '.' || s[7] < '0' ||
         s[7] > '9')
-        return Error{"http", "version", at, Errc::bad_syntax};
+        return Error::at(http_field::version, Errc::bad_syntax).rebased(at);
     const auto major = static_cast<std::uint8_t>(s[5] - '0');
-    if (major != 1) return Error{"http", "version", at + 5, Errc::bad_version, major, 1};
+    if (major != 1)
+        return Error::at(http_field::version, Errc::bad_version, major, 1).rebased(at + 5);
     return Version{major, static_cast<std::uint8_t>(s[7] - '0')};
 }
 
@@ -76,11 +112,15 @@ class HeadParser {
     Phase phase_ = Phase::start_line;
     Error err_{};
 
-    static constexpr std::string_view start_field = IsRequest ? "request_line" : "status_line";
+    static constexpr const Field& start_field =
+        IsRequest ? http_field::request_line : http_field::status_line;
 
-    Result<Progress> fail(std::string_view field, std::size_t at, Errc code,
-                          std::uint64_t value = 0, std::uint64_t expected = 0) noexcept {
-        err_ = Error{"http", field, at, code, value, expected};
+    Result<Progress> fail(const Field& field, std::size_t at, Errc code, std::uint64_t value = 0,
+                          std::uint64_t expected = 0) noexcept {
+        return fail(Error::at(field, code, value, expected).rebased(at));
+    }
+    Result<Progress> fail(const Error& e) noexcept {
+        err_ = e;
         phase_ = Phase::failed;
         return err_;
     }
@@ -102,24 +142,23 @@ class HeadParser {
         std::size_t k = 0;
         while (k < len && tchar[u[k]])
             ++k;
-        if (k == len && k != 0) return fail("request_line", line_ + len, Errc::bad_syntax);
-        if (k == 0 || s[k] != ' ') return fail("method", line_ + k, Errc::bad_syntax);
+        if (k == len && k != 0)
+            return fail(http_field::request_line, line_ + len, Errc::bad_syntax);
+        if (k == 0 || s[k] != ' ') return fail(http_field::method, line_ + k, Errc::bad_syntax);
         msg_.method_text = {s, k};
         msg_.method = method_from_token(msg_.method_text);
         const std::size_t t = k + 1;
         std::size_t j = t;
         while (j < len && target_char[u[j]])
             ++j;
-        if (j == t) return fail("target", line_ + t, Errc::bad_syntax);
-        if (j == len) return fail("request_line", line_ + len, Errc::bad_syntax);
-        if (s[j] != ' ') return fail("target", line_ + j, Errc::bad_syntax);
+        if (j == t) return fail(http_field::target, line_ + t, Errc::bad_syntax);
+        if (j == len) return fail(http_field::request_line, line_ + len, Errc::bad_syntax);
+        if (s[j] != ' ') return fail(http_field::target, line_ + j, Errc::bad_syntax);
         msg_.target = {s + t, j - t};
         const std::size_t v = j + 1;
-        if (len - v != 8) return fail("version", line_ + v, Errc::bad_syntax);
+        if (len - v != 8) return fail(http_field::version, line_ + v, Errc::bad_syntax);
         auto ver = parse_version(s + v, line_ + v);
-        if (!ver)
-            return fail(ver.error().field, ver.error().offset, ver.error().code, ver.error().value,
-                        ver.error().expected);
+        if (!ver) return fail(ver.error());
         msg_.version = *ver;
         msg_.version_text = {s + v, 8};
         return Progress{};
@@ -127,25 +166,25 @@ class HeadParser {
 
     // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 §4)
     Result<Progress> status_line(const char* s, std::size_t len) noexcept {
-        if (len < 8) return fail("version", line_, Errc::bad_syntax);
+        if (len < 8) return fail(http_field::version, line_, Errc::bad_syntax);
         auto ver = parse_version(s, line_);
-        if (!ver)
-            return fail(ver.error().field, ver.error().offset, ver.error().code, ver.error().value,
-                        ver.error().expected);
+        if (!ver) return fail(ver.error());
         msg_.version = *ver;
         msg_.version_text = {s, 8};
-        if (len < 12 || s[8] != ' ') return fail("status_line", line_ + 8, Errc::bad_syntax);
+        if (len < 12 || s[8] != ' ')
+            return fail(http_field::status_line, line_ + 8, Errc::bad_syntax);
         unsigned c = 0;
         for (std::size_t i = 9; i < 12; ++i) {
-            if (s[i] < '0' || s[i] > '9') return fail("status_code", line_ + i, Errc::bad_syntax);
+            if (s[i] < '0' || s[i] > '9')
+                return fail(http_field::status_code, line_ + i, Errc::bad_syntax);
             c = c * 10 + static_cast<unsigned>(s[i] - '0');
         }
-        if (c < 100) return fail("status_code", line_ + 9, Errc::bad_value, c, 100);
+        if (c < 100) return fail(http_field::status_code, line_ + 9, Errc::bad_value, c, 100);
         msg_.status = static_cast<Status>(c);
         if (len == 12) {
             msg_.reason = {s + 12, 0};
         } else {
-            if (s[12] != ' ') return fail("status_code", line_ + 12, Errc::bad_syntax);
+            if (s[12] != ' ') return fail(http_field::status_code, line_ + 12, Errc::bad_syntax);
             msg_.reason = {s + 13, len - 13};
         }
         return Progress{};
@@ -153,18 +192,18 @@ class HeadParser {
 
     // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5)
     Result<Progress> field_line(const char* s, std::size_t len) noexcept {
-        if (is_ows(s[0])) return fail("obs_fold", line_, Errc::unsupported);
+        if (is_ows(s[0])) return fail(http_field::obs_fold, line_, Errc::unsupported);
         const auto* u = reinterpret_cast<const unsigned char*>(s);
         std::size_t k = 0;
         while (k < len && tchar[u[k]])
             ++k;
-        if (k == len) return fail("header", line_, Errc::bad_syntax);
+        if (k == len) return fail(http_field::header, line_, Errc::bad_syntax);
         if (s[k] != ':') {
             if (std::memchr(s + k, ':', len - k) == nullptr)
-                return fail("header", line_, Errc::bad_syntax);
-            return fail("header_name", line_ + k, Errc::bad_syntax);
+                return fail(http_field::header, line_, Errc::bad_syntax);
+            return fail(http_field::header_name, line_ + k, Errc::bad_syntax);
         }
-        if (k == 0) return fail("header_name", line_, Errc::bad_syntax);
+        if (k == 0) return fail(http_field::header_name, line_, Errc::bad_syntax);
         std::size_t b = k + 1;
         std::size_t e = len;
         while (b < e && is_ows(s[b]))
@@ -172,7 +211,7 @@ class HeadParser {
         while (e > b && is_ows(s[e - 1]))
             --e;
         if (!msg_.headers.add({s, k}, {s + b, e - b}))
-            return fail("headers", line_, Errc::limit_exceeded, msg_.headers.size() + 1,
+            return fail(http_field::headers, line_, Errc::limit_exceeded, msg_.headers.size() + 1,
                         msg_.headers.capacity);
         return Progress{};
     }
@@ -186,10 +225,11 @@ class HeadParser {
         const bool line_over = line_bytes > opt_.max_line;
         const bool head_over = head_bytes > opt_.max_head;
         if (line_over && (!head_over || line_ + opt_.max_line <= opt_.max_head))
-            return fail(phase_ == Phase::start_line ? start_field : "header", line_,
+            return fail(phase_ == Phase::start_line ? start_field : http_field::header, line_,
                         Errc::limit_exceeded, line_bytes, opt_.max_line);
         if (head_over)
-            return fail("head", opt_.max_head, Errc::limit_exceeded, head_bytes, opt_.max_head);
+            return fail(http_field::head, opt_.max_head, Errc::limit_exceeded, head_bytes,
+                        opt_.max_head);
         return Progress{};
     }
 
@@ -229,7 +269,7 @@ public:
         const char* c = reinterpret_cast<const char*>(buffer.data());
         const auto* p = buffer.data();
         const std::size_t n = buffer.size();
-        if (n < scan_) return fail("buffer", n, Errc::bad_length, n, scan_);
+        if (n < scan_) return fail(http_field::buffer, n, Errc::bad_length, n, scan_);
         if (base_ != nullptr && base_ != c) rebase_views(c);
         base_ = c;
         if (phase_ == Phase::done) return Progress{true, msg_.head_len};
@@ -256,15 +296,16 @@ public:
             // bad byte arrived.
             if (auto r = check_limits(len, next != 0 ? next : i + 1); !r) return r;
             if (next == 0) {
-                if (p[i] == '\r' || p[i] == '\n') return fail("line_ending", i, Errc::bad_syntax);
-                return fail("line", i, Errc::bad_value, p[i]);
+                if (p[i] == '\r' || p[i] == '\n')
+                    return fail(http_field::line_ending, i, Errc::bad_syntax);
+                return fail(http_field::line, i, Errc::bad_value, p[i]);
             }
 
             const char* s = c + line_;
             if (phase_ == Phase::start_line) {
                 if (len == 0) {
                     // RFC 9112 §2.2: ignore empty lines before a request-line.
-                    if (!IsRequest) return fail("status_line", line_, Errc::bad_syntax);
+                    if (!IsRequest) return fail(http_field::status_line, line_, Errc::bad_syntax);
                 } else {
                     Result<Progress> r = Progress{};
                     if constexpr (IsRequest)

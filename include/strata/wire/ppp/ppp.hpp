@@ -22,6 +22,7 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/error.hpp>
+#include <strata/core/field.hpp>
 #include <strata/core/result.hpp>
 
 namespace strata {
@@ -97,9 +98,9 @@ public:
     ///   or odd high octet, e.g. compressed)  → "protocol", bad_value, offset 0
     static constexpr Result<PppView> checked(std::span<B> b) noexcept {
         if (b.size() < ppp_field::header_len)
-            return Error{"ppp", "protocol", 0, Errc::truncated, b.size(), ppp_field::header_len};
+            return Error::at(ppp_field::protocol, Errc::truncated, b.size(), ppp_field::header_len);
         const std::uint16_t p = load_be16(b.data());
-        if (!is_valid_ppp_protocol(p)) return Error{"ppp", "protocol", 0, Errc::bad_value, p, 0};
+        if (!is_valid_ppp_protocol(p)) return Error::at(ppp_field::protocol, Errc::bad_value, p);
         return PppView{b};
     }
 
@@ -133,7 +134,7 @@ struct PppRepr {
     template <ByteType B>
     static constexpr Result<PppRepr> parse(const PppView<B>& v) noexcept {
         const auto p = static_cast<std::uint16_t>(v.protocol());
-        if (!is_valid_ppp_protocol(p)) return Error{"ppp", "protocol", 0, Errc::bad_value, p, 0};
+        if (!is_valid_ppp_protocol(p)) return Error::at(ppp_field::protocol, Errc::bad_value, p);
         return PppRepr{v.protocol(), v.payload().size()};
     }
 
