@@ -88,6 +88,8 @@ static_assert(std::is_trivially_copyable_v<Dir24Entry> &&
 
 class Dir24Fib {
     static constexpr std::size_t tbl24_size = std::size_t{1} << 24;
+    // A group exists only behind a tbl24 entry, so group numbers fit.
+    static_assert(tbl24_size - 1 <= Dir24Entry::max_group);
 
     struct FreeDeleter {
         void operator()(Dir24Entry* p) const noexcept { std::free(p); }
