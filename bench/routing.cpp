@@ -9,7 +9,8 @@
 //                                          random host bits: a /32 gives its
 //                                          one address)
 // bulk = batches of 64. items_per_second is lookups per second.
-// Models: binary_trie, dir24_8, poptrie, strata (= routing::Default), and
+// Models: binary_trie, dir24_8, poptrie, strata (= routing::Default, which
+// is routing::Adaptive: a Poptrie once the table passes 1,024 prefixes), and
 // rte_lpm, rte_fib (DIR24_8, 2-byte next hops; bulk only: rte_fib has no
 // single-address lookup). routing::Linear is left out: 900k routes x 2^20
 // lookups is hours.
@@ -43,6 +44,7 @@
 #include <rte_lpm.h>
 #include <rte_malloc.h>
 #else
+#include <strata/policy/routing/adaptive.hpp>
 #include <strata/policy/routing/binary_trie.hpp>
 #include <strata/policy/routing/dir24_8.hpp>
 #include <strata/policy/routing/poptrie.hpp>
@@ -414,6 +416,8 @@ int check_agreement() {
         models.emplace_back("dir24_8", [&t](std::uint32_t a) { return answer_strata(*t, a); });
     if (auto& t = shared_strata<Poptrie>())
         models.emplace_back("poptrie", [&t](std::uint32_t a) { return answer_strata(*t, a); });
+    if (auto& t = shared_strata<Default>())
+        models.emplace_back("strata", [&t](std::uint32_t a) { return answer_strata(*t, a); });
 #if STRATA_HAVE_DPDK
     if (auto& l = shared_lpm())
         models.emplace_back("rte_lpm", [&l](std::uint32_t a) { return answer_lpm(*l, a); });

@@ -2,6 +2,7 @@
 // with a route wins, main table last).
 #include <catch2/catch.hpp>
 
+#include <strata/policy/routing/adaptive.hpp>
 #include <strata/policy/routing/binary_trie.hpp>
 #include <strata/policy/routing/linear.hpp>
 #include <strata/policy/routing/poptrie.hpp>
@@ -46,7 +47,7 @@ void setup(Rules<T>& r) {
 } // namespace
 
 TEMPLATE_TEST_CASE("rules select the table; main is the fallback", "[routing][rules]", Linear,
-                   BinaryTrie, Poptrie) {
+                   BinaryTrie, Poptrie, Adaptive) {
     Rules<TestType> r;
     setup(r);
     // Priority 10: the guest subnet 192.168.1.128/25 leaves through ISP B.
@@ -99,7 +100,8 @@ TEMPLATE_TEST_CASE("rules select the table; main is the fallback", "[routing][ru
     // Erasing a rule: .200 goes back to ISP A.
     REQUIRE(r.erase(10));
     CHECK(r.route(flow("192.168.1.200", "8.8.8.8"))->gateway == ip("198.51.100.1"));
-    CHECK(r.erase(10).error() == Error{"routing", "rule_priority", 0, Errc::not_found, 10, 0});
+    CHECK(r.erase(10).error().what() == "no rule with priority 10");
+    CHECK(r.erase(10).error().code() == ConfigErrc::not_found);
 }
 
 TEST_CASE("no route in any table is no route", "[routing][rules]") {
@@ -119,25 +121,27 @@ TEST_CASE("bad rules are refused with distinct errors", "[routing][rules]") {
     REQUIRE(r.add(rule(1, main_table)));
     auto e = r.add(rule(1, main_table));
     REQUIRE_FALSE(e);
-    CHECK(e.error() == Error{"routing", "rule_priority", 0, Errc::duplicate, 1, 0});
+    CHECK(e.error().what() == "rule priority 1 already used");
+    CHECK(e.error().code() == ConfigErrc::duplicate);
     Rule bad = rule(2, main_table);
     bad.from = Ipv4Prefix{ip("10.0.0.1"), 8};
     e = r.add(bad);
     REQUIRE_FALSE(e);
-    CHECK(e.error() == Error{"routing", "rule_from", 0, Errc::bad_value, 0x0a000001, 0x0a000000});
+    CHECK(e.error().what() == "rule from 10.0.0.1/8 has host bits set (the network is 10.0.0.0/8)");
     bad = rule(2, main_table);
     bad.to = Ipv4Prefix{ip("10.0.0.1"), 8};
     e = r.add(bad);
     REQUIRE_FALSE(e);
-    CHECK(e.error().field == "rule_to");
+    CHECK(e.error().what() == "rule to 10.0.0.1/8 has host bits set (the network is 10.0.0.0/8)");
     bad = rule(2, main_table);
     bad.source_ports = {100, 99};
     e = r.add(bad);
     REQUIRE_FALSE(e);
-    CHECK(e.error() == Error{"routing", "rule_ports", 0, Errc::bad_value, 100, 99});
+    CHECK(e.error().what() == "rule source ports 100-99 are an empty range");
     e = r.add(rule(2, 42));
     REQUIRE_FALSE(e);
-    CHECK(e.error() == Error{"routing", "rule_table", 0, Errc::not_found, 42, 0});
+    CHECK(e.error().what() == "rule table 42 does not exist (create it with table(42))");
+    CHECK(e.error().code() == ConfigErrc::not_found);
     CHECK(r.rules().size() == 1);
 }
 

@@ -8,10 +8,12 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include <strata/policy/routing/adaptive.hpp>
 #include <strata/policy/routing/binary_trie.hpp>
 #include <strata/policy/routing/concept.hpp>
 #include <strata/policy/routing/dir24_8.hpp>
@@ -34,13 +36,11 @@ class PerLengthMaps {
     std::size_t size_ = 0;
 
 public:
-    Result<void> insert(Ipv4Prefix p, const NextHop& nh) {
+    ConfigResult<void> insert(Ipv4Prefix p, const NextHop& nh) {
         if (auto ok = check_destination(p); !ok) return ok.error();
         auto& v = by_len_[static_cast<std::size_t>(p.length())][p.address().value()];
         for (HopId h : v)
-            if (hops_[h].metric == nh.metric)
-                return Error{"routing",           "route",  0, Errc::duplicate,
-                             p.address().value(), nh.metric};
+            if (hops_[h].metric == nh.metric) return duplicate_route(p, nh.metric);
         hops_.push_back(nh);
         v.push_back(static_cast<HopId>(hops_.size() - 1));
         std::sort(v.begin(), v.end(),
@@ -48,17 +48,11 @@ public:
         ++size_;
         return {};
     }
-    Result<void> erase(Ipv4Prefix p) {
+    ConfigResult<void> erase(Ipv4Prefix p) {
         if (auto ok = check_destination(p); !ok) return ok.error();
         auto& m = by_len_[static_cast<std::size_t>(p.length())];
         auto it = m.find(p.address().value());
-        if (it == m.end() || it->second.empty())
-            return Error{"routing",
-                         "route",
-                         0,
-                         Errc::not_found,
-                         p.address().value(),
-                         static_cast<std::uint64_t>(p.length())};
+        if (it == m.end() || it->second.empty()) return no_route(p);
         size_ -= it->second.size();
         m.erase(it);
         return {};
@@ -93,12 +87,31 @@ public:
     }
 };
 
-static_assert(RoutingTable<Linear>);
-static_assert(RoutingTable<BinaryTrie>);
-static_assert(RoutingTable<Dir24_8>);
-static_assert(RoutingTable<Poptrie>);
-static_assert(RoutingTable<PerLengthMaps>);
-static_assert(std::is_same_v<Default, Poptrie>);
+static_assert(RouteTable<Linear>);
+static_assert(RouteTable<BinaryTrie>);
+static_assert(RouteTable<Dir24_8>);
+static_assert(RouteTable<Poptrie>);
+static_assert(RouteTable<Adaptive>);
+static_assert(RouteTable<PerLengthMaps>);
+static_assert(std::is_same_v<Default, Adaptive>);
+
+/// The data plane alone: what a forwarding path that never edits may ask
+/// for. It models RouteLookup and not RouteTable.
+struct LookupOnly {
+    Match lookup(Ipv4Address) const noexcept { return Match{}; }
+    void lookup_bulk(std::span<const Ipv4Address>, std::span<Match>) const noexcept {}
+    const NextHop& next_hop(HopId) const noexcept { return hop; }
+    std::optional<Route> route(Ipv4Address) const noexcept { return std::nullopt; }
+    NextHop hop;
+};
+static_assert(RouteLookup<LookupOnly> && !RouteEdit<LookupOnly> && !RouteTable<LookupOnly>);
+static_assert(RouteLookup<Poptrie> && RouteEdit<Poptrie>);
+
+/// A lookup that may throw is not a data plane.
+struct ThrowingLookup : LookupOnly {
+    Match lookup(Ipv4Address) const { return Match{}; }
+};
+static_assert(!RouteLookup<ThrowingLookup>);
 
 Ipv4Prefix pfx(const char* s) { return Ipv4Prefix::parse(s).value(); }
 Ipv4Address ip(const char* s) { return Ipv4Address::parse(s).value(); }
@@ -132,7 +145,7 @@ std::optional<Route> ask(const T& t, Ipv4Address a) {
 } // namespace
 
 TEMPLATE_TEST_CASE("reference table: longest prefix, host routes, default route", "[routing]",
-                   Linear, BinaryTrie, Dir24_8, Poptrie, PerLengthMaps) {
+                   Linear, BinaryTrie, Dir24_8, Poptrie, Adaptive, PerLengthMaps) {
     TestType t;
     load_reference(t);
     CHECK(t.size() == 5);
@@ -178,7 +191,7 @@ TEMPLATE_TEST_CASE("reference table: longest prefix, host routes, default route"
 }
 
 TEMPLATE_TEST_CASE("equal prefixes: the lowest metric wins, the next takes over", "[routing]",
-                   Linear, BinaryTrie, Dir24_8, Poptrie, PerLengthMaps) {
+                   Linear, BinaryTrie, Dir24_8, Poptrie, Adaptive, PerLengthMaps) {
     TestType t;
     const auto p = pfx("172.16.0.0/12");
     REQUIRE(t.insert(p, NextHop{ip("192.0.2.7"), InterfaceId{1}, 20}));
@@ -195,7 +208,7 @@ TEMPLATE_TEST_CASE("equal prefixes: the lowest metric wins, the next takes over"
         REQUIRE(t.erase(p, 5u));
         CHECK(ask(t, ip("172.21.1.1"))->metric == 10);
         CHECK(ask(t, ip("172.21.1.1"))->gateway == ip("192.0.2.9"));
-        CHECK(t.erase(p, 5u).error().code == Errc::not_found);
+        CHECK(t.erase(p, 5u).error().code() == ConfigErrc::not_found);
         REQUIRE(t.erase(p, 20u));
         CHECK(ask(t, ip("172.21.1.1"))->metric == 10);
     }
@@ -205,45 +218,70 @@ TEMPLATE_TEST_CASE("equal prefixes: the lowest metric wins, the next takes over"
 }
 
 TEMPLATE_TEST_CASE("bad input gives distinct error values", "[routing]", Linear, BinaryTrie,
-                   Dir24_8, Poptrie, PerLengthMaps) {
+                   Dir24_8, Poptrie, Adaptive, PerLengthMaps) {
     TestType t;
     // Host bits set: 10.1.2.3/24 is not a destination.
     auto e = t.insert(Ipv4Prefix{ip("10.1.2.3"), 24}, NextHop{});
     REQUIRE_FALSE(e);
-    CHECK(e.error() == Error{"routing", "destination", 0, Errc::bad_value, 0x0a010203, 0x0a010200});
+    CHECK(e.error().what() ==
+          "destination 10.1.2.3/24 has host bits set (the network is 10.1.2.0/24)");
+    CHECK(e.error().code() == ConfigErrc::bad_value);
     // A length beyond 32 (possible through the unchecked constructor).
     e = t.insert(Ipv4Prefix{ip("10.1.2.0"), 33}, NextHop{});
     REQUIRE_FALSE(e);
-    CHECK(e.error().field == "prefix_length");
-    CHECK(e.error().code == Errc::bad_value);
+    CHECK(e.error().what() == "prefix length 33 of 10.1.2.0/33 is not in 0..32");
     // Duplicate (destination, metric): reported, the first route stays.
-    REQUIRE(t.insert(pfx("10.1.0.0/16"), NextHop{ip("192.0.2.1"), InterfaceId{0}, 3}));
-    e = t.insert(pfx("10.1.0.0/16"), NextHop{ip("192.0.2.2"), InterfaceId{1}, 3});
+    REQUIRE(t.insert(pfx("10.1.0.0/16"), NextHop{ip("192.0.2.1"), InterfaceId{0}, 5}));
+    e = t.insert(pfx("10.1.0.0/16"), NextHop{ip("192.0.2.2"), InterfaceId{1}, 5});
     REQUIRE_FALSE(e);
-    CHECK(e.error().field == "route");
-    CHECK(e.error().code == Errc::duplicate);
+    CHECK(e.error().what() == "route 10.1.0.0/16 metric 5 already present");
+    CHECK(e.error().code() == ConfigErrc::duplicate);
+    CHECK(e.error().path().empty());
     CHECK(t.size() == 1);
     CHECK(ask(t, ip("10.1.5.5"))->gateway == ip("192.0.2.1"));
     // Erase of a missing prefix, including a longer one inside a present one.
+    e = t.erase(pfx("10.9.0.0/16"));
+    REQUIRE_FALSE(e);
+    CHECK(e.error().what() == "no route to 10.9.0.0/16");
+    CHECK(e.error().code() == ConfigErrc::not_found);
     for (const char* missing : {"10.2.0.0/16", "10.1.0.0/17", "10.0.0.0/15", "0.0.0.0/0"}) {
         e = t.erase(pfx(missing));
         REQUIRE_FALSE(e);
-        CHECK(e.error().field == "route");
-        CHECK(e.error().code == Errc::not_found);
+        CHECK(e.error().what() == std::string("no route to ") + missing);
     }
-    CHECK(t.erase(Ipv4Prefix{ip("10.1.0.1"), 16}).error().field == "destination");
+    if constexpr (requires { t.erase(pfx("10.1.0.0/16"), 5u); }) {
+        e = t.erase(pfx("10.1.0.0/16"), 6u);
+        REQUIRE_FALSE(e);
+        CHECK(e.error().what() == "no route to 10.1.0.0/16 metric 6");
+    }
+    CHECK(t.erase(Ipv4Prefix{ip("10.1.0.1"), 16}).error().what() ==
+          "destination 10.1.0.1/16 has host bits set (the network is 10.1.0.0/16)");
     CHECK(t.size() == 1);
+}
+
+TEST_CASE("a ConfigError carries a key path filled on the way up", "[routing]") {
+    Adaptive t;
+    REQUIRE(t.insert(pfx("10.1.0.0/16"), NextHop{ip("192.0.2.1"), InterfaceId{0}, 5}));
+    auto e = t.insert(pfx("10.1.0.0/16"), NextHop{ip("192.0.2.1"), InterfaceId{0}, 5});
+    REQUIRE_FALSE(e);
+    // What a topology loader will do as the error leaves each level.
+    ConfigError err = std::move(e).error();
+    err.at("prefix").at("routes[1]").at("[2]").at("nodes");
+    CHECK(err.path() == "nodes[2].routes[1].prefix");
+    CHECK(err.what() == "nodes[2].routes[1].prefix: route 10.1.0.0/16 metric 5 already present");
+    CHECK(to_string(err) == err.what());
+    CHECK(err.message() == "route 10.1.0.0/16 metric 5 already present");
 }
 
 TEST_CASE("Route::make rejects a netmask that is not contiguous", "[routing]") {
     auto r = Route::make(ip("10.0.0.0"), ip("255.0.255.0"), ip("192.0.2.1"), InterfaceId{0});
     REQUIRE_FALSE(r);
-    // 255.0.255.0 has one leading run of 8 ones; the contiguous mask with
-    // that run is 255.0.0.0 = 0xff000000.
-    CHECK(r.error() == Error{"routing", "netmask", 0, Errc::bad_value, 0xff00ff00, 0xff000000});
+    CHECK(r.error().what() == "netmask 255.0.255.0 is not contiguous");
+    CHECK(r.error().code() == ConfigErrc::bad_value);
     r = Route::make(ip("10.0.0.1"), ip("255.0.0.0"), {}, InterfaceId{0});
     REQUIRE_FALSE(r);
-    CHECK(r.error().field == "destination");
+    CHECK(r.error().what() ==
+          "destination 10.0.0.1/8 has host bits set (the network is 10.0.0.0/8)");
     r = Route::make(ip("10.0.0.0"), ip("255.0.0.0"), {}, InterfaceId{3}, 7);
     REQUIRE(r);
     CHECK(r->destination == pfx("10.0.0.0/8"));
@@ -254,15 +292,32 @@ TEST_CASE("Route::make rejects a netmask that is not contiguous", "[routing]") {
 
 TEST_CASE("Match packs length and next hop", "[routing]") {
     constexpr Match none;
-    static_assert(!none && none.length() == -1);
+    static_assert(!none && none.length() == -1 && none.rank() == 0);
     constexpr Match m{12345, 32};
-    static_assert(m && m.length() == 32 && m.hop() == 12345);
+    static_assert(m && m.length() == 32 && m.hop() == 12345 && m.rank() == 33);
     static_assert(Match{0, 0}.found() && Match{0, 0}.length() == 0);
     static_assert(Match{Match::max_hop, 17}.hop() == Match::max_hop);
+    // One limit: 2^25 next hops, and bit 31 never set (Dir24_8's flag).
+    static_assert(Match::max_next_hops == std::uint64_t{1} << 25);
+    static_assert((Match{Match::max_hop, 32}.raw() & Match::spare_bit) == 0);
+    CHECK(next_hop_limit().what() ==
+          "next-hop limit reached: a table names at most 33554432 distinct next hops");
+    CHECK(next_hop_limit().code() == ConfigErrc::limit_exceeded);
+}
+
+TEST_CASE("a DIR-24-8 entry is one 32-bit layout", "[routing]") {
+    using strata::routing::detail::Dir24Entry;
+    static_assert(sizeof(Dir24Entry) == 4);
+    constexpr Dir24Entry none{};
+    static_assert(!none.is_group() && !none.match() && none.rank() == 0);
+    constexpr auto r = Dir24Entry::route(Match{Match::max_hop, 24});
+    static_assert(!r.is_group() && r.match().hop() == Match::max_hop && r.rank() == 25);
+    constexpr auto g = Dir24Entry::group(Dir24Entry::max_group);
+    static_assert(g.is_group() && g.group_index() == Dir24Entry::max_group);
 }
 
 TEMPLATE_TEST_CASE("a table prints itself in the router layout", "[routing]", Linear, BinaryTrie,
-                   Dir24_8, Poptrie, PerLengthMaps) {
+                   Dir24_8, Poptrie, Adaptive, PerLengthMaps) {
     TestType t;
     load_reference(t);
     // Longest prefixes first, then by address; columns 16/16/16/11 wide.
@@ -400,7 +455,7 @@ void random_run(std::uint32_t seed, int ops) {
 } // namespace
 
 TEMPLATE_TEST_CASE("random tables: every model agrees with Linear", "[routing][property]",
-                   BinaryTrie, Dir24_8, Poptrie, PerLengthMaps) {
+                   BinaryTrie, Dir24_8, Poptrie, Adaptive, PerLengthMaps) {
     for (std::uint32_t seed = 1; seed <= 12; ++seed) {
         INFO("seed " << seed);
         random_run<TestType>(seed, 400);
@@ -408,7 +463,7 @@ TEMPLATE_TEST_CASE("random tables: every model agrees with Linear", "[routing][p
 }
 
 TEMPLATE_TEST_CASE("bulk inserts then erases in another order", "[routing][property]", BinaryTrie,
-                   Dir24_8, Poptrie) {
+                   Dir24_8, Poptrie, Adaptive) {
     // A few thousand prefixes in one /14 (Poptrie tries 3 levels deep, many
     // DIR-24-8 groups), erased in a shuffled order with lookups in between.
     std::mt19937 g(99);
@@ -449,7 +504,9 @@ TEST_CASE("Poptrie refuses a 32,768th distinct (length, next hop) pair", "[routi
     const auto e = t.insert(Ipv4Prefix{Ipv4Address{0x0b000000u + (i << 16)}, 17},
                             NextHop{Ipv4Address{0x64000000u + i}, InterfaceId{0}, 0});
     REQUIRE_FALSE(e);
-    CHECK(e.error() == Error{"routing", "leaf", 0, Errc::limit_exceeded, 32768, 32767});
+    CHECK(e.error().what() == "leaf limit reached: a Poptrie holds at most 32767 distinct (prefix "
+                              "length, next hop) pairs");
+    CHECK(e.error().code() == ConfigErrc::limit_exceeded);
     CHECK(t.size() == 32767);
     CHECK_FALSE(t.lookup(Ipv4Address{0x0b000000u + (i << 16)}));
     CHECK(t.route(Ipv4Address{0x0b010000u})->gateway == Ipv4Address{0x64000001u});
@@ -461,4 +518,119 @@ TEST_CASE("Poptrie refuses a 32,768th distinct (length, next hop) pair", "[routi
     REQUIRE(t.insert(Ipv4Prefix{Ipv4Address{0x0b000000u + (i << 16)}, 17},
                      NextHop{Ipv4Address{0x64000000u + i}, InterfaceId{0}, 0}));
     CHECK(t.route(Ipv4Address{0x0b000000u + (i << 16)})->gateway == Ipv4Address{0x64000000u + i});
+}
+
+namespace {
+
+/// The first `n` routes of the reference table (n <= 5).
+template <class T>
+void load_first(T& t, int n) {
+    const std::array<std::pair<const char*, NextHop>, 5> routes{{
+        {"0.0.0.0/0", NextHop{ip("192.0.2.1"), InterfaceId{2}, 0}},
+        {"192.168.1.0/24", NextHop{{}, InterfaceId{1}, 0}},
+        {"10.10.1.0/24", NextHop{{}, InterfaceId{0}, 0}},
+        {"10.10.1.101/32", NextHop{{}, InterfaceId{0}, 0}},
+        {"192.168.1.10/32", NextHop{{}, InterfaceId{1}, 0}},
+    }};
+    for (int i = 0; i < n; ++i)
+        REQUIRE(t.insert(pfx(routes[static_cast<std::size_t>(i)].first),
+                         routes[static_cast<std::size_t>(i)].second));
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("memory of a home router's table", "[routing][memory]", Linear, BinaryTrie,
+                   Dir24_8, Poptrie, Adaptive) {
+    TestType t2, t5;
+    load_first(t2, 2);
+    load_first(t5, 5);
+    // Printed for docs/routing.md ("-s" shows them).
+    INFO(TestType::name << ": 2 routes " << t2.memory_bytes() << " B, 5 routes "
+                        << t5.memory_bytes() << " B");
+    CHECK(t2.memory_bytes() > 0);
+    SUCCEED(TestType::name << ": 2 routes " << t2.memory_bytes() << " B, 5 routes "
+                           << t5.memory_bytes() << " B");
+    if constexpr (std::is_same_v<TestType, Default>) {
+        // A home router has ~5 routes. Its table must cost about what the
+        // routes are, not a big table's fixed arrays: the bound is 4 KiB
+        // (one page; the routes themselves are 5 x 16 bytes, the rest is
+        // the next-hop dictionary and trie nodes).
+        CHECK(t5.memory_bytes() <= 4096);
+        CHECK(t2.memory_bytes() <= 4096);
+        CHECK_FALSE(t5.uses_poptrie());
+    }
+}
+
+TEMPLATE_TEST_CASE("a HopId names the same next hop until the next edit", "[routing]", Linear,
+                   BinaryTrie, Dir24_8, Poptrie, Adaptive, PerLengthMaps) {
+    TestType t;
+    load_reference(t);
+    const Match m = t.lookup(ip("8.8.8.8"));
+    REQUIRE(m);
+    const HopId h = m.hop();
+    const NextHop want = t.next_hop(h);
+    CHECK(want.gateway == ip("192.0.2.1"));
+    // Reads of every kind leave it alone.
+    std::vector<Ipv4Address> addrs;
+    for (std::uint32_t i = 0; i < 4096; ++i)
+        addrs.push_back(Ipv4Address{i * 0x00100001u});
+    std::vector<Match> out(addrs.size());
+    t.lookup_bulk(addrs, out);
+    for (const Ipv4Address a : addrs)
+        (void)t.route(a);
+    std::size_t routes = 0;
+    t.for_each([&](const Route&) { ++routes; });
+    CHECK(routes == t.size());
+    (void)t.memory_bytes();
+    CHECK(t.next_hop(h) == want);
+    CHECK(t.lookup(ip("8.8.8.8")).hop() == h);
+    // After an edit, a fresh lookup gives the id to use.
+    REQUIRE(t.insert(pfx("8.8.0.0/16"), NextHop{ip("192.0.2.77"), InterfaceId{3}, 0}));
+    REQUIRE(t.erase(pfx("10.10.1.0/24")));
+    const Match m2 = t.lookup(ip("8.8.8.8"));
+    REQUIRE(m2);
+    CHECK(t.next_hop(m2.hop()).gateway == ip("192.0.2.77"));
+    CHECK(t.next_hop(t.lookup(ip("9.9.9.9")).hop()) == want);
+}
+
+TEST_CASE("Adaptive becomes a Poptrie past grow_at and a trie again at shrink_at", "[routing]") {
+    Adaptive t;
+    Linear spec;
+    std::vector<Ipv4Prefix> known;
+    REQUIRE(t.insert(pfx("0.0.0.0/0"), NextHop{ip("192.0.2.1"), InterfaceId{0}, 0}));
+    REQUIRE(spec.insert(pfx("0.0.0.0/0"), NextHop{ip("192.0.2.1"), InterfaceId{0}, 0}));
+    const std::size_t small = t.memory_bytes();
+    // Distinct /24s inside 20.0.0.0/8, each with one of 16 next hops.
+    std::uint32_t k = 0;
+    auto add_one = [&] {
+        const Ipv4Prefix p{Ipv4Address{0x14000000u + (k << 8)}, 24};
+        const NextHop nh{Ipv4Address{0xc0000200u + k % 16}, InterfaceId{1}, 0};
+        REQUIRE(t.insert(p, nh));
+        REQUIRE(spec.insert(p, nh));
+        known.push_back(p);
+        ++k;
+    };
+    while (t.size() < Adaptive::grow_at)
+        add_one();
+    CHECK_FALSE(t.uses_poptrie());
+    const std::size_t at_threshold = t.memory_bytes();
+    add_one();
+    CHECK(t.uses_poptrie());
+    CHECK(t.memory_bytes() > 4 * at_threshold);
+    std::mt19937 g(5);
+    check_agree(spec, t, g, known, 2000);
+    // Down to shrink_at prefixes: a trie again, with the same answers.
+    while (t.size() > Adaptive::shrink_at + 1) {
+        REQUIRE(t.erase(known.back()));
+        REQUIRE(spec.erase(known.back()));
+        known.pop_back();
+    }
+    CHECK(t.uses_poptrie());
+    REQUIRE(t.erase(known.back()));
+    REQUIRE(spec.erase(known.back()));
+    known.pop_back();
+    CHECK_FALSE(t.uses_poptrie());
+    check_agree(spec, t, g, known, 2000);
+    CHECK(t.memory_bytes() < 64 * 1024);
+    CHECK(small <= 4096);
 }

@@ -27,7 +27,7 @@
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/addr/ipv4_prefix.hpp>
-#include <strata/core/result.hpp>
+#include <strata/core/config_error.hpp>
 #include <strata/policy/routing/route.hpp>
 
 namespace strata::routing::detail {
@@ -40,7 +40,7 @@ class NextHopTable {
         std::size_t operator()(const NextHop& h) const noexcept {
             std::uint64_t x = (std::uint64_t{h.gateway.value()} << 32) ^
                               (std::uint64_t{h.metric} * 0x9e3779b97f4a7c15ull) ^
-                              h.interface.value();
+                              std::uint64_t{h.interface.value()};
             x ^= x >> 29;
             x *= 0xbf58476d1ce4e5b9ull;
             return static_cast<std::size_t>(x ^ (x >> 32));
@@ -53,7 +53,7 @@ class NextHopTable {
 
 public:
     /// The id of `nh`, adding it (or one more reference to it).
-    Result<HopId> acquire(const NextHop& nh) {
+    ConfigResult<HopId> acquire(const NextHop& nh) {
         if (auto it = index_.find(nh); it != index_.end()) {
             ++refs_[it->second];
             return it->second;
@@ -65,9 +65,7 @@ public:
             hops_[id] = nh;
             refs_[id] = 1;
         } else {
-            if (hops_.size() > Match::max_hop)
-                return Error{"routing",    "next_hop",    0, Errc::limit_exceeded,
-                             hops_.size(), Match::max_hop};
+            if (hops_.size() >= Match::max_next_hops) return next_hop_limit();
             id = static_cast<HopId>(hops_.size());
             hops_.push_back(nh);
             refs_.push_back(1);
@@ -183,7 +181,7 @@ public:
 
 /// The routing-table API on top of a FIB. A FIB `F` provides:
 ///   std::optional<HopId> find(Ipv4Prefix) const;      exact match
-///   Result<void> assign(Ipv4Prefix, HopId);           insert or overwrite
+///   ConfigResult<void> assign(Ipv4Prefix, HopId);     insert or overwrite
 ///   void remove(Ipv4Prefix);                          precondition: present
 ///   Match lookup(Ipv4Address) const noexcept;
 ///   void lookup_bulk(const Ipv4Address*, Match*, std::size_t) const noexcept;
@@ -199,48 +197,36 @@ protected:
     boost::unordered_flat_map<std::uint64_t, std::vector<HopId>> alternates_;
     std::size_t size_ = 0;
 
-    static constexpr Error duplicate_error(Ipv4Prefix p, std::uint32_t metric) noexcept {
-        return Error{"routing", "route", 0, Errc::duplicate, p.address().value(), metric};
-    }
-    static constexpr Error missing_error(Ipv4Prefix p) noexcept {
-        return Error{"routing",
-                     "route",
-                     0,
-                     Errc::not_found,
-                     p.address().value(),
-                     static_cast<std::uint64_t>(p.length())};
-    }
-
 public:
     /// Adds a route. A second route to the same destination with the same
-    /// metric is refused with Errc::duplicate ("routing"/"route"), like
-    /// `ip route add`; erase it first to replace it. Routes with different
-    /// metrics coexist and the lowest metric is used.
-    Result<void> insert(Ipv4Prefix p, const NextHop& nh) {
-        STRATA_TRY_VOID(check_destination(p));
+    /// metric is refused ("route 10.1.0.0/16 metric 5 already present"),
+    /// like `ip route add`; erase it first to replace it. Routes with
+    /// different metrics coexist and the lowest metric is used.
+    ConfigResult<void> insert(Ipv4Prefix p, const NextHop& nh) {
+        STRATA_TRY_CONFIG(check_destination(p));
         const auto cur = fib_.find(p);
         if (!cur) {
             auto h = hops_.acquire(nh);
-            if (!h) return h.error();
+            if (!h) return std::move(h).error();
             if (auto ok = fib_.assign(p, *h); !ok) {
                 hops_.release(*h);
-                return ok.error();
+                return std::move(ok).error();
             }
             ++size_;
             return {};
         }
         const auto key = prefix_key(p);
         auto alt = alternates_.find(key);
-        if (hops_[*cur].metric == nh.metric) return duplicate_error(p, nh.metric);
+        if (hops_[*cur].metric == nh.metric) return duplicate_route(p, nh.metric);
         if (alt != alternates_.end())
             for (HopId h : alt->second)
-                if (hops_[h].metric == nh.metric) return duplicate_error(p, nh.metric);
+                if (hops_[h].metric == nh.metric) return duplicate_route(p, nh.metric);
         auto h = hops_.acquire(nh);
-        if (!h) return h.error();
+        if (!h) return std::move(h).error();
         if (nh.metric < hops_[*cur].metric) {
             if (auto ok = fib_.assign(p, *h); !ok) {
                 hops_.release(*h);
-                return ok.error();
+                return std::move(ok).error();
             }
             alternates_[key].push_back(*cur);
         } else {
@@ -249,13 +235,14 @@ public:
         ++size_;
         return {};
     }
-    Result<void> insert(const Route& r) { return insert(r.destination, r.next_hop()); }
+    ConfigResult<void> insert(const Route& r) { return insert(r.destination, r.next_hop()); }
 
-    /// Removes every route to `p`; Errc::not_found when there is none.
-    Result<void> erase(Ipv4Prefix p) {
-        STRATA_TRY_VOID(check_destination(p));
+    /// Removes every route to `p`; "no route to 10.9.0.0/16" when there is
+    /// none.
+    ConfigResult<void> erase(Ipv4Prefix p) {
+        STRATA_TRY_CONFIG(check_destination(p));
         const auto cur = fib_.find(p);
-        if (!cur) return missing_error(p);
+        if (!cur) return no_route(p);
         fib_.remove(p);
         hops_.release(*cur);
         --size_;
@@ -269,11 +256,11 @@ public:
     }
 
     /// Removes the route to `p` with `metric`; the next-best metric, if any,
-    /// takes over.
-    Result<void> erase(Ipv4Prefix p, std::uint32_t metric) {
-        STRATA_TRY_VOID(check_destination(p));
+    /// takes over. "no route to 10.9.0.0/16 metric 5" when there is none.
+    ConfigResult<void> erase(Ipv4Prefix p, std::uint32_t metric) {
+        STRATA_TRY_CONFIG(check_destination(p));
         const auto cur = fib_.find(p);
-        if (!cur) return missing_error(p);
+        if (!cur) return no_route(p, metric);
         auto alt = alternates_.find(prefix_key(p));
         if (hops_[*cur].metric == metric) {
             if (alt == alternates_.end()) {
@@ -283,7 +270,7 @@ public:
                 auto best = std::min_element(v.begin(), v.end(), [&](HopId a, HopId b) {
                     return hops_[a].metric < hops_[b].metric;
                 });
-                STRATA_TRY_VOID(fib_.assign(p, *best));
+                STRATA_TRY_CONFIG(fib_.assign(p, *best));
                 v.erase(best);
                 if (v.empty()) alternates_.erase(alt);
             }
@@ -302,7 +289,7 @@ public:
                 return {};
             }
         }
-        return missing_error(p);
+        return no_route(p, metric);
     }
 
     [[nodiscard]] Match lookup(Ipv4Address a) const noexcept { return fib_.lookup(a); }

@@ -15,7 +15,7 @@
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/addr/ipv4_prefix.hpp>
-#include <strata/core/result.hpp>
+#include <strata/core/config_error.hpp>
 #include <strata/policy/routing/basic_table.hpp>
 #include <strata/policy/routing/route.hpp>
 
@@ -86,7 +86,7 @@ public:
         return nodes_[n].hop;
     }
 
-    Result<void> assign(Ipv4Prefix p, HopId hop) {
+    ConfigResult<void> assign(Ipv4Prefix p, HopId hop) {
         const std::uint32_t key = p.address().value();
         const int len = p.length();
         Link link;

@@ -15,7 +15,7 @@
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/addr/ipv4_prefix.hpp>
-#include <strata/core/result.hpp>
+#include <strata/core/config_error.hpp>
 #include <strata/policy/routing/route.hpp>
 
 namespace strata::routing {
@@ -55,53 +55,39 @@ class Linear {
 public:
     static constexpr std::string_view name = "linear";
 
-    /// Errors as for every table: "routing"/"prefix_length" or
-    /// "routing"/"destination" (bad_value) for a bad prefix,
-    /// "routing"/"route" (duplicate) for a second route with the same
-    /// destination and metric.
-    Result<void> insert(Ipv4Prefix p, const NextHop& nh) {
-        STRATA_TRY_VOID(check_destination(p));
+    /// Errors as for every table (route.hpp): a bad prefix
+    /// (check_destination), "route 10.1.0.0/16 metric 5 already present",
+    /// the next-hop limit (every route here is its own next hop).
+    ConfigResult<void> insert(Ipv4Prefix p, const NextHop& nh) {
+        STRATA_TRY_CONFIG(check_destination(p));
         for (const Entry& r : routes_)
             if (r.destination == p && r.hop.metric == nh.metric)
-                return Error{"routing",           "route",  0, Errc::duplicate,
-                             p.address().value(), nh.metric};
-        if (routes_.size() > Match::max_hop)
-            return Error{"routing",      "next_hop",    0, Errc::limit_exceeded,
-                         routes_.size(), Match::max_hop};
+                return duplicate_route(p, nh.metric);
+        if (routes_.size() >= Match::max_next_hops) return next_hop_limit();
         routes_.push_back(Entry{p, nh});
         return {};
     }
-    Result<void> insert(const Route& r) { return insert(r.destination, r.next_hop()); }
+    ConfigResult<void> insert(const Route& r) { return insert(r.destination, r.next_hop()); }
 
-    /// Removes every route to `p`; "routing"/"route" not_found if none.
-    Result<void> erase(Ipv4Prefix p) {
-        STRATA_TRY_VOID(check_destination(p));
+    /// Removes every route to `p`; "no route to 10.9.0.0/16" if none.
+    ConfigResult<void> erase(Ipv4Prefix p) {
+        STRATA_TRY_CONFIG(check_destination(p));
         const auto n = std::erase_if(routes_, [&](const Entry& r) { return r.destination == p; });
-        if (n == 0)
-            return Error{"routing",
-                         "route",
-                         0,
-                         Errc::not_found,
-                         p.address().value(),
-                         static_cast<std::uint64_t>(p.length())};
+        if (n == 0) return no_route(p);
         return {};
     }
-    Result<void> erase(Ipv4Prefix p, std::uint32_t metric) {
-        STRATA_TRY_VOID(check_destination(p));
+    /// Removes the route to `p` with `metric`; "no route to 10.9.0.0/16
+    /// metric 5" if none.
+    ConfigResult<void> erase(Ipv4Prefix p, std::uint32_t metric) {
+        STRATA_TRY_CONFIG(check_destination(p));
         const auto n = std::erase_if(
             routes_, [&](const Entry& r) { return r.destination == p && r.hop.metric == metric; });
-        if (n == 0)
-            return Error{"routing",
-                         "route",
-                         0,
-                         Errc::not_found,
-                         p.address().value(),
-                         static_cast<std::uint64_t>(p.length())};
+        if (n == 0) return no_route(p, metric);
         return {};
     }
 
-    /// The hop index is the route's position in the table (valid until the
-    /// next erase).
+    /// The hop index is the route's position in the table: valid until the
+    /// next edit, as the concept says (in fact until the next erase).
     [[nodiscard]] Match lookup(Ipv4Address a) const noexcept {
         const auto b = best(a);
         if (b < 0) return Match{};
@@ -113,7 +99,7 @@ public:
         for (std::size_t i = 0; i < n; ++i)
             out[i] = lookup(in[i]);
     }
-    /// Precondition: `h` came from a lookup since the last erase.
+    /// Precondition: `h` came from a lookup since the last edit.
     [[nodiscard]] const NextHop& next_hop(HopId h) const noexcept { return routes_[h].hop; }
     [[nodiscard]] std::optional<Route> route(Ipv4Address a) const noexcept {
         const auto b = best(a);

@@ -2,7 +2,7 @@
 // Ohara, "Poptrie: A Compressed Trie with Population Count for Fast and
 // Scalable Software IP Routing Table Lookup" (SIGCOMM 2015): bitmaps mark
 // where runs of equal answers start and a population count turns a slot
-// into an index into the packed runs. The default table.
+// into an index into the packed runs. The big-table half of routing::Default.
 //
 // Layout (strides 16-8-8). Each /16 has a 128-byte node (two cache lines)
 // at a fixed place, roots_[top 16 bits], so finding it needs no memory read
@@ -26,7 +26,13 @@
 // /16 nodes. Nothing else moves.
 //
 // Limit: at most 32,767 distinct (prefix length, next hop) pairs; one more
-// is refused with "routing"/"leaf" limit_exceeded.
+// is refused ("leaf limit reached: a Poptrie holds at most 32767 distinct
+// (prefix length, next hop) pairs").
+//
+// Memory: about 9 MiB from the first route (the 2^16 fixed nodes and the
+// per-/16 control arrays), 16 MiB for a 900k-prefix BGP table. A big-table
+// model: routing::Default (adaptive.hpp) starts as a BinaryTrie and becomes
+// a Poptrie only when the table grows.
 #pragma once
 
 #include <algorithm>
@@ -35,14 +41,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/addr/ipv4_prefix.hpp>
-#include <strata/core/result.hpp>
+#include <strata/core/config_error.hpp>
 #include <strata/policy/routing/basic_table.hpp>
 #include <strata/policy/routing/route.hpp>
 
@@ -137,13 +145,28 @@ private:
         return len == 0 ? 1 : (std::size_t{1} << len) | (net >> (32 - len));
     }
     [[nodiscard]] int leaf_len(std::uint16_t id) const noexcept {
-        return static_cast<int>(leaf_match_[id] & 63) - 1;
+        return Match::from_raw(leaf_match_[id]).length();
     }
     [[nodiscard]] std::uint32_t entry_order(std::uint32_t e) const noexcept {
-        return ((e >> 16) << 6) | (leaf_match_[e & 0xffff] & 63);
+        return order_of(e >> 16, Match::from_raw(leaf_match_[e & 0xffff]).rank());
     }
 
-    Result<std::uint16_t> leaf_acquire(Match m) {
+    /// Sort key of a /16 bucket entry: (suffix, rank).
+    static constexpr std::uint32_t order_of(std::uint32_t suffix, std::uint32_t rank) noexcept {
+        return (suffix << Match::rank_bits) | rank;
+    }
+    static constexpr std::uint32_t order_of_prefix(std::uint32_t net, int len) noexcept {
+        return order_of(net & 0xffff, static_cast<std::uint32_t>(len + 1));
+    }
+
+    static ConfigError leaf_limit() {
+        return ConfigError{ConfigErrc::limit_exceeded,
+                           "leaf limit reached: a Poptrie holds at most " +
+                               std::to_string(max_leaf_ids) +
+                               " distinct (prefix length, next hop) pairs"};
+    }
+
+    ConfigResult<std::uint16_t> leaf_acquire(Match m) {
         if (auto it = leaf_index_.find(m.raw()); it != leaf_index_.end()) {
             ++leaf_refs_[it->second];
             return it->second;
@@ -155,9 +178,7 @@ private:
             leaf_match_[id] = m.raw();
             leaf_refs_[id] = 1;
         } else {
-            if (leaf_match_.size() > max_leaf_ids)
-                return Error{"routing",          "leaf",      0, Errc::limit_exceeded,
-                             leaf_match_.size(), max_leaf_ids};
+            if (leaf_match_.size() > max_leaf_ids) return leaf_limit();
             id = static_cast<std::uint16_t>(leaf_match_.size());
             leaf_match_.push_back(m.raw());
             leaf_refs_.push_back(1);
@@ -362,7 +383,7 @@ public:
         } else {
             const Bucket& b = long_[net >> 16];
             const std::uint32_t* first = rib_.data() + b.off;
-            const std::uint32_t want = ((net & 0xffff) << 6) | static_cast<std::uint32_t>(len + 1);
+            const std::uint32_t want = order_of_prefix(net, len);
             const auto* it = std::lower_bound(
                 first, first + b.size, want,
                 [&](std::uint32_t e, std::uint32_t o) { return entry_order(e) < o; });
@@ -373,11 +394,11 @@ public:
         return Match::from_raw(leaf_match_[id]).hop();
     }
 
-    Result<void> assign(Ipv4Prefix p, HopId hop) {
+    ConfigResult<void> assign(Ipv4Prefix p, HopId hop) {
         const std::uint32_t net = p.address().value();
         const int len = p.length();
         auto acquired = leaf_acquire(Match{hop, len});
-        if (!acquired) return acquired.error();
+        if (!acquired) return std::move(acquired).error();
         const std::uint16_t id = *acquired;
         std::uint16_t old = 0;
         if (len <= direct_bits) {
@@ -394,7 +415,7 @@ public:
         } else {
             Bucket& b = long_[net >> 16];
             const std::uint32_t entry = ((net & 0xffff) << 16) | id;
-            const std::uint32_t want = ((net & 0xffff) << 6) | static_cast<std::uint32_t>(len + 1);
+            const std::uint32_t want = order_of_prefix(net, len);
             std::uint32_t* it = bucket_lower(b, want);
             if (it != rib_.data() + b.off + b.size && entry_order(*it) == want) {
                 old = static_cast<std::uint16_t>(*it & 0xffff);
@@ -437,7 +458,7 @@ public:
             }
         } else {
             Bucket& b = long_[net >> 16];
-            const std::uint32_t want = ((net & 0xffff) << 6) | static_cast<std::uint32_t>(len + 1);
+            const std::uint32_t want = order_of_prefix(net, len);
             std::uint32_t* it = bucket_lower(b, want);
             id = static_cast<std::uint16_t>(*it & 0xffff);
             const auto pos = static_cast<std::uint32_t>(it - (rib_.data() + b.off));
@@ -498,8 +519,5 @@ class Poptrie : public detail::BasicTable<detail::PoptrieFib> {
 public:
     static constexpr std::string_view name = "poptrie";
 };
-
-/// The table Router<> uses unless told otherwise.
-using Default = Poptrie;
 
 } // namespace strata::routing

@@ -29,7 +29,7 @@ inline std::string default_interface_name(InterfaceId i) {
 }
 
 /// Every route of `t`, in printing order.
-template <RoutingTable T>
+template <RouteEdit T>
 std::vector<Route> sorted_routes(const T& t) {
     std::vector<Route> v;
     v.reserve(t.size());
@@ -46,7 +46,7 @@ std::vector<Route> sorted_routes(const T& t) {
 
 /// The table as text, one line per route, header first. An on-link route
 /// (no gateway) shows "on-link" in the Gateway column.
-template <RoutingTable T>
+template <RouteEdit T>
 std::string format_table(const T& t, const InterfaceNamer& names = default_interface_name) {
     auto pad = [](std::string s, std::size_t w) {
         if (s.size() < w)

@@ -20,14 +20,15 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/addr/ipv4_prefix.hpp>
+#include <strata/core/config_error.hpp>
 #include <strata/core/ip_protocol.hpp>
 #include <strata/core/port.hpp>
-#include <strata/core/result.hpp>
 #include <strata/policy/routing/concept.hpp>
 #include <strata/policy/routing/route.hpp>
 
@@ -81,7 +82,7 @@ struct Decision {
     Match match;
 };
 
-template <RoutingTable Table>
+template <RouteTable Table>
 class Rules {
     std::vector<Rule> rules_; // ascending priority
     std::vector<std::pair<TableId, std::unique_ptr<Table>>> tables_;
@@ -106,44 +107,46 @@ public:
         return nullptr;
     }
 
-    /// Adds a rule. Errors: a source or destination prefix with host bits
-    /// set ("routing"/"rule_from", "routing"/"rule_to", bad_value), a port
-    /// range with first > last ("routing"/"rule_ports", bad_value), a
-    /// priority already used ("routing"/"rule_priority", duplicate), a table
-    /// never created with table() ("routing"/"rule_table", not_found).
-    Result<void> add(const Rule& r) {
-        if (!r.from.is_canonical())
-            return Error{"routing",
-                         "rule_from",
-                         0,
-                         Errc::bad_value,
-                         r.from.address().value(),
-                         r.from.network_address().value()};
-        if (!r.to.is_canonical())
-            return Error{"routing",
-                         "rule_to",
-                         0,
-                         Errc::bad_value,
-                         r.to.address().value(),
-                         r.to.network_address().value()};
-        for (const PortRange& pr : {r.source_ports, r.destination_ports})
+    /// Adds a rule. Errors (ConfigError):
+    ///   "rule from 10.0.0.1/8 has host bits set (the network is 10.0.0.0/8)"
+    ///   (and "rule to ..." for the destination prefix),
+    ///   "rule source ports 100-99 are an empty range" (first > last; and
+    ///   "rule destination ports ..."),
+    ///   "rule table 42 does not exist (create it with table(42))",
+    ///   "rule priority 10 already used".
+    ConfigResult<void> add(const Rule& r) {
+        for (const auto& [what, pfx] : {std::pair{"from", r.from}, std::pair{"to", r.to}})
+            if (!pfx.is_canonical())
+                return ConfigError{ConfigErrc::bad_value,
+                                   std::string("rule ") + what + " " + strata::to_string(pfx) +
+                                       " has host bits set (the network is " +
+                                       strata::to_string(pfx.network()) + ")"};
+        for (const auto& [what, pr] :
+             {std::pair{"source", r.source_ports}, std::pair{"destination", r.destination_ports}})
             if (pr.first > pr.last)
-                return Error{"routing", "rule_ports", 0, Errc::bad_value, pr.first, pr.last};
+                return ConfigError{ConfigErrc::bad_value, std::string("rule ") + what + " ports " +
+                                                              std::to_string(pr.first) + "-" +
+                                                              std::to_string(pr.last) +
+                                                              " are an empty range"};
         if (!find_table(r.table))
-            return Error{"routing", "rule_table", 0, Errc::not_found, r.table, 0};
+            return ConfigError{ConfigErrc::not_found, "rule table " + std::to_string(r.table) +
+                                                          " does not exist (create it with table(" +
+                                                          std::to_string(r.table) + "))"};
         auto at = std::lower_bound(rules_.begin(), rules_.end(), r.priority,
                                    [](const Rule& x, std::uint32_t p) { return x.priority < p; });
         if (at != rules_.end() && at->priority == r.priority)
-            return Error{"routing", "rule_priority", 0, Errc::duplicate, r.priority, 0};
+            return ConfigError{ConfigErrc::duplicate,
+                               "rule priority " + std::to_string(r.priority) + " already used"};
         rules_.insert(at, r);
         return {};
     }
-    /// Removes the rule with this priority ("routing"/"rule_priority" not_found).
-    Result<void> erase(std::uint32_t priority) {
+    /// Removes the rule with this priority ("no rule with priority 10").
+    ConfigResult<void> erase(std::uint32_t priority) {
         auto at = std::find_if(rules_.begin(), rules_.end(),
                                [&](const Rule& x) { return x.priority == priority; });
         if (at == rules_.end())
-            return Error{"routing", "rule_priority", 0, Errc::not_found, priority, 0};
+            return ConfigError{ConfigErrc::not_found,
+                               "no rule with priority " + std::to_string(priority)};
         rules_.erase(at);
         return {};
     }
@@ -167,10 +170,10 @@ public:
     }
 };
 
-/// A routing policy that decides per flow: Rules<T>, or any RoutingTable
+/// A routing policy that decides per flow: Rules<T>, or any RouteLookup
 /// (which looks at the destination only) through decide().
 template <class P>
-concept FlowRouting = RoutingTable<P> || requires(const P& p, const Flow& f) {
+concept FlowRouting = RouteLookup<P> || requires(const P& p, const Flow& f) {
     { p.lookup(f) }
     noexcept->std::same_as<Decision>;
     { p.route(f) } -> std::same_as<std::optional<Route>>;
@@ -178,7 +181,7 @@ concept FlowRouting = RoutingTable<P> || requires(const P& p, const Flow& f) {
 
 template <FlowRouting P>
 [[nodiscard]] Decision decide(const P& p, const Flow& f) noexcept {
-    if constexpr (RoutingTable<P>)
+    if constexpr (RouteLookup<P>)
         return Decision{main_table, p.lookup(f.destination)};
     else
         return p.lookup(f);
@@ -186,7 +189,7 @@ template <FlowRouting P>
 
 template <FlowRouting P>
 [[nodiscard]] std::optional<Route> route_flow(const P& p, const Flow& f) noexcept {
-    if constexpr (RoutingTable<P>)
+    if constexpr (RouteLookup<P>)
         return p.route(f.destination);
     else
         return p.route(f);
