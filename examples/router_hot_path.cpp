@@ -17,7 +17,7 @@
 #include <vector>
 
 #include <strata/layers.hpp>
-#include <strata/policy/routing/poptrie.hpp>
+#include <strata/policy/routing/adaptive.hpp>
 
 // [task]
 using namespace strata;
