@@ -198,10 +198,10 @@ public:
 /// implied).
 struct ArpRepr {
     ArpOperation operation = ArpOperation::request;
-    MacAddress sender_hardware_addr;
-    Ipv4Address sender_protocol_addr;
-    MacAddress target_hardware_addr;
-    Ipv4Address target_protocol_addr;
+    MacAddress sender_hardware_addr{};
+    Ipv4Address sender_protocol_addr{};
+    MacAddress target_hardware_addr{};
+    Ipv4Address target_protocol_addr{};
 
     /// Never fails on a checked view; on an unchecked view the htype /
     /// ptype / hlen / plen checks of ArpView::checked() are repeated.

@@ -115,8 +115,8 @@ public:
 /// The Ethernet II header as a value. encode<> fills the EtherType from the
 /// inner layer: `EthernetRepr{.dst = a, .src = b}` is enough there.
 struct EthernetRepr {
-    MacAddress dst;
-    MacAddress src;
+    MacAddress dst{};
+    MacAddress src{};
     EtherType ethertype{};
 
     /// Never fails on a checked view (every 14-byte header is well formed).

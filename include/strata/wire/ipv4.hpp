@@ -356,8 +356,8 @@ private:
 /// unique ID); encode<> fills protocol and lengths, so
 /// `Ipv4Repr{.src = a, .dst = b}` is a whole header.
 struct Ipv4Repr {
-    Ipv4Address src;
-    Ipv4Address dst;
+    Ipv4Address src{};
+    Ipv4Address dst{};
     IpProtocol protocol{};
     std::uint8_t ttl = 64;
     std::uint8_t dscp = 0; ///< 0..63

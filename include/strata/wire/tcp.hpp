@@ -370,20 +370,20 @@ public:
 /// The data offset follows from the options (buffer_len()); the window
 /// defaults to Linux's initial one. encode<> fills the checksum.
 struct TcpRepr {
-    Port src_port;
-    Port dst_port;
-    SeqNum seq_number;
-    SeqNum ack_number;
-    TcpFlags flags;
+    Port src_port{};
+    Port dst_port{};
+    SeqNum seq_number{};
+    SeqNum ack_number{};
+    TcpFlags flags{};
     /// 64240 = 44 × 1460, Linux's initial receive window on Ethernet.
     std::uint16_t window = 64240;
     std::uint16_t urgent_pointer = 0;
-    std::optional<std::uint16_t> mss;
-    std::optional<std::uint8_t> window_scale;
+    std::optional<std::uint16_t> mss{};
+    std::optional<std::uint8_t> window_scale{};
     bool sack_permitted = false;
     std::array<TcpSackBlock, tcp_option_len::max_sack_blocks> sack_blocks{};
     std::uint8_t sack_count = 0; ///< blocks in use, 0..4
-    std::optional<TcpTimestamps> timestamps;
+    std::optional<TcpTimestamps> timestamps{};
 
     /// Appends a SACK block; false when 4 are already held.
     constexpr bool add_sack_block(TcpSackBlock b) noexcept {

@@ -167,8 +167,8 @@ private:
 /// computes it, verify_checksum() on the view checks it. encode<> fills
 /// payload_len, so `UdpRepr{.src_port = a, .dst_port = b}` is enough there.
 struct UdpRepr {
-    Port src_port;
-    Port dst_port;
+    Port src_port{};
+    Port dst_port{};
     std::size_t payload_len = 0;
 
     /// From a checked view this cannot fail; from an unchecked one a length
