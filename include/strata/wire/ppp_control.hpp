@@ -23,7 +23,6 @@
 // (RFC 1661 §6), iterated lazily by PppOptions<P>.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -650,7 +649,7 @@ public:
         Byte* p = buf_.data() + len_;
         p[0] = static_cast<Byte>(t);
         p[1] = static_cast<Byte>(need);
-        if (!d.empty()) std::copy(d.begin(), d.end(), p + 2);
+        copy_bytes(d, p + 2);
         len_ += need;
         return *this;
     }
@@ -717,8 +716,7 @@ struct PppControlRepr {
         v.set_code(code);
         v.set_identifier(identifier);
         v.set_length(static_cast<std::uint16_t>(buffer_len()));
-        // The test keeps GCC 12 from warning about an empty copy at the end.
-        if (!data.empty()) std::copy(data.begin(), data.end(), v.bytes().data() + 4);
+        copy_bytes(data, v.bytes().data() + 4);
     }
     friend constexpr bool operator==(const PppControlRepr& a, const PppControlRepr& b) noexcept {
         return a.code == b.code && a.identifier == b.identifier &&
@@ -911,7 +909,7 @@ struct LcpEchoRepr {
         v.set_identifier(identifier);
         v.set_length(static_cast<std::uint16_t>(buffer_len()));
         store_be32(v.bytes().data() + 4, magic_number);
-        if (!data.empty()) std::copy(data.begin(), data.end(), v.bytes().data() + 8);
+        copy_bytes(data, v.bytes().data() + 8);
     }
     friend constexpr bool operator==(const LcpEchoRepr& a, const LcpEchoRepr& b) noexcept {
         return a.code == b.code && a.identifier == b.identifier &&

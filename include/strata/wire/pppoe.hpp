@@ -19,7 +19,6 @@
 // A TAG (RFC 2516 §4, Appendix A) is TAG_TYPE (2), TAG_LENGTH (2), value.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -433,7 +432,7 @@ public:
         Byte* p = buf_.data() + len_;
         store_be16(p, static_cast<std::uint16_t>(t));
         store_be16(p + 2, static_cast<std::uint16_t>(value.size()));
-        if (!value.empty()) std::copy(value.begin(), value.end(), p + 4);
+        copy_bytes(value, p + 4);
         len_ += need;
         return *this;
     }
@@ -446,8 +445,9 @@ public:
         Byte* p = buf_.data() + len_;
         store_be16(p, static_cast<std::uint16_t>(t));
         store_be16(p + 2, static_cast<std::uint16_t>(text.size()));
-        std::transform(text.begin(), text.end(), p + 4,
-                       [](char c) { return static_cast<Byte>(c); });
+        Byte* out = p + 4;
+        for (const char c : text)
+            *out++ = static_cast<Byte>(c);
         len_ += need;
         return *this;
     }
