@@ -24,18 +24,19 @@ namespace strata::detail::simd {
 
 // Lanes of 256 and 512 bits. The *u types are the unaligned, may-alias
 // versions used to load from a byte buffer (as __m256i_u / __m512i_u are).
-using u32x8 = std::uint32_t __attribute__((vector_size(32)));
-using u64x4 = std::uint64_t __attribute__((vector_size(32)));
-using u64x2 = std::uint64_t __attribute__((vector_size(16)));
-using u32x16 = std::uint32_t __attribute__((vector_size(64)));
-using u64x8 = std::uint64_t __attribute__((vector_size(64)));
-using i64x2 = long long __attribute__((vector_size(16)));
-using i64x4 = long long __attribute__((vector_size(32)));
-using i64x8 = long long __attribute__((vector_size(64)));
-using c8x64 = char __attribute__((vector_size(64)));
-using u32x8u = std::uint32_t __attribute__((vector_size(32), aligned(1), may_alias));
-using u32x16u = std::uint32_t __attribute__((vector_size(64), aligned(1), may_alias));
-using i64x8u = long long __attribute__((vector_size(64), aligned(1), may_alias));
+// typedef, not using: clang ignores aligned(1) on an alias-declaration.
+typedef std::uint32_t u32x8 __attribute__((vector_size(32)));
+typedef std::uint64_t u64x4 __attribute__((vector_size(32)));
+typedef std::uint64_t u64x2 __attribute__((vector_size(16)));
+typedef std::uint32_t u32x16 __attribute__((vector_size(64)));
+typedef std::uint64_t u64x8 __attribute__((vector_size(64)));
+typedef long long i64x2 __attribute__((vector_size(16)));
+typedef long long i64x4 __attribute__((vector_size(32)));
+typedef long long i64x8 __attribute__((vector_size(64)));
+typedef char c8x64 __attribute__((vector_size(64)));
+typedef std::uint32_t u32x8u __attribute__((vector_size(32), aligned(1), may_alias));
+typedef std::uint32_t u32x16u __attribute__((vector_size(64), aligned(1), may_alias));
+typedef long long i64x8u __attribute__((vector_size(64), aligned(1), may_alias));
 
 #define STRATA_TARGET_AVX512BW __attribute__((target("avx512f,avx512bw")))
 #define STRATA_TARGET_VPCLMUL                                                                      \
