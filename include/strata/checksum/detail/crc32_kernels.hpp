@@ -225,7 +225,7 @@ STRATA_TARGET_PCLMUL inline std::uint32_t crc32_pclmul(std::uint32_t state, cons
 /// The same 128-bit fold in each of the four lanes, XORed with `data`.
 STRATA_TARGET_VPCLMUL inline simd::i64x8 crc32_fold512(simd::i64x8 x, simd::i64x8 k,
                                                        simd::i64x8 data) noexcept {
-    return simd::clmul512<0x00>(x, k) ^ simd::clmul512<0x11>(x, k) ^ data;
+    return simd::xor3(simd::clmul512<0x00>(x, k), simd::clmul512<0x11>(x, k), data);
 }
 
 /// {k(D + 32), k(D - 32)} in every 128-bit lane.
