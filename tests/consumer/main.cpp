@@ -1,14 +1,14 @@
 // An outside program: a few header-only pieces (strata::strata) and a
 // capture written with PcapVectorWriter, then read back through libpcap
 // (strata::pcap).
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
 #include <strata/addr/ipv4_prefix.hpp>
 #include <strata/checksum/internet.hpp>
 #include <strata/io/pcap_reader.hpp>
 #include <strata/io/pcap_writer.hpp>
-
-#include <chrono>
-#include <cstdio>
-#include <vector>
 
 int main() {
     auto p = strata::Ipv4Prefix::parse("10.11.12.13/255.255.255.0");
