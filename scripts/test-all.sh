@@ -5,8 +5,11 @@
 #   2. g++ 12 with AddressSanitizer + UndefinedBehaviorSanitizer: tests, examples, tools
 #   3. clang++ 14, Release: everything
 #   4. the libFuzzer targets, 30 s each (scripts/fuzz.sh)
-# Each build also compiles every public header alone and builds an outside
-# project against the installed package (ctest consumer_find_package).
+# Each build also compiles every public header alone, and again with strict
+# warnings as errors (-Wconversion -Wsign-conversion -Wshadow, target
+# strata_header_warnings), and builds two outside projects with the same
+# generator (Ninja): one against the installed package (ctest
+# consumer_find_package), one with add_subdirectory (consumer_add_subdirectory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -8,7 +8,6 @@
 // (detail/crc32_kernels.hpp).
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <type_traits>
 
@@ -18,21 +17,10 @@
 namespace strata {
 
 namespace detail {
-constexpr std::array<std::uint32_t, 256> make_crc32_table() noexcept {
-    std::array<std::uint32_t, 256> t{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
-            c = (c & 1) ? (0xEDB88320u ^ (c >> 1)) : (c >> 1);
-        t[i] = c;
-    }
-    return t;
-}
-inline constexpr auto crc32_table = make_crc32_table();
-
+/// Byte at a time; slicing table 0 is the classic 256-entry table.
 constexpr std::uint32_t crc32_bytewise(std::uint32_t state, const Byte* p, std::size_t n) noexcept {
     for (std::size_t i = 0; i < n; ++i)
-        state = crc32_table[(state ^ p[i]) & 0xff] ^ (state >> 8);
+        state = crc32_slice_tables[0][(state ^ p[i]) & 0xff] ^ (state >> 8);
     return state;
 }
 } // namespace detail

@@ -23,10 +23,12 @@
 #include <cstring>
 
 #include <strata/checksum/detail/cpu.hpp>
+#include <strata/checksum/detail/simd.hpp>
 #include <strata/core/bytes.hpp>
 
 #if STRATA_CHECKSUM_X86
-#include <immintrin.h>
+#include <smmintrin.h> // SSE4.1 (and SSSE3, SSE2 below it)
+#include <wmmintrin.h> // PCLMULQDQ
 #endif
 
 namespace strata::detail {
@@ -138,15 +140,6 @@ inline std::uint32_t crc32_slice8(std::uint32_t state, const Byte* p, std::size_
 }
 
 #if STRATA_CHECKSUM_X86
-// GCC 12's AVX-512 intrinsics seed results with a self-initialised
-// "undefined" vector (__Y = __Y), which its -Wmaybe-uninitialized reports
-// after inlining (GCC PR 105593, fixed in GCC 13).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 // --- PCLMULQDQ + SSE4.1 --------------------------------------------------------
 
 #define STRATA_TARGET_PCLMUL __attribute__((target("pclmul,sse4.1")))
@@ -226,42 +219,43 @@ STRATA_TARGET_PCLMUL inline std::uint32_t crc32_pclmul(std::uint32_t state, cons
 }
 
 // --- VPCLMULQDQ + AVX-512 ------------------------------------------------------
-
-#define STRATA_TARGET_VPCLMUL                                                                      \
-    __attribute__((target("avx512f,avx512bw,avx512vl,vpclmulqdq,pclmul,sse4.1")))
+// Written with vector extensions (detail/simd.hpp): a 512-bit register is
+// four 128-bit lanes of two 64-bit halves each.
 
 /// The same 128-bit fold in each of the four lanes, XORed with `data`.
-STRATA_TARGET_VPCLMUL inline __m512i crc32_fold512(__m512i x, __m512i k, __m512i data) noexcept {
-    return _mm512_ternarylogic_epi64(_mm512_clmulepi64_epi128(x, k, 0x00),
-                                     _mm512_clmulepi64_epi128(x, k, 0x11), data, 0x96);
+STRATA_TARGET_VPCLMUL inline simd::i64x8 crc32_fold512(simd::i64x8 x, simd::i64x8 k,
+                                                       simd::i64x8 data) noexcept {
+    return simd::xor3(simd::clmul512<0x00>(x, k), simd::clmul512<0x11>(x, k), data);
 }
 
 /// {k(D + 32), k(D - 32)} in every 128-bit lane.
 template <unsigned D>
-STRATA_TARGET_VPCLMUL inline __m512i crc32_k512() noexcept {
-    return _mm512_broadcast_i32x4(_mm_set_epi64x(crc32_k<D - 32>, crc32_k<D + 32>));
-}
+inline constexpr simd::i64x8 crc32_k512 = {crc32_k<D + 32>, crc32_k<D - 32>, crc32_k<D + 32>,
+                                           crc32_k<D - 32>, crc32_k<D + 32>, crc32_k<D - 32>,
+                                           crc32_k<D + 32>, crc32_k<D - 32>};
 
 /// VPCLMULQDQ kernel: four independent 512-bit accumulators (256 bytes per
 /// step, so the carry-less multiplies of different lanes overlap), then one,
 /// then the 128-bit finish.
 STRATA_TARGET_VPCLMUL inline std::uint32_t crc32_vpclmul(std::uint32_t state, const Byte* p,
                                                          std::size_t n) noexcept {
+    using simd::i64x8, simd::i64x8u, simd::i64x4, simd::i64x2;
     if (n < 64) return crc32_pclmul(state, p, n);
-    __m512i z0 = _mm512_xor_si512(_mm512_loadu_si512(p),
-                                  _mm512_maskz_set1_epi32(1, static_cast<int>(state)));
-    const __m512i k512 = crc32_k512<512>();
+    // The register enters as the first 32 bits of the message (XOR).
+    i64x8 z0 = *reinterpret_cast<const i64x8u*>(p) ^ i64x8 { static_cast<long long>(state) };
+    const i64x8 k512 = crc32_k512<512>;
     if (n >= 256) {
-        __m512i z1 = _mm512_loadu_si512(p + 64), z2 = _mm512_loadu_si512(p + 128),
-                z3 = _mm512_loadu_si512(p + 192);
+        i64x8 z1 = *reinterpret_cast<const i64x8u*>(p + 64);
+        i64x8 z2 = *reinterpret_cast<const i64x8u*>(p + 128);
+        i64x8 z3 = *reinterpret_cast<const i64x8u*>(p + 192);
         p += 256;
         n -= 256;
-        const __m512i k2048 = crc32_k512<2048>();
+        const i64x8 k2048 = crc32_k512<2048>;
         for (; n >= 256; p += 256, n -= 256) {
-            z0 = crc32_fold512(z0, k2048, _mm512_loadu_si512(p));
-            z1 = crc32_fold512(z1, k2048, _mm512_loadu_si512(p + 64));
-            z2 = crc32_fold512(z2, k2048, _mm512_loadu_si512(p + 128));
-            z3 = crc32_fold512(z3, k2048, _mm512_loadu_si512(p + 192));
+            z0 = crc32_fold512(z0, k2048, *reinterpret_cast<const i64x8u*>(p));
+            z1 = crc32_fold512(z1, k2048, *reinterpret_cast<const i64x8u*>(p + 64));
+            z2 = crc32_fold512(z2, k2048, *reinterpret_cast<const i64x8u*>(p + 128));
+            z3 = crc32_fold512(z3, k2048, *reinterpret_cast<const i64x8u*>(p + 192));
         }
         z0 = crc32_fold512(z0, k512, z1);
         z0 = crc32_fold512(z0, k512, z2);
@@ -271,19 +265,23 @@ STRATA_TARGET_VPCLMUL inline std::uint32_t crc32_vpclmul(std::uint32_t state, co
         n -= 64;
     }
     for (; n >= 64; p += 64, n -= 64)
-        z0 = crc32_fold512(z0, k512, _mm512_loadu_si512(p));
-    // Four lanes to one: lane i moves 128 * (3 - i) bits onto lane 3.
-    const __m512i kr =
-        _mm512_set_epi64(0, 0, crc32_k<128 - 32>, crc32_k<128 + 32>, crc32_k<256 - 32>,
-                         crc32_k<256 + 32>, crc32_k<384 - 32>, crc32_k<384 + 32>);
-    const __m512i f = crc32_fold512(z0, kr, _mm512_maskz_mov_epi64(0xc0, z0));
-    const __m256i h = _mm256_xor_si256(_mm512_castsi512_si256(f), _mm512_extracti64x4_epi64(f, 1));
-    const __m128i x = _mm_xor_si128(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
-    return crc32_finish128(x, p, n);
+        z0 = crc32_fold512(z0, k512, *reinterpret_cast<const i64x8u*>(p));
+    // Four lanes to one: lane i moves 128 * (3 - i) bits onto lane 3, which
+    // is kept as it is (the data argument holds lane 3 alone).
+    const i64x8 kr = {crc32_k<384 + 32>,
+                      crc32_k<384 - 32>,
+                      crc32_k<256 + 32>,
+                      crc32_k<256 - 32>,
+                      crc32_k<128 + 32>,
+                      crc32_k<128 - 32>,
+                      0,
+                      0};
+    const i64x8 f = crc32_fold512(z0, kr, z0 & i64x8{0, 0, 0, 0, 0, 0, -1, -1});
+    const i64x4 h =
+        __builtin_shufflevector(f, f, 0, 1, 2, 3) ^ __builtin_shufflevector(f, f, 4, 5, 6, 7);
+    const i64x2 x = __builtin_shufflevector(h, h, 0, 1) ^ __builtin_shufflevector(h, h, 2, 3);
+    return crc32_finish128((__m128i)x, p, n);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #endif
 
 // --- dispatch ----------------------------------------------------------------

@@ -23,10 +23,11 @@
 #include <cstring>
 
 #include <strata/checksum/detail/cpu.hpp>
+#include <strata/checksum/detail/simd.hpp>
 #include <strata/core/bytes.hpp>
 
 #if STRATA_CHECKSUM_X86
-#include <immintrin.h>
+#include <emmintrin.h>
 #endif
 
 namespace strata::checksum::detail {
@@ -132,15 +133,6 @@ inline std::uint64_t sum_u64(const Byte* p, std::size_t n, std::uint64_t acc) no
 // L + H <= 2 * 2 * (8192 + 2) * 0xffff < 2^32 per lane.
 inline constexpr std::size_t simd_max_blocks = 8192;
 
-// GCC 12's AVX-512 intrinsics seed results with a self-initialised
-// "undefined" vector (__Y = __Y), which its -Wmaybe-uninitialized reports
-// after inlining (GCC PR 105593, fixed in GCC 13).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 /// keep_last_bytes + k, loaded as 16 bytes: a mask that keeps the last k.
 alignas(32) inline constexpr Byte keep_last_bytes[32] = {
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
@@ -182,33 +174,33 @@ inline std::uint64_t sum_sse2_short_le(const Byte* p, std::size_t n) noexcept {
 /// AVX2: 64 bytes per block in two 256-bit vectors.
 __attribute__((target("avx2"))) inline std::uint64_t sum_avx2(const Byte* p, std::size_t n,
                                                               std::uint64_t acc) noexcept {
-    const __m256i lo32 = _mm256_set1_epi64x(0xffffffff);
+    namespace simd = strata::detail::simd;
+    using simd::u32x8, simd::u64x4, simd::u64x2, simd::u32x8u;
     std::uint64_t total = 0;
     while (n >= 64) {
         std::size_t blocks = n / 64;
         if (blocks > simd_max_blocks) blocks = simd_max_blocks;
         n -= blocks * 64;
-        __m256i w0 = _mm256_setzero_si256(), w1 = w0, h0 = w0, h1 = w0;
+        u32x8 w0{}, w1{}, h0{}, h1{};
         do {
-            __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-            __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+            u32x8 x = *reinterpret_cast<const u32x8u*>(p);
+            u32x8 y = *reinterpret_cast<const u32x8u*>(p + 32);
             // x and y each feed two instructions; left alone GCC folds the
             // load into both as a memory operand, doubling the loads that
             // bound this loop. The empty asm keeps one register copy.
             __asm__("" : "+v"(x), "+v"(y));
-            w0 = _mm256_add_epi32(w0, x);
-            h0 = _mm256_add_epi32(h0, _mm256_srli_epi32(x, 16));
-            w1 = _mm256_add_epi32(w1, y);
-            h1 = _mm256_add_epi32(h1, _mm256_srli_epi32(y, 16));
+            w0 += x;
+            h0 += x >> 16;
+            w1 += y;
+            h1 += y >> 16;
             p += 64;
         } while (--blocks != 0);
-        const __m256i h = _mm256_add_epi32(h0, h1);
-        const __m256i l = _mm256_sub_epi32(_mm256_add_epi32(w0, w1), _mm256_slli_epi32(h, 16));
-        const __m256i t = _mm256_add_epi32(l, h);
-        const __m256i q = _mm256_add_epi64(_mm256_and_si256(t, lo32), _mm256_srli_epi64(t, 32));
-        const __m128i d = _mm_add_epi64(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
-        total += static_cast<std::uint64_t>(_mm_cvtsi128_si64(d)) +
-                 static_cast<std::uint64_t>(_mm_extract_epi64(d, 1));
+        const u32x8 h = h0 + h1;
+        const u32x8 l = (w0 + w1) - (h << 16);
+        const auto t = (u64x4)(l + h);
+        const u64x4 q = (t & 0xffffffff) + (t >> 32);
+        const u64x2 d = __builtin_shufflevector(q, q, 0, 1) + __builtin_shufflevector(q, q, 2, 3);
+        total += d[0] + d[1];
     }
     return finish_le(add_eac(total, sum_le_u64(p, n)), acc);
 }
@@ -216,55 +208,56 @@ __attribute__((target("avx2"))) inline std::uint64_t sum_avx2(const Byte* p, std
 /// AVX-512BW: 128 bytes per block in two 512-bit vectors; the last partial
 /// vector is a byte-masked load (BW), which reads nothing past the buffer and
 /// zero-fills the missing bytes (the padding of RFC 1071 §4.1).
-__attribute__((target("avx512f,avx512bw"))) inline std::uint64_t
-sum_avx512bw(const Byte* p, std::size_t n, std::uint64_t acc) noexcept {
-    const __m512i lo32 = _mm512_set1_epi64(0xffffffff);
+STRATA_TARGET_AVX512BW inline std::uint64_t sum_avx512bw(const Byte* p, std::size_t n,
+                                                         std::uint64_t acc) noexcept {
+    namespace simd = strata::detail::simd;
+    using simd::u32x16, simd::u64x8, simd::u64x4, simd::u64x2, simd::u32x16u;
     std::uint64_t total = 0;
     for (;;) {
         std::size_t blocks = n / 128;
         if (blocks > simd_max_blocks) blocks = simd_max_blocks;
         n -= blocks * 128;
-        __m512i w0 = _mm512_setzero_si512(), w1 = w0, h0 = w0, h1 = w0;
+        u32x16 w0{}, w1{}, h0{}, h1{};
         for (; blocks != 0; --blocks, p += 128) {
-            __m512i x = _mm512_loadu_si512(p);
-            __m512i y = _mm512_loadu_si512(p + 64);
+            u32x16 x = *reinterpret_cast<const u32x16u*>(p);
+            u32x16 y = *reinterpret_cast<const u32x16u*>(p + 64);
             // x and y each feed two instructions; left alone GCC folds the
             // load into both as a memory operand, doubling the loads that
             // bound this loop. The empty asm keeps one register copy.
             __asm__("" : "+v"(x), "+v"(y));
-            w0 = _mm512_add_epi32(w0, x);
-            h0 = _mm512_add_epi32(h0, _mm512_srli_epi32(x, 16));
-            w1 = _mm512_add_epi32(w1, y);
-            h1 = _mm512_add_epi32(h1, _mm512_srli_epi32(y, 16));
+            w0 += x;
+            h0 += x >> 16;
+            w1 += y;
+            h1 += y >> 16;
         }
         const bool last = n < 128;
         if (last && n != 0) {
             if (n >= 64) {
-                const __m512i x = _mm512_loadu_si512(p);
-                w0 = _mm512_add_epi32(w0, x);
-                h0 = _mm512_add_epi32(h0, _mm512_srli_epi32(x, 16));
+                const u32x16 x = *reinterpret_cast<const u32x16u*>(p);
+                w0 += x;
+                h0 += x >> 16;
                 p += 64;
                 n -= 64;
             }
             if (n != 0) {
-                const __mmask64 m = (std::uint64_t{1} << n) - 1; // n < 64 here
-                const __m512i y = _mm512_maskz_loadu_epi8(m, p);
-                w1 = _mm512_add_epi32(w1, y);
-                h1 = _mm512_add_epi32(h1, _mm512_srli_epi32(y, 16));
+                const u32x16 y = simd::maskz_load_bytes((std::uint64_t{1} << n) - 1, p); // n < 64
+                w1 += y;
+                h1 += y >> 16;
             }
         }
-        const __m512i h = _mm512_add_epi32(h0, h1);
-        const __m512i l = _mm512_sub_epi32(_mm512_add_epi32(w0, w1), _mm512_slli_epi32(h, 16));
-        const __m512i t = _mm512_add_epi32(l, h);
-        const __m512i q = _mm512_add_epi64(_mm512_and_si512(t, lo32), _mm512_srli_epi64(t, 32));
-        total += static_cast<std::uint64_t>(_mm512_reduce_add_epi64(q));
+        const u32x16 h = h0 + h1;
+        const u32x16 l = (w0 + w1) - (h << 16);
+        const auto t = (u64x8)(l + h);
+        const u64x8 q = (t & 0xffffffff) + (t >> 32);
+        const u64x4 q4 =
+            __builtin_shufflevector(q, q, 0, 1, 2, 3) + __builtin_shufflevector(q, q, 4, 5, 6, 7);
+        const u64x2 q2 =
+            __builtin_shufflevector(q4, q4, 0, 1) + __builtin_shufflevector(q4, q4, 2, 3);
+        total += q2[0] + q2[1];
         if (last) break;
     }
     return finish_le(total, acc);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #endif
 
 using SumFn = std::uint64_t (*)(const Byte*, std::size_t, std::uint64_t) noexcept;

@@ -142,12 +142,14 @@ public:
     void set_ad(bool v) noexcept { set_bit(flag::ad, v); }
     void set_cd(bool v) noexcept { set_bit(flag::cd, v); }
     void set_opcode(Opcode o) noexcept {
+        const unsigned f = flags();
         set_flags(static_cast<std::uint16_t>(
-            (flags() & ~flag::opcode_mask) |
+            (f & ~unsigned{flag::opcode_mask}) |
             ((static_cast<unsigned>(o) << flag::opcode_shift) & flag::opcode_mask)));
     }
     void set_rcode(Rcode r) noexcept {
-        set_flags(static_cast<std::uint16_t>((flags() & ~flag::rcode_mask) |
+        const unsigned f = flags();
+        set_flags(static_cast<std::uint16_t>((f & ~unsigned{flag::rcode_mask}) |
                                              (static_cast<unsigned>(r) & flag::rcode_mask)));
     }
     /// Turns name compression off (or back on) for the names added next.

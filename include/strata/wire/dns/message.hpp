@@ -301,12 +301,14 @@ public:
     constexpr void set_ad(bool v) noexcept requires is_mutable_byte<B> { set_flag(flag::ad, v); }
     constexpr void set_cd(bool v) noexcept requires is_mutable_byte<B> { set_flag(flag::cd, v); }
     constexpr void set_opcode(Opcode o) noexcept requires is_mutable_byte<B> {
+        const unsigned f = flags();
         set_flags(static_cast<std::uint16_t>(
-            (flags() & ~flag::opcode_mask) |
+            (f & ~unsigned{flag::opcode_mask}) |
             ((static_cast<unsigned>(o) << flag::opcode_shift) & flag::opcode_mask)));
     }
     constexpr void set_rcode(Rcode r) noexcept requires is_mutable_byte<B> {
-        set_flags(static_cast<std::uint16_t>((flags() & ~flag::rcode_mask) |
+        const unsigned f = flags();
+        set_flags(static_cast<std::uint16_t>((f & ~unsigned{flag::rcode_mask}) |
                                              (static_cast<unsigned>(r) & flag::rcode_mask)));
     }
 

@@ -206,7 +206,7 @@ inline Result<std::size_t> encode_chunk(Bytes data, MutBytes out) noexcept {
     const std::size_t digits = len - 4 - data.size();
     std::size_t v = data.size();
     for (std::size_t i = digits; i-- > 0; v >>= 4)
-        out[i] = "0123456789abcdef"[v & 0xf];
+        out[i] = static_cast<Byte>("0123456789abcdef"[v & 0xf]);
     out[digits] = '\r';
     out[digits + 1] = '\n';
     std::memcpy(out.data() + digits + 2, data.data(), data.size());

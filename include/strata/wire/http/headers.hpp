@@ -101,7 +101,7 @@ public:
     [[nodiscard]] std::size_t count(std::string_view name) const noexcept {
         std::size_t c = 0;
         for (const Header& h : *this)
-            c += detail::iequals(h.name, name) ? 1 : 0;
+            if (detail::iequals(h.name, name)) ++c;
         return c;
     }
 

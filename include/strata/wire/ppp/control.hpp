@@ -25,7 +25,6 @@
 // PppOptionWriter<P>.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -332,7 +331,7 @@ public:
         Byte* p = buf_.data() + len_;
         p[0] = static_cast<Byte>(t);
         p[1] = static_cast<Byte>(need);
-        if (!d.empty()) std::copy(d.begin(), d.end(), p + 2);
+        copy_bytes(d, p + 2);
         len_ += need;
         return *this;
     }
@@ -400,9 +399,7 @@ struct PppControlRepr {
         v.set_code(code);
         v.set_identifier(identifier);
         v.set_length(static_cast<std::uint16_t>(buffer_len()));
-        // The test keeps GCC 12 from warning about an empty copy at the end.
-        if (!data.empty())
-            std::copy(data.begin(), data.end(), v.bytes().data() + ppp_control_field::header_len);
+        copy_bytes(data, v.bytes().data() + ppp_control_field::header_len);
     }
     friend constexpr bool operator==(const PppControlRepr& a, const PppControlRepr& b) noexcept {
         return a.code == b.code && a.identifier == b.identifier &&

@@ -316,8 +316,7 @@ struct LcpEchoRepr {
     constexpr void emit(LcpView<Byte> v) const noexcept {
         detail::ppp_control_emit_header(v, code, identifier, buffer_len());
         store_be32(v.bytes().data() + lcp_field::magic_number.first, magic_number);
-        if (!data.empty())
-            std::copy(data.begin(), data.end(), v.bytes().data() + lcp_field::magic_number.last);
+        copy_bytes(data, v.bytes().data() + lcp_field::magic_number.last);
     }
     friend constexpr bool operator==(const LcpEchoRepr& a, const LcpEchoRepr& b) noexcept {
         return a.code == b.code && a.identifier == b.identifier &&

@@ -283,7 +283,7 @@ public:
     constexpr std::size_t count(PppoeTagType t) const noexcept {
         std::size_t n = 0;
         for (const PppoeTag tag : *this)
-            n += tag.type() == t ? 1u : 0u;
+            if (tag.type() == t) ++n;
         return n;
     }
 };

@@ -4,7 +4,6 @@
 // header view and the TAG reader are in ppp/pppoe.hpp.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -96,7 +95,7 @@ public:
         Byte* p = buf_.data() + len_;
         store_be16(p, static_cast<std::uint16_t>(t));
         store_be16(p + 2, static_cast<std::uint16_t>(value.size()));
-        if (!value.empty()) std::copy(value.begin(), value.end(), p + 4);
+        copy_bytes(value, p + 4);
         len_ += need;
         return *this;
     }
@@ -109,8 +108,9 @@ public:
         Byte* p = buf_.data() + len_;
         store_be16(p, static_cast<std::uint16_t>(t));
         store_be16(p + 2, static_cast<std::uint16_t>(text.size()));
-        std::transform(text.begin(), text.end(), p + 4,
-                       [](char c) { return static_cast<Byte>(c); });
+        Byte* out = p + 4;
+        for (const char c : text)
+            *out++ = static_cast<Byte>(c); });
         len_ += need;
         return *this;
     }
