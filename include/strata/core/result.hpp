@@ -8,11 +8,11 @@
 #pragma once
 
 #include <exception>
+#include <new>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
-#include <variant>
 
 #include <strata/core/error.hpp>
 
@@ -44,70 +44,145 @@ namespace detail {
 [[noreturn, gnu::cold]] inline void throw_bad_error_access() { throw BadResultAccess(); }
 } // namespace detail
 
+namespace detail {
+
+struct ResultVoid {
+    friend constexpr bool operator==(ResultVoid, ResultVoid) noexcept { return true; }
+};
+
+/// A value or an Error in one union and a flag. Not std::variant: a Result
+/// is instantiated for some sixty types, and std::variant's machinery was a
+/// third of the parse time of <strata/layers.hpp>. Trivially copyable values
+/// (views, reprs, addresses) give a trivially copyable Result, returned in
+/// registers; others (a PcapReader) get the special members below.
+template <class S, bool Trivial = std::is_trivially_copyable_v<S>&& std::is_trivially_destructible_v<S>>
+struct ResultStorage {
+    union {
+        S value_;
+        Error error_;
+    };
+    bool ok_;
+
+    template <class... A>
+    constexpr explicit ResultStorage(std::in_place_index_t<0>, A&&... a)
+        : value_(std::forward<A>(a)...), ok_(true) {}
+    constexpr ResultStorage(std::in_place_index_t<1>, const Error& e) : error_(e), ok_(false) {}
+};
+
+template <class S>
+struct ResultStorage<S, false> {
+    union {
+        S value_;
+        Error error_;
+    };
+    bool ok_;
+
+    template <class... A>
+    constexpr explicit ResultStorage(std::in_place_index_t<0>, A&&... a)
+        : value_(std::forward<A>(a)...), ok_(true) {}
+    constexpr ResultStorage(std::in_place_index_t<1>, const Error& e) : error_(e), ok_(false) {}
+    ResultStorage(const ResultStorage& o) : ok_(o.ok_) { construct_from(o); }
+    ResultStorage(ResultStorage&& o) noexcept(std::is_nothrow_move_constructible_v<S>)
+        : ok_(o.ok_) {
+        construct_from(std::move(o));
+    }
+    ResultStorage& operator=(const ResultStorage& o) {
+        if (this != &o) {
+            destroy();
+            ok_ = o.ok_;
+            construct_from(o);
+        }
+        return *this;
+    }
+    ResultStorage& operator=(ResultStorage&& o) noexcept(std::is_nothrow_move_constructible_v<S>) {
+        if (this != &o) {
+            destroy();
+            ok_ = o.ok_;
+            construct_from(std::move(o));
+        }
+        return *this;
+    }
+    ~ResultStorage() { destroy(); }
+
+private:
+    template <class Other>
+    void construct_from(Other&& o) {
+        if (ok_)
+            ::new (static_cast<void*>(&value_)) S(std::forward<Other>(o).value_);
+        else
+            ::new (static_cast<void*>(&error_)) Error(o.error_);
+    }
+    void destroy() noexcept {
+        if (ok_) value_.~S();
+    }
+};
+
+} // namespace detail
+
 template <class T>
 class [[nodiscard]] Result {
-    using Stored = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
-    std::variant<Stored, Error> v_;
+    using Stored = std::conditional_t<std::is_void_v<T>, detail::ResultVoid, T>;
+    detail::ResultStorage<Stored> s_;
 
     constexpr void check_value() const {
-        if (v_.index() != 0) detail::throw_bad_value_access(*std::get_if<1>(&v_));
+        if (!s_.ok_) detail::throw_bad_value_access(s_.error_);
     }
 
 public:
     using value_type = T;
 
-    constexpr Result() requires std::is_void_v<T> : v_(std::monostate{}) {}
+    constexpr Result() requires std::is_void_v<T> : s_(std::in_place_index<0>) {}
     template <class U = Stored>
         requires(!std::is_void_v<T> && std::is_constructible_v<Stored, U &&> &&
                  !std::is_same_v<std::remove_cvref_t<U>, Error> &&
                  !std::is_same_v<std::remove_cvref_t<U>, Result>)
-    constexpr Result(U&& value) : v_(std::in_place_index<0>, std::forward<U>(value)) {}
-    constexpr Result(Error e) : v_(std::in_place_index<1>, e) {}
+    constexpr Result(U&& value) : s_(std::in_place_index<0>, std::forward<U>(value)) {}
+    constexpr Result(Error e) : s_(std::in_place_index<1>, e) {}
 
-    [[nodiscard]] constexpr bool has_value() const noexcept { return v_.index() == 0; }
-    constexpr explicit operator bool() const noexcept { return has_value(); }
+    [[nodiscard]] constexpr bool has_value() const noexcept { return s_.ok_; }
+    constexpr explicit operator bool() const noexcept { return s_.ok_; }
 
     /// The value; throws BadResultAccess (carrying the Error) when there is none.
     constexpr Stored& value() & requires(!std::is_void_v<T>) {
         check_value();
-        return *std::get_if<0>(&v_);
+        return s_.value_;
     }
     constexpr const Stored& value() const& requires(!std::is_void_v<T>) {
         check_value();
-        return *std::get_if<0>(&v_);
+        return s_.value_;
     }
     /// By value, so that `for (auto& x : open(...).value())` keeps the value
     /// alive for the whole loop (a reference into the temporary would dangle).
     constexpr Stored value() && requires(!std::is_void_v<T>) {
         check_value();
-        return std::move(*std::get_if<0>(&v_));
+        return std::move(s_.value_);
     }
     /// For Result<void>: throws BadResultAccess when this holds an error.
     constexpr void value() const& requires std::is_void_v<T> { check_value(); }
 
     /// Unchecked access. Precondition: has_value().
-    constexpr Stored& operator*() & noexcept requires(!std::is_void_v<T>) { return *std::get_if<0>(&v_); }
+    constexpr Stored& operator*() & noexcept requires(!std::is_void_v<T>) { return s_.value_; }
     constexpr const Stored& operator*() const& noexcept requires(!std::is_void_v<T>) {
-        return *std::get_if<0>(&v_);
+        return s_.value_;
     }
     constexpr Stored&& operator*() && noexcept requires(!std::is_void_v<T>) {
-        return std::move(*std::get_if<0>(&v_));
+        return std::move(s_.value_);
     }
-    constexpr Stored* operator->() noexcept requires(!std::is_void_v<T>) { return std::get_if<0>(&v_); }
+    constexpr Stored* operator->() noexcept requires(!std::is_void_v<T>) { return &s_.value_; }
     constexpr const Stored* operator->() const noexcept requires(!std::is_void_v<T>) {
-        return std::get_if<0>(&v_);
+        return &s_.value_;
     }
 
     /// The error; throws BadResultAccess when this holds a value.
     [[nodiscard]] constexpr const Error& error() const {
-        if (v_.index() != 1) detail::throw_bad_error_access();
-        return *std::get_if<1>(&v_);
+        if (s_.ok_) detail::throw_bad_error_access();
+        return s_.error_;
     }
 
     /// The value, or `fallback` when this holds an error.
     template <class U>
     constexpr Stored value_or(U&& fallback) const& requires(!std::is_void_v<T>) {
-        return has_value() ? **this : static_cast<Stored>(std::forward<U>(fallback));
+        return s_.ok_ ? s_.value_ : static_cast<Stored>(std::forward<U>(fallback));
     }
 };
 

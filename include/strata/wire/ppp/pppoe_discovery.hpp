@@ -110,7 +110,7 @@ public:
         store_be16(p + 2, static_cast<std::uint16_t>(text.size()));
         Byte* out = p + 4;
         for (const char c : text)
-            *out++ = static_cast<Byte>(c); });
+            *out++ = static_cast<Byte>(c);
         len_ += need;
         return *this;
     }
