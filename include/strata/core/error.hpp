@@ -70,6 +70,13 @@ struct Error {
                                            std::uint64_t expected = 0) noexcept {
         return Error{f.layer, f.name, f.first, code, value, expected, &f};
     }
+    /// The same, for a field found at a computed position (an option, a DNS
+    /// name, a line of an HTTP head): `offset` is where it was found.
+    [[nodiscard]] static constexpr Error at(const Field& f, std::size_t offset, Errc code,
+                                           std::uint64_t value = 0,
+                                           std::uint64_t expected = 0) noexcept {
+        return Error{f.layer, f.name, offset, code, value, expected, &f};
+    }
     /// True when this error is about field `f` (identity, not text).
     [[nodiscard]] constexpr bool is(const Field& f) const noexcept { return where == &f; }
 

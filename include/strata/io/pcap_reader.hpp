@@ -30,6 +30,7 @@
 #include <strata/core/bytes.hpp>
 #include <strata/core/error.hpp>
 #include <strata/core/result.hpp>
+#include <strata/io/pcap_fields.hpp>
 
 namespace strata {
 
@@ -157,7 +158,7 @@ class PcapReader {
         if (got < 4 || std::fseek(f, 0, SEEK_SET) != 0) {
             std::fclose(f);
             set_text(error_text, "file shorter than a magic number");
-            return Error{"pcap", "magic", 0, Errc::truncated, got, 4};
+            return Error::at(pcap_field::magic, 0, Errc::truncated, got, 4);
         }
         const std::uint32_t magic = std::uint32_t{m[0]} | (std::uint32_t{m[1]} << 8) |
                                     (std::uint32_t{m[2]} << 16) | (std::uint32_t{m[3]} << 24);
@@ -167,10 +168,10 @@ class PcapReader {
             std::fclose(f); // libpcap leaves the FILE to the caller on failure
             set_text(error_text, errbuf);
             if (!detail::pcap_clock_of(magic))
-                return Error{"pcap", "magic", 0, Errc::bad_value, magic, 0xA1B2C3D4};
+                return Error::at(pcap_field::magic, 0, Errc::bad_value, magic, 0xA1B2C3D4);
             if (detail::pcap_text_says_truncated(errbuf))
-                return Error{"pcap", "header", 0, Errc::truncated, 0, 0};
-            return Error{"pcap", "header", 0, Errc::unsupported, magic, 0};
+                return Error::at(pcap_field::header, 0, Errc::truncated, 0, 0);
+            return Error::at(pcap_field::header, 0, Errc::unsupported, magic, 0);
         }
         // libpcap opened it, so the magic is one it knows; anything else it
         // might accept gets the classic µs reading.
@@ -185,7 +186,7 @@ public:
         if (f == nullptr) {
             const int err = errno;
             set_text(error_text, "cannot open " + path);
-            return Error{"pcap", "file", 0, Errc::not_found, static_cast<std::uint64_t>(err), 0};
+            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(err), 0);
         }
         return from_file(f, error_text);
     }
@@ -195,14 +196,14 @@ public:
     static Result<PcapReader> open_buffer(Bytes bytes, std::string* error_text = nullptr) {
         if (bytes.size() < 4) {
             set_text(error_text, "buffer shorter than a magic number");
-            return Error{"pcap", "magic", 0, Errc::truncated, bytes.size(), 4};
+            return Error::at(pcap_field::magic, 0, Errc::truncated, bytes.size(), 4);
         }
         // fmemopen in "r" mode never writes through the pointer.
         std::FILE* f = fmemopen(const_cast<Byte*>(bytes.data()), bytes.size(), "r");
         if (f == nullptr) {
             const int err = errno;
             set_text(error_text, "fmemopen failed");
-            return Error{"pcap", "file", 0, Errc::not_found, static_cast<std::uint64_t>(err), 0};
+            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(err), 0);
         }
         return from_file(f, error_text);
     }
@@ -243,7 +244,7 @@ public:
             const auto ns = detail::pcap_record_ns(clock_, h->ts.tv_sec, h->ts.tv_usec);
             if (!ns) {
                 error_text_ = "record time does not fit in 64-bit nanoseconds since 1970";
-                sticky_ = Error{"pcap", "timestamp", offset, Errc::too_big, frames_, 0};
+                sticky_ = Error::at(pcap_field::timestamp, offset, Errc::too_big, frames_, 0);
                 return *sticky_;
             }
             ++frames_;
@@ -260,8 +261,8 @@ public:
         }
         error_text_ = pcap_geterr(p_.get());
         sticky_ = detail::pcap_text_says_truncated(error_text_)
-                      ? Error{"pcap", "record", offset, Errc::truncated, frames_, 0}
-                      : Error{"pcap", "record", offset, Errc::bad_value, frames_, 0};
+                      ? Error::at(pcap_field::record, offset, Errc::truncated, frames_, 0)
+                      : Error::at(pcap_field::record, offset, Errc::bad_value, frames_, 0);
         return *sticky_;
     }
 

@@ -30,6 +30,7 @@
 #include <strata/core/bytes.hpp>
 #include <strata/core/error.hpp>
 #include <strata/core/result.hpp>
+#include <strata/io/pcap_fields.hpp>
 
 namespace strata {
 
@@ -97,10 +98,10 @@ pcap_record_header(std::chrono::nanoseconds ts, std::uint32_t caplen, std::uint3
     constexpr std::int64_t ns_per_s = 1'000'000'000;
     const std::int64_t ns = ts.count();
     if (ns < 0)
-        return Error{"pcap", "timestamp", 0, Errc::bad_value, static_cast<std::uint64_t>(ns), 0};
+        return Error::at(pcap_field::timestamp, 0, Errc::bad_value, static_cast<std::uint64_t>(ns), 0);
     const auto seconds = static_cast<std::uint64_t>(ns / ns_per_s);
     if (seconds > 0xFFFF'FFFFu)
-        return Error{"pcap", "timestamp", 0, Errc::too_big, seconds, 0xFFFF'FFFFu};
+        return Error::at(pcap_field::timestamp, 0, Errc::too_big, seconds, 0xFFFF'FFFFu);
     auto fraction = static_cast<std::uint32_t>(ns % ns_per_s);
     if (precision == PcapPrecision::micro) fraction /= 1000;
     std::array<Byte, pcap_format::record_header_len> h{};
@@ -149,7 +150,7 @@ public:
     static Result<FileSink> open(const std::string& path) {
         std::FILE* f = std::fopen(path.c_str(), "wb");
         if (f == nullptr)
-            return Error{"pcap", "file", 0, Errc::not_found, static_cast<std::uint64_t>(errno), 0};
+            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(errno), 0);
         return FileSink(f, true);
     }
     /// Writes to `f` without taking it over (stdout, a pipe, a tmpfile).
@@ -173,7 +174,7 @@ public:
     /// Error: pcap.write buffer_too_small (the file took fewer bytes than
     /// given), offset = bytes written before, value = errno.
     Result<void> write(Bytes b) {
-        if (f_ == nullptr) return Error{"pcap", "write", offset_, Errc::bad_value, 0, 0};
+        if (f_ == nullptr) return Error::at(pcap_field::write, offset_, Errc::bad_value, 0, 0);
         if (b.empty()) return {};
         const std::size_t n = std::fwrite(b.data(), 1, b.size(), f_);
         if (n != b.size()) {
@@ -192,9 +193,8 @@ public:
     /// Error: pcap.flush buffer_too_small, value = errno.
     Result<void> flush() {
         if (f_ != nullptr && std::fflush(f_) != 0)
-            return Error{
-                "pcap", "flush", offset_, Errc::buffer_too_small, static_cast<std::uint64_t>(errno),
-                0};
+            return Error::at(pcap_field::flush, offset_, Errc::buffer_too_small, static_cast<std::uint64_t>(errno),
+                0);
         return {};
     }
     /// Flushes and, when owned, closes. Idempotent. Error: pcap.close.
@@ -203,9 +203,8 @@ public:
         std::FILE* f = std::exchange(f_, nullptr);
         const int rc = owned_ ? std::fclose(f) : std::fflush(f);
         if (rc != 0)
-            return Error{
-                "pcap", "close", offset_, Errc::buffer_too_small, static_cast<std::uint64_t>(errno),
-                0};
+            return Error::at(pcap_field::close, offset_, Errc::buffer_too_small, static_cast<std::uint64_t>(errno),
+                0);
         return {};
     }
     [[nodiscard]] std::FILE* file() const noexcept { return f_; }
@@ -227,7 +226,7 @@ public:
     /// Writes the file header to `sink`. Errors: pcap.snaplen bad_value when 0;
     /// the sink's own errors.
     static Result<BasicPcapWriter> create(Sink sink, const PcapOptions& opts = {}) {
-        if (opts.snaplen == 0) return Error{"pcap", "snaplen", 16, Errc::bad_value, 0, 1};
+        if (opts.snaplen == 0) return Error::at(pcap_field::snaplen, 16, Errc::bad_value, 0, 1);
         const auto header = pcap_file_header(opts);
         if (auto r = sink.write(Bytes(header)); !r) return r.error();
         return BasicPcapWriter(std::move(sink), opts);
@@ -258,11 +257,11 @@ public:
     Result<void> write(Bytes frame, std::chrono::nanoseconds ts = {},
                        std::uint32_t original_len = 0) {
         if (frame.size() > 0xFFFF'FFFFu)
-            return Error{"pcap", "frame", 0, Errc::too_big, frame.size(), 0xFFFF'FFFFu};
+            return Error::at(pcap_field::frame, 0, Errc::too_big, frame.size(), 0xFFFF'FFFFu);
         const auto len = static_cast<std::uint32_t>(frame.size());
         if (original_len == 0) original_len = len;
         if (original_len < len)
-            return Error{"pcap", "original_len", 0, Errc::bad_length, original_len, len};
+            return Error::at(pcap_field::original_len, 0, Errc::bad_length, original_len, len);
         const std::uint32_t caplen = len < opts_.snaplen ? len : opts_.snaplen;
         auto header = pcap_record_header(ts, caplen, original_len, opts_.precision);
         if (!header) return header.error();

@@ -64,7 +64,7 @@ public:
         }
         if (!progress->complete) {
             out.reset();
-            return Error{"http", "head", b.size(), Errc::truncated, b.size(), b.size() + 1};
+            return Error::at(http_field::head, b.size(), Errc::truncated, b.size(), b.size() + 1);
         }
         v.head_len_ = progress->consumed;
         return std::nullopt;
@@ -124,7 +124,7 @@ struct HttpHead {
         auto n = http::serialize(message, out);
         if (!n) return n.error();
         if (body.size() > out.size() - *n)
-            return Error{"http", "body", *n, Errc::buffer_too_small, *n + body.size(), out.size()};
+            return Error::at(http_field::body, *n, Errc::buffer_too_small, *n + body.size(), out.size());
         return *n + copy_bytes(body, out.data() + *n);
     }
 };

@@ -53,7 +53,6 @@ inline constexpr Field header{0, dst.last, "ipv4", "header"};
 inline constexpr Field version{0, 1, "ipv4", "version"};
 inline constexpr Field ihl{0, 1, "ipv4", "ihl"};
 inline constexpr Field frag_offset{6, 8, "ipv4", "frag_offset"};
-inline constexpr Field options{dst.last, 60, "ipv4", "options"};
 } // namespace ipv4_field
 
 /// Minimum IPv4 header length (20 bytes).

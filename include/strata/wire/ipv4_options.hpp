@@ -18,6 +18,12 @@
 
 namespace strata {
 
+namespace ipv4_field {
+/// The options area after the fixed header (errors place their offset at the
+/// option that is wrong).
+inline constexpr Field options{20, 60, "ipv4", "options"};
+} // namespace ipv4_field
+
 /// Option type numbers (IANA "IP Option Numbers"; the whole type octet,
 /// copied flag and class included). Open: any octet is an option type.
 namespace ipv4_option {
@@ -90,13 +96,11 @@ constexpr Result<void> ipv4_check_options(Bytes o, std::size_t base) noexcept {
             continue;
         }
         if (i + 1 >= o.size())
-            return Error{"ipv4",          "options",    base + i,
-                         Errc::truncated, base + i + 2, base + o.size()};
+            return Error::at(ipv4_field::options, base + i, Errc::truncated, base + i + 2, base + o.size());
         const std::size_t len = o[i + 1];
-        if (len < 2) return Error{"ipv4", "options", base + i, Errc::bad_length, len, 2};
+        if (len < 2) return Error::at(ipv4_field::options, base + i, Errc::bad_length, len, 2);
         if (len > o.size() - i)
-            return Error{"ipv4",          "options",      base + i,
-                         Errc::truncated, base + i + len, base + o.size()};
+            return Error::at(ipv4_field::options, base + i, Errc::truncated, base + i + len, base + o.size());
         i += len;
     }
     return {};

@@ -134,7 +134,6 @@ inline constexpr std::size_t max_header_len = 60; ///< data offset 15
 inline constexpr std::size_t max_options_len = max_header_len - min_header_len;
 /// Fields that errors name beyond the header layout above.
 inline constexpr Field header{0, urgent_pointer.last, "tcp", "header"};
-inline constexpr Field options{urgent_pointer.last, 60, "tcp", "options"};
 } // namespace tcp_field
 
 template <ByteType B = const Byte>

@@ -21,6 +21,12 @@
 
 namespace strata {
 
+namespace tcp_field {
+/// The options area after the fixed header (errors place their offset at the
+/// option that is wrong).
+inline constexpr Field options{20, 60, "tcp", "options"};
+} // namespace tcp_field
+
 /// Option kinds (IANA "TCP Option Kind Numbers"). Open: any byte is a kind.
 enum class TcpOptionKind : std::uint8_t {
     eol = 0,            ///< end of option list (RFC 9293)
@@ -234,7 +240,7 @@ public:
         while (i < area_.size()) {
             if (area_[i] == 0) return std::nullopt;
             const auto s = detail::scan_tcp_option(area_.data() + i, area_.size() - i);
-            if (!s.ok) return Error{"tcp", "options", base_ + i, s.code, s.value, s.expected};
+            if (!s.ok) return Error::at(tcp_field::options, base_ + i, s.code, s.value, s.expected);
             i += s.len;
         }
         return std::nullopt;

@@ -32,6 +32,7 @@
 #include <strata/core/bytes.hpp>
 #include <strata/core/port.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/dns/fields.hpp>
 #include <strata/wire/dns/header.hpp>
 #include <strata/wire/dns/name.hpp>
 #include <strata/wire/dns/rdata.hpp>
@@ -238,7 +239,7 @@ public:
         STRATA_TRY_VOID(begin_rr(s, rr, RrType::txt));
         for (std::string_view str : strings) {
             if (str.size() > 255)
-                return Error{"dns", "txt_string", pos_, Errc::too_big, str.size(), 255};
+                return Error::at(dns_field::txt_string, pos_, Errc::too_big, str.size(), 255);
             STRATA_TRY_VOID(room(1 + str.size()));
             buf_[pos_++] = static_cast<Byte>(str.size());
             for (char c : str)
@@ -274,7 +275,7 @@ public:
                                  RrType::opt));
         for (const EdnsOption& e : o.options) {
             if (e.data.size() > 0xffff)
-                return Error{"dns", "edns_option", pos_, Errc::too_big, e.data.size(), 0xffff};
+                return Error::at(dns_field::edns_option, pos_, Errc::too_big, e.data.size(), 0xffff);
             STRATA_TRY_VOID(room(4));
             put16(e.code);
             put16(static_cast<std::uint16_t>(e.data.size()));
@@ -349,7 +350,7 @@ private:
 
     [[nodiscard]] bool ok() const noexcept { return pos_ >= header_len; }
     [[nodiscard]] Error too_small(std::size_t need) const noexcept {
-        return Error{"dns", "buffer", pos_, Errc::buffer_too_small, need, buf_.size()};
+        return Error::at(dns_field::buffer, pos_, Errc::buffer_too_small, need, buf_.size());
     }
     void set_bit(std::uint16_t mask, bool on) noexcept {
         const std::uint16_t f = flags();
@@ -378,15 +379,12 @@ private:
     Result<void> open(Section s) noexcept {
         if (!ok()) return too_small(header_len);
         if (s < section_)
-            return Error{"dns",
-                         "section",
-                         pos_,
-                         Errc::bad_value,
+            return Error::at(dns_field::section, pos_, Errc::bad_value,
                          static_cast<unsigned>(s),
-                         static_cast<unsigned>(section_)};
+                         static_cast<unsigned>(section_));
         const std::size_t i = static_cast<std::size_t>(s);
         if (counts_[i] == 0xffff)
-            return Error{"dns", "count", pos_, Errc::too_big, 0x10000, 0xffff};
+            return Error::at(dns_field::count, pos_, Errc::too_big, 0x10000, 0xffff);
         section_ = s;
         return {};
     }
@@ -396,7 +394,7 @@ private:
         store_be16(buf_.data() + header_field::qdcount.first + 2 * i, counts_[i]);
     }
     Result<void> begin_rr(Section s, const RrSpec& rr, RrType type) noexcept {
-        if (s == Section::question) return Error{"dns", "section", pos_, Errc::bad_value, 0, 1};
+        if (s == Section::question) return Error::at(dns_field::section, pos_, Errc::bad_value, 0, 1);
         STRATA_TRY_VOID(open(s));
         STRATA_TRY_VOID(put_name(rr.name, compress_));
         STRATA_TRY_VOID(room(rr_fixed_len));
@@ -409,7 +407,7 @@ private:
     }
     Result<void> end_rr(Section s, Txn& t) noexcept {
         const std::size_t len = pos_ - rdlen_at_ - 2;
-        if (len > 0xffff) return Error{"dns", "rdlength", rdlen_at_, Errc::too_big, len, 0xffff};
+        if (len > 0xffff) return Error::at(dns_field::rdlength, rdlen_at_, Errc::too_big, len, 0xffff);
         store_be16(buf_.data() + rdlen_at_, static_cast<std::uint16_t>(len));
         bump(s);
         t.commit();

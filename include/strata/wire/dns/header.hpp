@@ -8,17 +8,18 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/dns/fields.hpp>
 #include <strata/wire/dns/types.hpp>
 
 namespace strata::dns {
 
 namespace header_field {
-inline constexpr Field id{0, 2};
-inline constexpr Field flags{2, 4};
-inline constexpr Field qdcount{4, 6};
-inline constexpr Field ancount{6, 8};
-inline constexpr Field nscount{8, 10};
-inline constexpr Field arcount{10, 12};
+inline constexpr Field id{0, 2, "dns", "id"};
+inline constexpr Field flags{2, 4, "dns", "flags"};
+inline constexpr Field qdcount{4, 6, "dns", "qdcount"};
+inline constexpr Field ancount{6, 8, "dns", "ancount"};
+inline constexpr Field nscount{8, 10, "dns", "nscount"};
+inline constexpr Field arcount{10, 12, "dns", "arcount"};
 } // namespace header_field
 
 /// Length of the fixed header; every message starts with it.
@@ -93,7 +94,7 @@ struct Header {
     /// Reads the header from the first 12 bytes of `b`.
     static constexpr Result<Header> parse(Bytes b) noexcept {
         if (b.size() < header_len)
-            return Error{"dns", "header", b.size(), Errc::truncated, b.size(), header_len};
+            return Error::at(dns_field::header, b.size(), Errc::truncated, b.size(), header_len);
         Header h;
         h.id = load_be16(b.data() + header_field::id.first);
         h.set_flags(load_be16(b.data() + header_field::flags.first));

@@ -28,6 +28,7 @@
 #include <strata/core/bytes.hpp>
 #include <strata/core/cursor_range.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/dns/fields.hpp>
 #include <strata/wire/dns/header.hpp>
 #include <strata/wire/dns/name.hpp>
 #include <strata/wire/dns/rdata.hpp>
@@ -128,7 +129,7 @@ class EntryRange : public CursorRange<EntryRange<T>> {
         bool decode(Parsed<T>& out, Error& e) const noexcept {
             if (unlocatable) { // repeat the step that failed, for its error
                 auto r = skip_entry(msg, pos, index < counts.qd);
-                e = r ? Error{"dns", "section", pos, Errc::bad_value} : r.error();
+                e = r ? Error::at(dns_field::section, pos, Errc::bad_value) : r.error();
                 return false;
             }
             if constexpr (std::is_same_v<T, Question>) {
@@ -238,9 +239,9 @@ public:
     /// are walked. Errors: ("header", truncated), ("message", too_big).
     static constexpr Result<MessageView> checked(std::span<B> b) noexcept {
         if (b.size() < header_len)
-            return Error{"dns", "header", b.size(), Errc::truncated, b.size(), header_len};
+            return Error::at(dns_field::header, b.size(), Errc::truncated, b.size(), header_len);
         if (b.size() > max_message_len)
-            return Error{"dns", "message", 0, Errc::too_big, b.size(), max_message_len};
+            return Error::at(dns_field::message, 0, Errc::too_big, b.size(), max_message_len);
         return MessageView{b};
     }
     /// Precondition: 12 <= b.size() <= 65535.
@@ -342,7 +343,7 @@ public:
         for (const auto& r : additionals()) {
             if (!r) return r.error();
             if (r->type != RrType::opt) continue;
-            if (found) return Error{"dns", "opt", r->offset, Errc::duplicate};
+            if (found) return Error::at(dns_field::opt, r->offset, Errc::duplicate);
             auto o = decode_opt(*r);
             if (!o) return o.error();
             found = *o;

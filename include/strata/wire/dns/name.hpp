@@ -44,6 +44,7 @@
 #include <strata/core/bytes.hpp>
 #include <strata/core/cursor_range.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/dns/fields.hpp>
 
 namespace strata::dns {
 
@@ -97,7 +98,7 @@ struct NameInfo {
     std::size_t labels = 0;
     std::size_t hops = 0;
     if (pos >= bound) {
-        err = Error{"dns", "name", pos, Errc::truncated, pos, bound};
+        err = Error::at(dns_field::name, pos, Errc::truncated, pos, bound);
         return NameInfo{0, 0, 0};
     }
     for (;;) { // invariant: pos < bound
@@ -110,14 +111,14 @@ struct NameInfo {
             const std::size_t next = pos + b + 1;
             length += std::size_t{b} + 1;
             if (length > max_name_len) {
-                err = Error{"dns", "name", pos, Errc::too_big, length, max_name_len};
+                err = Error::at(dns_field::name, pos, Errc::too_big, length, max_name_len);
                 return NameInfo{0, 0, 0};
             }
             if (next >= bound) {
                 if (next > bound) // the label's bytes run past the bound
-                    err = Error{"dns", "name", pos, Errc::truncated, next, bound};
+                    err = Error::at(dns_field::name, pos, Errc::truncated, next, bound);
                 else // no room for the next length byte
-                    err = Error{"dns", "name", next, Errc::truncated, next, bound};
+                    err = Error::at(dns_field::name, next, Errc::truncated, next, bound);
                 return NameInfo{0, 0, 0};
             }
             ++labels;
@@ -126,14 +127,14 @@ struct NameInfo {
         }
         if (b < 0xc0) {
             if (b < 0x80)
-                err = Error{"dns", "label_type", pos, Errc::unsupported, b, 0};
+                err = Error::at(dns_field::label_type, pos, Errc::unsupported, b, 0);
             else
-                err = Error{"dns", "label_type", pos, Errc::bad_value, b, 0};
+                err = Error::at(dns_field::label_type, pos, Errc::bad_value, b, 0);
             return NameInfo{0, 0, 0};
         }
         // Compression pointer (RFC 1035 §4.1.4).
         if (pos + 1 >= bound) {
-            err = Error{"dns", "name_pointer", pos, Errc::truncated, pos + 2, bound};
+            err = Error::at(dns_field::name_pointer, pos, Errc::truncated, pos + 2, bound);
             return NameInfo{0, 0, 0};
         }
         const std::size_t target = (std::size_t{b & 0x3fu} << 8) | p[pos + 1];
@@ -141,15 +142,15 @@ struct NameInfo {
         // seg_start <= pos < size, so one compare catches all three cases.
         if (target >= seg_start) {
             if (target >= size)
-                err = Error{"dns", "name_pointer", pos, Errc::too_big, target, size};
+                err = Error::at(dns_field::name_pointer, pos, Errc::too_big, target, size);
             else if (target > pos)
-                err = Error{"dns", "name_pointer", pos, Errc::bad_value, target, seg_start};
+                err = Error::at(dns_field::name_pointer, pos, Errc::bad_value, target, seg_start);
             else
-                err = Error{"dns", "name_pointer", pos, Errc::loop, target, seg_start};
+                err = Error::at(dns_field::name_pointer, pos, Errc::loop, target, seg_start);
             return NameInfo{0, 0, 0};
         }
         if (++hops > max_pointer_hops) {
-            err = Error{"dns", "name_pointer", pos, Errc::limit_exceeded, hops, max_pointer_hops};
+            err = Error::at(dns_field::name_pointer, pos, Errc::limit_exceeded, hops, max_pointer_hops);
             return NameInfo{0, 0, 0};
         }
         seg_start = target;
@@ -275,7 +276,7 @@ public:
     static constexpr std::size_t check(Bytes msg, std::size_t offset, std::size_t end,
                                        NameView& out, Error& err) noexcept {
         if (msg.size() > max_message_len) {
-            err = Error{"dns", "message", 0, Errc::too_big, msg.size(), max_message_len};
+            err = Error::at(dns_field::message, 0, Errc::too_big, msg.size(), max_message_len);
             return 0;
         }
         if (end > msg.size()) end = msg.size();
@@ -389,7 +390,7 @@ private:
         n.len_ = 1;
         n.labels_ = 0;
         if (text.empty()) {
-            err = Error{"dns", "name_text", 0, Errc::bad_syntax};
+            err = Error::at(dns_field::name_text, 0, Errc::bad_syntax);
             return false;
         }
         if (text == ".") return true;
@@ -402,26 +403,26 @@ private:
                 Byte c = static_cast<Byte>(text[i]);
                 if (c == '\\') {
                     if (i + 1 >= text.size()) {
-                        err = Error{"dns", "name_text", i, Errc::bad_syntax};
+                        err = Error::at(dns_field::name_text, i, Errc::bad_syntax);
                         return false;
                     }
                     const char d0 = text[i + 1];
                     if (d0 >= '0' && d0 <= '9') {
                         if (i + 3 >= text.size()) {
-                            err = Error{"dns", "name_text", i, Errc::bad_syntax};
+                            err = Error::at(dns_field::name_text, i, Errc::bad_syntax);
                             return false;
                         }
                         unsigned v = 0;
                         for (std::size_t k = 1; k <= 3; ++k) {
                             const char d = text[i + k];
                             if (d < '0' || d > '9') {
-                                err = Error{"dns", "name_text", i, Errc::bad_syntax};
+                                err = Error::at(dns_field::name_text, i, Errc::bad_syntax);
                                 return false;
                             }
                             v = v * 10 + static_cast<unsigned>(d - '0');
                         }
                         if (v > 255) {
-                            err = Error{"dns", "name_text", i, Errc::bad_syntax, v, 255};
+                            err = Error::at(dns_field::name_text, i, Errc::bad_syntax, v, 255);
                             return false;
                         }
                         c = static_cast<Byte>(v);
@@ -435,18 +436,17 @@ private:
                 }
                 ++len;
                 if (len > max_label_len) {
-                    err = Error{"dns", "label", label_start, Errc::too_big, len, max_label_len};
+                    err = Error::at(dns_field::label, label_start, Errc::too_big, len, max_label_len);
                     return false;
                 }
                 if (out + 1 + len >= max_name_len) {
-                    err = Error{"dns",         "name",        label_start,
-                                Errc::too_big, out + 2 + len, max_name_len};
+                    err = Error::at(dns_field::name, label_start, Errc::too_big, out + 2 + len, max_name_len);
                     return false;
                 }
                 n.buf_[out + len] = c;
             }
             if (len == 0) {
-                err = Error{"dns", "name_text", label_start, Errc::bad_syntax};
+                err = Error::at(dns_field::name_text, label_start, Errc::bad_syntax);
                 return false;
             }
             n.buf_[out] = static_cast<Byte>(len);

@@ -9,6 +9,7 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/dns/fields.hpp>
 #include <strata/wire/dns/header.hpp>
 #include <strata/wire/dns/name.hpp>
 #include <strata/wire/dns/types.hpp>
@@ -64,7 +65,7 @@ constexpr bool read_question(Bytes msg, std::size_t pos, Question& q, Error& err
     if (name_len == 0) return false;
     const std::size_t f = pos + name_len;
     if (msg.size() - f < question_fixed_len) {
-        err = Error{"dns", "question", f, Errc::truncated, msg.size() - f, question_fixed_len};
+        err = Error::at(dns_field::question, f, Errc::truncated, msg.size() - f, question_fixed_len);
         return false;
     }
     q.type = static_cast<RrType>(load_be16(msg.data() + f));
@@ -81,7 +82,7 @@ constexpr bool read_record(Bytes msg, std::size_t pos, Section s, Record& r, Err
     if (name_len == 0) return false;
     const std::size_t f = pos + name_len;
     if (msg.size() - f < rr_fixed_len) {
-        err = Error{"dns", "rr", f, Errc::truncated, msg.size() - f, rr_fixed_len};
+        err = Error::at(dns_field::rr, f, Errc::truncated, msg.size() - f, rr_fixed_len);
         return false;
     }
     const Byte* p = msg.data() + f;
@@ -94,8 +95,7 @@ constexpr bool read_record(Bytes msg, std::size_t pos, Section s, Record& r, Err
     r.rdata_offset = static_cast<std::uint16_t>(f + rr_fixed_len);
     r.section = s;
     if (msg.size() - r.rdata_offset < r.rdlength) {
-        err = Error{"dns",           "rdlength", f + 8,
-                    Errc::truncated, r.rdlength, msg.size() - r.rdata_offset};
+        err = Error::at(dns_field::rdlength, f + 8, Errc::truncated, r.rdlength, msg.size() - r.rdata_offset);
         return false;
     }
     return true;
@@ -125,20 +125,20 @@ namespace detail {
 /// exposed, only stepped over); returns the offset after it.
 constexpr Result<std::size_t> skip_name(Bytes msg, std::size_t pos) noexcept {
     for (;;) {
-        if (pos >= msg.size()) return Error{"dns", "name", pos, Errc::truncated, pos, msg.size()};
+        if (pos >= msg.size()) return Error::at(dns_field::name, pos, Errc::truncated, pos, msg.size());
         const Byte b = msg[pos];
         if (b == 0) return pos + 1;
         if (b < 0x40) {
             if (msg.size() - pos - 1 < b)
-                return Error{"dns", "name", pos, Errc::truncated, pos + 1 + b, msg.size()};
+                return Error::at(dns_field::name, pos, Errc::truncated, pos + 1 + b, msg.size());
             pos += std::size_t{b} + 1;
         } else if (b >= 0xc0) {
             if (pos + 1 >= msg.size())
-                return Error{"dns", "name_pointer", pos, Errc::truncated, pos + 2, msg.size()};
+                return Error::at(dns_field::name_pointer, pos, Errc::truncated, pos + 2, msg.size());
             return pos + 2;
         } else {
-            if (b < 0x80) return Error{"dns", "label_type", pos, Errc::unsupported, b, 0};
-            return Error{"dns", "label_type", pos, Errc::bad_value, b, 0};
+            if (b < 0x80) return Error::at(dns_field::label_type, pos, Errc::unsupported, b, 0);
+            return Error::at(dns_field::label_type, pos, Errc::bad_value, b, 0);
         }
     }
 }
@@ -150,15 +150,15 @@ constexpr Result<std::size_t> skip_entry(Bytes msg, std::size_t pos, bool is_que
     const std::size_t f = *e;
     if (is_question) {
         if (msg.size() - f < question_fixed_len)
-            return Error{"dns", "question", f, Errc::truncated, msg.size() - f, question_fixed_len};
+            return Error::at(dns_field::question, f, Errc::truncated, msg.size() - f, question_fixed_len);
         return f + question_fixed_len;
     }
     if (msg.size() - f < rr_fixed_len)
-        return Error{"dns", "rr", f, Errc::truncated, msg.size() - f, rr_fixed_len};
+        return Error::at(dns_field::rr, f, Errc::truncated, msg.size() - f, rr_fixed_len);
     const std::size_t rdlen = load_be16(msg.data() + f + 8);
     const std::size_t rd = f + rr_fixed_len;
     if (msg.size() - rd < rdlen)
-        return Error{"dns", "rdlength", f + 8, Errc::truncated, rdlen, msg.size() - rd};
+        return Error::at(dns_field::rdlength, f + 8, Errc::truncated, rdlen, msg.size() - rd);
     return rd + rdlen;
 }
 

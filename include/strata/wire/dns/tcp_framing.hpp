@@ -9,6 +9,7 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/dns/fields.hpp>
 
 namespace strata::dns {
 
@@ -18,9 +19,9 @@ inline constexpr std::size_t tcp_prefix_len = 2;
 /// Errors: ("buffer", buffer_too_small), ("tcp_length", too_big) past 65535.
 constexpr Result<void> write_tcp_prefix(MutBytes out, std::size_t message_len) noexcept {
     if (out.size() < tcp_prefix_len)
-        return Error{"dns", "buffer", 0, Errc::buffer_too_small, tcp_prefix_len, out.size()};
+        return Error::at(dns_field::buffer, 0, Errc::buffer_too_small, tcp_prefix_len, out.size());
     if (message_len > 0xffff)
-        return Error{"dns", "tcp_length", 0, Errc::too_big, message_len, 0xffff};
+        return Error::at(dns_field::tcp_length, 0, Errc::too_big, message_len, 0xffff);
     store_be16(out.data(), static_cast<std::uint16_t>(message_len));
     return {};
 }
@@ -33,9 +34,8 @@ constexpr Result<void> write_tcp_prefix(MutBytes out, std::size_t message_len) n
 constexpr Result<std::size_t> tcp_frame(MutBytes out, Bytes message) noexcept {
     STRATA_TRY_VOID(write_tcp_prefix(out, message.size()));
     if (out.size() - tcp_prefix_len < message.size())
-        return Error{
-            "dns",     "buffer", 0, Errc::buffer_too_small, tcp_prefix_len + message.size(),
-            out.size()};
+        return Error::at(dns_field::buffer, 0, Errc::buffer_too_small, tcp_prefix_len + message.size(),
+            out.size());
     for (std::size_t i = 0; i < message.size(); ++i)
         out[tcp_prefix_len + i] = message[i];
     return tcp_prefix_len + message.size();
@@ -52,10 +52,10 @@ struct TcpFrame {
 /// `expected` the total bytes needed (read more and call again).
 constexpr Result<TcpFrame> tcp_deframe(Bytes stream) noexcept {
     if (stream.size() < tcp_prefix_len)
-        return Error{"dns", "tcp_length", 0, Errc::truncated, stream.size(), tcp_prefix_len};
+        return Error::at(dns_field::tcp_length, 0, Errc::truncated, stream.size(), tcp_prefix_len);
     const std::size_t len = load_be16(stream.data());
     if (stream.size() - tcp_prefix_len < len)
-        return Error{"dns", "tcp_length", 0, Errc::truncated, stream.size(), tcp_prefix_len + len};
+        return Error::at(dns_field::tcp_length, 0, Errc::truncated, stream.size(), tcp_prefix_len + len);
     return TcpFrame{stream.subspan(tcp_prefix_len, len), tcp_prefix_len + len};
 }
 

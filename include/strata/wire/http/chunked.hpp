@@ -22,6 +22,7 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/http/fields.hpp>
 #include <strata/wire/http/parser.hpp>
 #include <strata/wire/http/syntax.hpp>
 
@@ -58,9 +59,9 @@ class ChunkedDecoder {
     St st_ = St::size;
     Error err_{};
 
-    Result<Progress> fail(std::string_view field, std::uint64_t at, Errc code,
+    Result<Progress> fail(const Field& field, std::uint64_t at, Errc code,
                           std::uint64_t value = 0, std::uint64_t expected = 0) noexcept {
-        err_ = Error{"http", field, static_cast<std::size_t>(at), code, value, expected};
+        err_ = Error::at(field, static_cast<std::size_t>(at), code, value, expected);
         st_ = St::failed;
         return err_;
     }
@@ -97,17 +98,17 @@ public:
                 const int h = hex(c);
                 if (h >= 0) {
                     if (remaining_ > (UINT64_MAX >> 4))
-                        return fail("chunk_size", at, Errc::too_big);
+                        return fail(http_field::chunk_size, at, Errc::too_big);
                     remaining_ = (remaining_ << 4) | static_cast<std::uint64_t>(h);
                     ++digits_;
                 } else if (digits_ == 0) {
-                    return fail("chunk_size", at, Errc::bad_syntax, c);
+                    return fail(http_field::chunk_size, at, Errc::bad_syntax, c);
                 } else if (c == '\r') {
                     st_ = St::size_lf;
                 } else if (c == ';' || detail::is_ows(static_cast<char>(c))) {
                     st_ = St::ext;
                 } else {
-                    return fail("chunk_size", at, Errc::bad_syntax, c);
+                    return fail(http_field::chunk_size, at, Errc::bad_syntax, c);
                 }
                 break;
             }
@@ -115,10 +116,10 @@ public:
                 if (c == '\r')
                     st_ = St::size_lf;
                 else if (detail::is_line_stop(c))
-                    return fail("chunk_ext", at, Errc::bad_syntax, c);
+                    return fail(http_field::chunk_ext, at, Errc::bad_syntax, c);
                 break;
             case St::size_lf:
-                if (c != '\n') return fail("line_ending", at, Errc::bad_syntax);
+                if (c != '\n') return fail(http_field::line_ending, at, Errc::bad_syntax);
                 st_ = remaining_ == 0 ? St::trailer_start : St::data;
                 line_len_ = 0;
                 digits_ = 0;
@@ -134,11 +135,11 @@ public:
                 continue;
             }
             case St::data_cr:
-                if (c != '\r') return fail("chunk_data", at, Errc::bad_syntax);
+                if (c != '\r') return fail(http_field::chunk_data, at, Errc::bad_syntax);
                 st_ = St::data_lf;
                 break;
             case St::data_lf:
-                if (c != '\n') return fail("chunk_data", at, Errc::bad_syntax);
+                if (c != '\n') return fail(http_field::chunk_data, at, Errc::bad_syntax);
                 st_ = St::size;
                 line_len_ = 0;
                 ++i;
@@ -153,25 +154,25 @@ public:
                 [[fallthrough]];
             case St::trailer_line:
                 if (c == '\r') {
-                    if (!colon_) return fail("trailer", at, Errc::bad_syntax);
+                    if (!colon_) return fail(http_field::trailer, at, Errc::bad_syntax);
                     st_ = St::trailer_lf;
                 } else if (c == '\n') {
-                    return fail("line_ending", at, Errc::bad_syntax);
+                    return fail(http_field::line_ending, at, Errc::bad_syntax);
                 } else if (detail::is_line_stop(c)) {
-                    return fail("trailer", at, Errc::bad_value, c);
+                    return fail(http_field::trailer, at, Errc::bad_value, c);
                 } else if (c == ':') {
                     colon_ = true;
                 }
                 if (++trailer_bytes_ > opt_.max_trailer)
-                    return fail("trailer", at, Errc::limit_exceeded, trailer_bytes_,
+                    return fail(http_field::trailer, at, Errc::limit_exceeded, trailer_bytes_,
                                 opt_.max_trailer);
                 break;
             case St::trailer_lf:
-                if (c != '\n') return fail("line_ending", at, Errc::bad_syntax);
+                if (c != '\n') return fail(http_field::line_ending, at, Errc::bad_syntax);
                 st_ = St::trailer_start;
                 break;
             case St::final_lf:
-                if (c != '\n') return fail("line_ending", at, Errc::bad_syntax);
+                if (c != '\n') return fail(http_field::line_ending, at, Errc::bad_syntax);
                 st_ = St::done;
                 pos_ += i + 1;
                 return Progress{true, i + 1};
@@ -180,7 +181,7 @@ public:
                 break; // unreachable: handled before the loop
             }
             if ((st_ == St::size || st_ == St::ext) && ++line_len_ > opt_.max_line)
-                return fail("chunk_size", at, Errc::limit_exceeded, line_len_, opt_.max_line);
+                return fail(http_field::chunk_size, at, Errc::limit_exceeded, line_len_, opt_.max_line);
             ++i;
         }
         pos_ += n;
@@ -201,7 +202,7 @@ constexpr std::size_t chunk_encoded_len(std::size_t n) noexcept {
 /// would be the last-chunk); returns the bytes written.
 inline Result<std::size_t> encode_chunk(Bytes data, MutBytes out) noexcept {
     const std::size_t len = chunk_encoded_len(data.size());
-    if (len > out.size()) return Error{"http", "chunk", 0, Errc::buffer_too_small, len, out.size()};
+    if (len > out.size()) return Error::at(http_field::chunk, 0, Errc::buffer_too_small, len, out.size());
     if (len == 0) return std::size_t{0};
     const std::size_t digits = len - 4 - data.size();
     std::size_t v = data.size();
@@ -217,7 +218,7 @@ inline Result<std::size_t> encode_chunk(Bytes data, MutBytes out) noexcept {
 
 /// Writes the last-chunk and an empty trailer section: "0\r\n\r\n".
 inline Result<std::size_t> encode_last_chunk(MutBytes out) noexcept {
-    if (out.size() < 5) return Error{"http", "chunk", 0, Errc::buffer_too_small, 5, out.size()};
+    if (out.size() < 5) return Error::at(http_field::chunk, 0, Errc::buffer_too_small, 5, out.size());
     std::memcpy(out.data(), "0\r\n\r\n", 5);
     return std::size_t{5};
 }

@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include <strata/core/result.hpp>
+#include <strata/wire/http/fields.hpp>
 #include <strata/wire/http/syntax.hpp>
 
 namespace strata::http {
@@ -68,7 +69,7 @@ public:
     /// Appends a field. Error {"http", "headers", 0, limit_exceeded, N+1, N}
     /// when full (the parser replaces the offset with the line's).
     Result<void> add(std::string_view name, std::string_view value) noexcept {
-        if (n_ == N) return Error{"http", "headers", 0, Errc::limit_exceeded, N + 1, N};
+        if (n_ == N) return Error::at(http_field::headers, 0, Errc::limit_exceeded, N + 1, N);
         ::new (static_cast<void*>(raw_ + n_ * sizeof(Header))) Header{name, value};
         ++n_;
         return {};

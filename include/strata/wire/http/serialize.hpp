@@ -15,6 +15,7 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/http/fields.hpp>
 #include <strata/wire/http/request.hpp>
 #include <strata/wire/http/response.hpp>
 #include <strata/wire/http/syntax.hpp>
@@ -42,18 +43,18 @@ public:
     [[nodiscard]] std::size_t size() const noexcept { return n_; }
 };
 
-inline Result<void> check_token(std::string_view s, std::string_view field) noexcept {
-    if (s.empty()) return Error{"http", field, 0, Errc::bad_syntax};
+inline Result<void> check_token(std::string_view s, const Field& field) noexcept {
+    if (s.empty()) return Error::at(field, 0, Errc::bad_syntax);
     for (std::size_t i = 0; i < s.size(); ++i)
         if (!tchar[static_cast<unsigned char>(s[i])])
-            return Error{"http", field, i, Errc::bad_syntax};
+            return Error::at(field, i, Errc::bad_syntax);
     return {};
 }
 
-inline Result<void> check_text(std::string_view s, std::string_view field) noexcept {
+inline Result<void> check_text(std::string_view s, const Field& field) noexcept {
     for (std::size_t i = 0; i < s.size(); ++i)
         if (is_line_stop(static_cast<unsigned char>(s[i])))
-            return Error{"http", field, i, Errc::bad_value, static_cast<unsigned char>(s[i])};
+            return Error::at(field, i, Errc::bad_value, static_cast<unsigned char>(s[i]));
     return {};
 }
 
@@ -67,11 +68,11 @@ inline void put_version(HeadWriter& w, Version v) noexcept {
 template <std::size_t N>
 Result<void> put_fields(HeadWriter& w, const Headers<N>& h) noexcept {
     for (const Header& f : h) {
-        STRATA_TRY_VOID(check_token(f.name, "header_name"));
-        STRATA_TRY_VOID(check_text(f.value, "header_value"));
+        STRATA_TRY_VOID(check_token(f.name, http_field::header_name));
+        STRATA_TRY_VOID(check_text(f.value, http_field::header_value));
         // A value with edge whitespace would not survive a round trip (RFC 9112 §5).
         if (!f.value.empty() && (is_ows(f.value.front()) || is_ows(f.value.back())))
-            return Error{"http", "header_value", 0, Errc::bad_syntax};
+            return Error::at(http_field::header_value, 0, Errc::bad_syntax);
         w.put(f.name);
         w.put(": ");
         w.put(f.value);
@@ -84,11 +85,11 @@ Result<void> put_fields(HeadWriter& w, const Headers<N>& h) noexcept {
 template <std::size_t N>
 Result<void> write_head(HeadWriter& w, const Request<N>& r) noexcept {
     const std::string_view m = r.method_name();
-    STRATA_TRY_VOID(check_token(m, "method"));
-    if (r.target.empty()) return Error{"http", "target", 0, Errc::bad_syntax};
+    STRATA_TRY_VOID(check_token(m, http_field::method));
+    if (r.target.empty()) return Error::at(http_field::target, 0, Errc::bad_syntax);
     for (std::size_t i = 0; i < r.target.size(); ++i)
         if (!target_char[static_cast<unsigned char>(r.target[i])])
-            return Error{"http", "target", i, Errc::bad_syntax};
+            return Error::at(http_field::target, i, Errc::bad_syntax);
     w.put(m);
     w.put(' ');
     w.put(r.target);
@@ -101,9 +102,9 @@ Result<void> write_head(HeadWriter& w, const Request<N>& r) noexcept {
 template <std::size_t N>
 Result<void> write_head(HeadWriter& w, const Response<N>& r) noexcept {
     const unsigned c = code(r.status);
-    if (c < 100 || c > 999) return Error{"http", "status_code", 0, Errc::bad_value, c, 100};
+    if (c < 100 || c > 999) return Error::at(http_field::status_code, 0, Errc::bad_value, c, 100);
     const std::string_view reason = r.reason.empty() ? reason_phrase(r.status) : r.reason;
-    STRATA_TRY_VOID(check_text(reason, "reason"));
+    STRATA_TRY_VOID(check_text(reason, http_field::reason));
     put_version(w, r.version);
     w.put(' ');
     w.put(static_cast<char>('0' + c / 100));
@@ -120,7 +121,7 @@ Result<std::size_t> serialize_into(const Message& m, MutBytes out) noexcept {
     HeadWriter w{out};
     STRATA_TRY_VOID(write_head(w, m));
     if (w.size() > out.size())
-        return Error{"http", "head", 0, Errc::buffer_too_small, w.size(), out.size()};
+        return Error::at(http_field::head, 0, Errc::buffer_too_small, w.size(), out.size());
     return w.size();
 }
 
