@@ -139,14 +139,8 @@ using ChapFailure = ChapResult<ChapCode::failure>;
 /// A CHAP packet as a tagged value. Example:
 ///   ChapRepr r{ChapResponse{.identifier = 9, .value = hash, .name = "alice"}};
 ///   r.emit(ChapView<Byte>::unchecked(buf.first(r.buffer_len())));
-struct ChapRepr {
-    using Message = std::variant<ChapChallenge, ChapResponse, ChapSuccess, ChapFailure>;
-    Message message;
-
-    constexpr ChapRepr() = default;
-    template <class M>
-    requires std::is_constructible_v<Message, M&&>
-    constexpr ChapRepr(M&& m) noexcept : message(static_cast<M&&>(m)) {}
+struct ChapRepr : detail::ControlMessage<ChapCode, ChapChallenge, ChapResponse, ChapSuccess, ChapFailure> {
+    using ControlMessage::ControlMessage;
 
     /// Expects a view that passed checked(). Unknown codes → "code",
     /// bad_value, offset 0.
@@ -163,13 +157,6 @@ struct ChapRepr {
             return ChapRepr{ChapFailure{v.identifier(), v.message()}};
         }
         return Error::at(chap_field::code, Errc::bad_value, static_cast<std::uint8_t>(v.code()), 1);
-    }
-
-    constexpr ChapCode code() const noexcept {
-        return std::visit([](const auto& m) { return m.code; }, message);
-    }
-    constexpr std::uint8_t identifier() const noexcept {
-        return std::visit([](const auto& m) { return m.identifier; }, message);
     }
 
     constexpr std::size_t buffer_len() const noexcept {

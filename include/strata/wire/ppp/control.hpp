@@ -30,6 +30,8 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/core/bytes.hpp>
@@ -416,6 +418,30 @@ constexpr void ppp_control_emit_header(const PppControlView<P, Byte>& v, Code co
     v.set_identifier(identifier);
     v.set_length(static_cast<std::uint16_t>(len));
 }
+} // namespace detail
+
+namespace detail {
+/// A control packet as a tagged value, as IcmpRepr is: one of the messages
+/// its Code field selects (PAP, CHAP). Each message type names its code as
+/// `static constexpr Code code` and holds an `identifier`.
+template <class Code, class... Messages>
+struct ControlMessage {
+    using Message = std::variant<Messages...>;
+    Message message;
+
+    constexpr ControlMessage() = default;
+    template <class M>
+    requires std::is_constructible_v<Message, M&&>
+    constexpr ControlMessage(M&& m) noexcept : message(static_cast<M&&>(m)) {}
+
+    constexpr Code code() const noexcept {
+        return std::visit([](const auto& m) { return m.code; }, message);
+    }
+    constexpr std::uint8_t identifier() const noexcept {
+        return std::visit([](const auto& m) { return m.identifier; }, message);
+    }
+    friend constexpr bool operator==(const ControlMessage&, const ControlMessage&) = default;
+};
 } // namespace detail
 
 } // namespace strata

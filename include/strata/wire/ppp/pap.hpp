@@ -156,14 +156,8 @@ using PapNak = PapReply<PapCode::authenticate_nak>;
 /// A PAP packet as a tagged value. Example:
 ///   PapRepr r{PapRequest{.identifier = 1, .peer_id = "alice", .password = "secret"}};
 ///   r.emit(PapView<Byte>::unchecked(buf.first(r.buffer_len())));
-struct PapRepr {
-    using Message = std::variant<PapRequest, PapAck, PapNak>;
-    Message message;
-
-    constexpr PapRepr() = default;
-    template <class M>
-    requires std::is_constructible_v<Message, M&&>
-    constexpr PapRepr(M&& m) noexcept : message(static_cast<M&&>(m)) {}
+struct PapRepr : detail::ControlMessage<PapCode, PapRequest, PapAck, PapNak> {
+    using ControlMessage::ControlMessage;
 
     /// Expects a view that passed checked(). Unknown codes → "code",
     /// bad_value, offset 0.
@@ -178,13 +172,6 @@ struct PapRepr {
             return PapRepr{PapNak{v.identifier(), v.message()}};
         }
         return Error::at(pap_field::code, Errc::bad_value, static_cast<std::uint8_t>(v.code()), 1);
-    }
-
-    constexpr PapCode code() const noexcept {
-        return std::visit([](const auto& m) { return m.code; }, message);
-    }
-    constexpr std::uint8_t identifier() const noexcept {
-        return std::visit([](const auto& m) { return m.identifier; }, message);
     }
 
     constexpr std::size_t buffer_len() const noexcept {
