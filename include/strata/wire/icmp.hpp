@@ -26,6 +26,7 @@
 #include <strata/core/bytes.hpp>
 #include <strata/core/error.hpp>
 #include <strata/core/result.hpp>
+#include <strata/core/visit.hpp>
 #include <strata/wire/ipv4.hpp>
 
 namespace strata {
@@ -134,13 +135,13 @@ namespace icmp_field {
 inline constexpr Field type{0, 1, "icmp", "type"};
 inline constexpr Field code{1, 2, "icmp", "code"};
 inline constexpr Field checksum{2, 4, "icmp", "checksum"};
-inline constexpr Field rest{4, 8, "icmp", "rest"};         ///< rest of header, as a whole
-inline constexpr Field identifier{4, 6, "icmp", "identifier"};   ///< echo and types 13-18
-inline constexpr Field sequence{6, 8, "icmp", "sequence"};     ///< echo and types 13-18
-inline constexpr Field unused_mtu{4, 6, "icmp", "unused_mtu"};   ///< type 3: unused (zero)
+inline constexpr Field rest{4, 8, "icmp", "rest"};                 ///< rest of header, as a whole
+inline constexpr Field identifier{4, 6, "icmp", "identifier"};     ///< echo and types 13-18
+inline constexpr Field sequence{6, 8, "icmp", "sequence"};         ///< echo and types 13-18
+inline constexpr Field unused_mtu{4, 6, "icmp", "unused_mtu"};     ///< type 3: unused (zero)
 inline constexpr Field next_hop_mtu{6, 8, "icmp", "next_hop_mtu"}; ///< type 3 code 4 (RFC 1191 §4)
-inline constexpr Field gateway{4, 8, "icmp", "gateway"};      ///< type 5
-inline constexpr Field pointer{4, 5, "icmp", "pointer"};      ///< type 12
+inline constexpr Field gateway{4, 8, "icmp", "gateway"};           ///< type 5
+inline constexpr Field pointer{4, 5, "icmp", "pointer"};           ///< type 12
 inline constexpr std::size_t header_len = rest.last;
 /// Fields that errors name beyond the header layout above.
 inline constexpr Field header{0, rest.last, "icmp", "header"};
@@ -367,7 +368,8 @@ struct IcmpRepr {
     template <ByteType B>
     static constexpr Result<IcmpRepr> parse(const IcmpView<B>& v) noexcept {
         if (v.bytes().size() < icmp_field::header_len)
-            return Error::at(icmp_field::header, Errc::truncated, v.bytes().size(), icmp_field::header_len);
+            return Error::at(icmp_field::header, Errc::truncated, v.bytes().size(),
+                             icmp_field::header_len);
         const Bytes data(v.payload());
         switch (v.type()) {
         case IcmpType::echo_request:
@@ -393,7 +395,7 @@ struct IcmpRepr {
 
     /// The message's type and code as they go on the wire.
     constexpr IcmpType type() const noexcept {
-        return std::visit(
+        return strata::visit(
             [](const auto& m) -> IcmpType {
                 using M = std::remove_cvref_t<decltype(m)>;
                 if constexpr (std::is_same_v<M, IcmpDestUnreachable>)
@@ -421,7 +423,7 @@ struct IcmpRepr {
         const IcmpView<Byte> out =
             IcmpView<Byte>::unchecked(v.bytes().first(icmp_field::header_len + body_bytes.size()));
         out.set_type(type());
-        std::visit(
+        strata::visit(
             [&out](const auto& m) {
                 using M = std::remove_cvref_t<decltype(m)>;
                 if constexpr (std::is_same_v<M, IcmpDestUnreachable>) {
@@ -450,7 +452,7 @@ struct IcmpRepr {
 
 private:
     constexpr Bytes body() const noexcept {
-        return std::visit(
+        return strata::visit(
             [](const auto& m) -> Bytes {
                 using M = std::remove_cvref_t<decltype(m)>;
                 if constexpr (std::is_same_v<M, IcmpDestUnreachable> ||

@@ -17,6 +17,7 @@
 #include <strata/core/error.hpp>
 #include <strata/core/field.hpp>
 #include <strata/core/result.hpp>
+#include <strata/core/visit.hpp>
 #include <strata/wire/ppp/control.hpp>
 #include <strata/wire/ppp/ppp.hpp>
 
@@ -139,7 +140,8 @@ using ChapFailure = ChapResult<ChapCode::failure>;
 /// A CHAP packet as a tagged value. Example:
 ///   ChapRepr r{ChapResponse{.identifier = 9, .value = hash, .name = "alice"}};
 ///   r.emit(ChapView<Byte>::unchecked(buf.first(r.buffer_len())));
-struct ChapRepr : detail::ControlMessage<ChapCode, ChapChallenge, ChapResponse, ChapSuccess, ChapFailure> {
+struct ChapRepr
+    : detail::ControlMessage<ChapCode, ChapChallenge, ChapResponse, ChapSuccess, ChapFailure> {
     using ControlMessage::ControlMessage;
 
     /// Expects a view that passed checked(). Unknown codes → "code",
@@ -160,7 +162,7 @@ struct ChapRepr : detail::ControlMessage<ChapCode, ChapChallenge, ChapResponse, 
     }
 
     constexpr std::size_t buffer_len() const noexcept {
-        return std::visit(
+        return strata::visit(
             [](const auto& m) -> std::size_t {
                 if constexpr (requires { m.value; })
                     return chap_field::value.first + m.value.size() + m.name.size();
@@ -174,7 +176,7 @@ struct ChapRepr : detail::ControlMessage<ChapCode, ChapChallenge, ChapResponse, 
     constexpr void emit(ChapView<Byte> v) const noexcept {
         detail::ppp_control_emit_header(v, code(), identifier(), buffer_len());
         Byte* p = v.bytes().data() + ppp_control_field::header_len;
-        std::visit(
+        strata::visit(
             [&p](const auto& m) {
                 if constexpr (requires { m.value; }) {
                     *p++ = static_cast<Byte>(m.value.size());

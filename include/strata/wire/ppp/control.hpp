@@ -39,6 +39,7 @@
 #include <strata/core/error.hpp>
 #include <strata/core/field.hpp>
 #include <strata/core/result.hpp>
+#include <strata/core/visit.hpp>
 #include <strata/wire/ppp/ppp.hpp>
 
 namespace strata {
@@ -435,10 +436,10 @@ struct ControlMessage {
     constexpr ControlMessage(M&& m) noexcept : message(static_cast<M&&>(m)) {}
 
     constexpr Code code() const noexcept {
-        return std::visit([](const auto& m) { return m.code; }, message);
+        return strata::visit([](const auto& m) { return m.code; }, message);
     }
     constexpr std::uint8_t identifier() const noexcept {
-        return std::visit([](const auto& m) { return m.identifier; }, message);
+        return strata::visit([](const auto& m) { return m.identifier; }, message);
     }
     friend constexpr bool operator==(const ControlMessage&, const ControlMessage&) = default;
 };

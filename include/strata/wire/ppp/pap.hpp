@@ -19,6 +19,7 @@
 #include <strata/core/error.hpp>
 #include <strata/core/field.hpp>
 #include <strata/core/result.hpp>
+#include <strata/core/visit.hpp>
 #include <strata/wire/ppp/control.hpp>
 #include <strata/wire/ppp/ppp.hpp>
 
@@ -175,7 +176,7 @@ struct PapRepr : detail::ControlMessage<PapCode, PapRequest, PapAck, PapNak> {
     }
 
     constexpr std::size_t buffer_len() const noexcept {
-        return std::visit(
+        return strata::visit(
             [](const auto& m) -> std::size_t {
                 if constexpr (std::is_same_v<std::remove_cvref_t<decltype(m)>, PapRequest>)
                     return pap_field::password.first + m.peer_id.size() + m.password.size();
@@ -194,7 +195,7 @@ struct PapRepr : detail::ControlMessage<PapCode, PapRequest, PapAck, PapNak> {
             for (char c : s)
                 *p++ = static_cast<Byte>(c);
         };
-        std::visit(
+        strata::visit(
             [&put](const auto& m) {
                 if constexpr (std::is_same_v<std::remove_cvref_t<decltype(m)>, PapRequest>) {
                     put(m.peer_id);
