@@ -43,8 +43,8 @@ int main() {
     EthernetII parsed(bytes.data(), static_cast<uint32_t>(bytes.size()));
     const RawPDU& raw = parsed.rfind_pdu<RawPDU>();
     MyTunnel tunnel = raw.to<MyTunnel>();
-    const bool ok = tunnel.vni() == 4242 &&
-                    tunnel.rfind_pdu<IP>().dst_addr() == IPv4Address("10.0.0.2");
+    const bool ok =
+        tunnel.vni() == 4242 && tunnel.rfind_pdu<IP>().dst_addr() == IPv4Address("10.0.0.2");
     std::printf("%zu bytes, vni %u, inner %s: %s\n", bytes.size(), tunnel.vni(),
                 tunnel.rfind_pdu<IP>().dst_addr().to_string().c_str(), ok ? "ok" : "FAILED");
     return ok ? 0 : 1;

@@ -28,7 +28,7 @@ using namespace strata;
 template <ByteType B = const Byte>
 struct TunnelView {
     static constexpr Field header{0, 8, "mytunnel", "header"}, flags{0, 1, "mytunnel", "flags"},
-                           vni_field{4, 7, "mytunnel", "vni"};
+        vni_field{4, 7, "mytunnel", "vni"};
     std::span<B> b;
     static constexpr Result<TunnelView> checked(std::span<B> b) noexcept {
         if (b.size() < header.last) return Error::at(header, Errc::truncated, b.size(), 8);

@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <vector>
 
-#include <strata/wire/ppp/ppp.hpp>
 #include <strata/wire/ppp/chap.hpp>
 #include <strata/wire/ppp/ipcp.hpp>
 #include <strata/wire/ppp/lcp.hpp>
 #include <strata/wire/ppp/pap.hpp>
+#include <strata/wire/ppp/ppp.hpp>
 
 #include "fuzz_util.hpp"
 

@@ -26,9 +26,9 @@
 #include <strata/wire/tcp.hpp>
 #include <strata/wire/udp.hpp>
 
+#include "wire/captured_frames.hpp"
 #include "wire/dns/samples.hpp"
 #include "wire/ppp/samples.hpp"
-#include "wire/captured_frames.hpp"
 
 namespace fs = std::filesystem;
 using namespace strata;

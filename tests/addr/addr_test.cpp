@@ -1,8 +1,8 @@
+#include <catch2/catch.hpp>
+
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/addr/ipv4_prefix.hpp>
 #include <strata/addr/mac_address.hpp>
-
-#include <catch2/catch.hpp>
 
 using namespace strata;
 
@@ -23,13 +23,11 @@ TEST_CASE("Ipv4Address rejects malformed text with the offset", "[addr]") {
         std::size_t offset;
         Errc code;
     };
-    for (auto [text, offset, code] : {Bad{"", 0, Errc::bad_syntax}, Bad{"1.2.3", 5, Errc::bad_syntax},
-                                      Bad{"1.2.3.256", 6, Errc::bad_value},
-                                      Bad{"1.2.3.4.", 7, Errc::bad_syntax},
-                                      Bad{"1..3.4", 2, Errc::bad_syntax},
-                                      Bad{"01.2.3.4", 0, Errc::bad_syntax},
-                                      Bad{"1.2.3.4x", 7, Errc::bad_syntax},
-                                      Bad{"1.2.3.1000", 9, Errc::bad_syntax}}) {
+    for (auto [text, offset, code] :
+         {Bad{"", 0, Errc::bad_syntax}, Bad{"1.2.3", 5, Errc::bad_syntax},
+          Bad{"1.2.3.256", 6, Errc::bad_value}, Bad{"1.2.3.4.", 7, Errc::bad_syntax},
+          Bad{"1..3.4", 2, Errc::bad_syntax}, Bad{"01.2.3.4", 0, Errc::bad_syntax},
+          Bad{"1.2.3.4x", 7, Errc::bad_syntax}, Bad{"1.2.3.1000", 9, Errc::bad_syntax}}) {
         INFO(text);
         auto r = Ipv4Address::parse(text);
         REQUIRE_FALSE(r);
@@ -77,7 +75,8 @@ TEST_CASE("Ipv4Prefix rejects non-contiguous masks and bad lengths", "[addr]") {
     CHECK(l.error().field == "prefix_length");
     CHECK(l.error().code == Errc::bad_value);
 
-    for (const char* text : {"10.0.0.0/", "10.0.0.0/x", "10.0.0.0/024", "10.0.0.0 /8", "10.0.0.0/8/"}) {
+    for (const char* text :
+         {"10.0.0.0/", "10.0.0.0/x", "10.0.0.0/024", "10.0.0.0 /8", "10.0.0.0/8/"}) {
         INFO(text);
         auto r = Ipv4Prefix::parse(text);
         REQUIRE_FALSE(r);

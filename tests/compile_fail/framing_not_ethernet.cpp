@@ -8,6 +8,7 @@
 int main() {
     std::array<strata::Byte, 64> buf{};
     strata::Ipv4Repr ip{};
-    auto r = strata::encode<strata::IPv4<>>(strata::MutBytes(buf), strata::EthernetFraming{true, true}, ip);
+    auto r = strata::encode<strata::IPv4<>>(strata::MutBytes(buf),
+                                            strata::EthernetFraming{true, true}, ip);
     return r ? 0 : 1;
 }

@@ -1,12 +1,12 @@
 // Result<T>'s access contract, as std::expected's: value() and error() are
 // checked, operator* is the unchecked access after a test.
-#include <strata/addr/ipv4_address.hpp>
-#include <strata/core/error.hpp>
-#include <strata/core/result.hpp>
+#include <string>
 
 #include <catch2/catch.hpp>
 
-#include <string>
+#include <strata/addr/ipv4_address.hpp>
+#include <strata/core/error.hpp>
+#include <strata/core/result.hpp>
 
 using namespace strata;
 
@@ -24,7 +24,8 @@ TEST_CASE("Result::value() on an error throws BadResultAccess carrying the Error
         CHECK(e.has_error());
         CHECK(e.error() == bad.error());
         CHECK(e.error().value == 256);
-        CHECK(std::string(e.what()).find("10.0.0.256") == std::string::npos); // the Error, not the input
+        CHECK(std::string(e.what()).find("10.0.0.256") ==
+              std::string::npos); // the Error, not the input
         CHECK(std::string(e.what()).find("bad value 256") != std::string::npos);
     }
     CHECK_THROWS_AS(Result<int>(Error{"x", "y", 0, Errc::truncated}).value(), BadResultAccess);

@@ -66,8 +66,8 @@ struct EchoService : ViewLayer<FrameView> {
 // IPv4 header (RFC 791), protocol and total length filled in by the test;
 // checksum left 0 (decode does not verify it).
 std::array<Byte, 28> ipv4_with_protocol(std::uint8_t protocol) {
-    std::array<Byte, 28> p{0x45, 0, 0, 28, 0, 1, 0, 0, 64, protocol, 0, 0, 10, 0, 0, 1,
-                           10,   0, 0, 2,  0, 0, 0, 0, 0,  0,        0, 0};
+    std::array<Byte, 28> p{0x45, 0, 0,  28, 0, 1, 0, 0, 64, protocol, 0, 0, 10, 0,
+                           0,    1, 10, 0,  0, 2, 0, 0, 0,  0,        0, 0, 0,  0};
     return p;
 }
 
@@ -134,8 +134,8 @@ TEST_CASE("UDP's checksum comes from the network traits: RFC 768 sum verified by
     const Byte* u = pkt->data() + 20;
     // Pseudo-header + header + data, 16-bit words summed by hand:
     // c000 0201 c000 0202 0011 000a | 03e8 07d0 000a 0000 | 1234
-    std::uint32_t sum = 0xc000 + 0x0201 + 0xc000 + 0x0202 + 0x0011 + 0x000a + 0x03e8 + 0x07d0 +
-                        0x000a + 0x1234;
+    std::uint32_t sum =
+        0xc000 + 0x0201 + 0xc000 + 0x0202 + 0x0011 + 0x000a + 0x03e8 + 0x07d0 + 0x000a + 0x1234;
     while (sum > 0xffff)
         sum = (sum & 0xffff) + (sum >> 16);
     const std::uint16_t expected = static_cast<std::uint16_t>(~sum);
@@ -150,8 +150,8 @@ TEST_CASE("EthernetFraming pads and appends the FCS for an Ethernet stack only")
     auto plain = encode<Ethernet<>>(MutBytes(buf), eth, Bytes(payload));
     REQUIRE(plain);
     CHECK(plain->size() == 18); // no padding unless asked: the stack ends where its bytes do
-    auto framed = encode<Ethernet<>>(MutBytes(buf), EthernetFraming{.pad_to_minimum = true,
-                                                                    .append_fcs = true},
+    auto framed = encode<Ethernet<>>(MutBytes(buf),
+                                     EthernetFraming{.pad_to_minimum = true, .append_fcs = true},
                                      eth, Bytes(payload));
     REQUIRE(framed);
     CHECK(framed->size() == 64);

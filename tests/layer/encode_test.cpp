@@ -285,12 +285,14 @@ TEST_CASE("Bind adds a port to an application without touching it") {
     CHECK(plain.rest().size() == message.size());
 }
 
-TEST_CASE("get<> throws for a layer the frame does not hold; find<> answers nullptr; visit works on a const Decoded") {
+TEST_CASE("get<> throws for a layer the frame does not hold; find<> answers nullptr; visit works "
+          "on a const Decoded") {
     using Any = Ethernet<OneOf<ARP, IPv4<OneOf<TCP<>, UDP<>>>>>;
     // An ARP request (RFC 826 layout, fields chosen by hand): broadcast, who-has 10.0.0.2.
-    std::array<Byte, 42> arp{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x06,
-                             0x00, 0x01, 0x08, 0x00, 6,    4,    0x00, 0x01, 0x02, 0, 0, 0, 0, 1,
-                             10,   0,    0,    1,    0,    0,    0,    0,    0,    0,    10, 0, 0, 2};
+    std::array<Byte, 42> arp{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0,    0,
+                             1,    0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
+                             0x02, 0,    0,    0,    0,    1,    10,   0, 0, 1,    0,
+                             0,    0,    0,    0,    0,    10,   0,    0, 2};
     const auto d = decode<Any>(arp);
     REQUIRE(d.ok());
     CHECK(d.has<ARP>());

@@ -156,8 +156,9 @@ void salvage(Walk& w, as<DNS>, Bytes, const Error& e) { w.error(e); }
 void write_dns_over_tcp(Walk& w, Bytes seg) {
     const std::size_t seg_base = w.offset_of(seg);
     if (seg.size() < dns::tcp_prefix_len) {
-        w.error(Error::at(dns_field::tcp_length, 0, Errc::truncated, seg.size(), dns::tcp_prefix_len),
-                seg_base);
+        w.error(
+            Error::at(dns_field::tcp_length, 0, Errc::truncated, seg.size(), dns::tcp_prefix_len),
+            seg_base);
         return;
     }
     const std::uint16_t len = load_be16(seg.data());

@@ -78,8 +78,9 @@ void salvage(Walk& w, as<ARP>, Bytes p, const Error& e) {
         a["tha"] = hw(at + hlen + plen);
         a["tpa"] = pr(at + 2 * hlen + plen);
     } else if (other_types) {
-        w.error(Error::at(arp_field::addresses, arp_field::fixed_len, Errc::truncated, p.size(), need),
-                w.offset_of(p));
+        w.error(
+            Error::at(arp_field::addresses, arp_field::fixed_len, Errc::truncated, p.size(), need),
+            w.offset_of(p));
     }
     w.frame["arp"] = std::move(a);
     w.layer("arp");

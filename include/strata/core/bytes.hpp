@@ -96,7 +96,6 @@ constexpr void store_be24(Byte* p, std::uint32_t v) noexcept {
 constexpr void store_be32(Byte* p, std::uint32_t v) noexcept { detail::store_be(p, v); }
 constexpr void store_be64(Byte* p, std::uint64_t v) noexcept { detail::store_be(p, v); }
 
-
 /// Copies `from` to the start of `to` (which may overlap it, as memmove) and
 /// returns the count. Precondition: to.size() >= from.size(). Here rather
 /// than std::copy so that headers need not include <algorithm>, whose C++20

@@ -31,19 +31,32 @@ enum class Errc : std::uint8_t {
 
 constexpr std::string_view to_string(Errc c) noexcept {
     switch (c) {
-    case Errc::truncated: return "truncated";
-    case Errc::bad_version: return "bad version";
-    case Errc::bad_length: return "bad length";
-    case Errc::bad_value: return "bad value";
-    case Errc::bad_checksum: return "bad checksum";
-    case Errc::bad_syntax: return "bad syntax";
-    case Errc::buffer_too_small: return "buffer too small";
-    case Errc::too_big: return "too big";
-    case Errc::unsupported: return "unsupported";
-    case Errc::loop: return "loop";
-    case Errc::not_found: return "not found";
-    case Errc::duplicate: return "duplicate";
-    case Errc::limit_exceeded: return "limit exceeded";
+    case Errc::truncated:
+        return "truncated";
+    case Errc::bad_version:
+        return "bad version";
+    case Errc::bad_length:
+        return "bad length";
+    case Errc::bad_value:
+        return "bad value";
+    case Errc::bad_checksum:
+        return "bad checksum";
+    case Errc::bad_syntax:
+        return "bad syntax";
+    case Errc::buffer_too_small:
+        return "buffer too small";
+    case Errc::too_big:
+        return "too big";
+    case Errc::unsupported:
+        return "unsupported";
+    case Errc::loop:
+        return "loop";
+    case Errc::not_found:
+        return "not found";
+    case Errc::duplicate:
+        return "duplicate";
+    case Errc::limit_exceeded:
+        return "limit exceeded";
     }
     return "unknown";
 }
@@ -67,14 +80,14 @@ struct Error {
     /// The error about field `f`: layer, name and offset come from the
     /// descriptor, so no name or offset is ever written twice.
     [[nodiscard]] static constexpr Error at(const Field& f, Errc code, std::uint64_t value = 0,
-                                           std::uint64_t expected = 0) noexcept {
+                                            std::uint64_t expected = 0) noexcept {
         return Error{f.layer, f.name, f.first, code, value, expected, &f};
     }
     /// The same, for a field found at a computed position (an option, a DNS
     /// name, a line of an HTTP head): `offset` is where it was found.
     [[nodiscard]] static constexpr Error at(const Field& f, std::size_t offset, Errc code,
-                                           std::uint64_t value = 0,
-                                           std::uint64_t expected = 0) noexcept {
+                                            std::uint64_t value = 0,
+                                            std::uint64_t expected = 0) noexcept {
         return Error{f.layer, f.name, offset, code, value, expected, &f};
     }
     /// True when this error is about field `f` (identity, not text).

@@ -26,7 +26,8 @@ class BadResultAccess : public std::exception {
     std::string what_;
 
 public:
-    explicit BadResultAccess(const Error& e, std::string_view context = "Result::value() on an error")
+    explicit BadResultAccess(const Error& e,
+                             std::string_view context = "Result::value() on an error")
         : error_(e), has_error_(true), what_(std::string(context) + ": " + to_string(e)) {}
     /// error() was called on a Result holding a value.
     BadResultAccess() : what_("Result::error() on a value") {}
@@ -55,7 +56,8 @@ struct ResultVoid {
 /// third of the parse time of <strata/layers.hpp>. Trivially copyable values
 /// (views, reprs, addresses) give a trivially copyable Result, returned in
 /// registers; others (a PcapReader) get the special members below.
-template <class S, bool Trivial = std::is_trivially_copyable_v<S>&& std::is_trivially_destructible_v<S>>
+template <class S,
+          bool Trivial = std::is_trivially_copyable_v<S>&& std::is_trivially_destructible_v<S>>
 struct ResultStorage {
     union {
         S value_;
@@ -133,10 +135,10 @@ public:
 
     constexpr Result() requires std::is_void_v<T> : s_(std::in_place_index<0>) {}
     template <class U = Stored>
-        requires(!std::is_void_v<T> && std::is_constructible_v<Stored, U &&> &&
-                 !std::is_same_v<std::remove_cvref_t<U>, Error> &&
-                 !std::is_same_v<std::remove_cvref_t<U>, Result>)
-    constexpr Result(U&& value) : s_(std::in_place_index<0>, std::forward<U>(value)) {}
+    requires(!std::is_void_v<T> && std::is_constructible_v<Stored, U&&> &&
+             !std::is_same_v<std::remove_cvref_t<U>, Error> &&
+             !std::is_same_v<std::remove_cvref_t<U>, Result>) constexpr Result(U&& value)
+        : s_(std::in_place_index<0>, std::forward<U>(value)) {}
     constexpr Result(Error e) : s_(std::in_place_index<1>, e) {}
 
     [[nodiscard]] constexpr bool has_value() const noexcept { return s_.ok_; }

@@ -186,7 +186,8 @@ public:
         if (f == nullptr) {
             const int err = errno;
             set_text(error_text, "cannot open " + path);
-            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(err), 0);
+            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(err),
+                             0);
         }
         return from_file(f, error_text);
     }
@@ -203,7 +204,8 @@ public:
         if (f == nullptr) {
             const int err = errno;
             set_text(error_text, "fmemopen failed");
-            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(err), 0);
+            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(err),
+                             0);
         }
         return from_file(f, error_text);
     }

@@ -98,7 +98,8 @@ pcap_record_header(std::chrono::nanoseconds ts, std::uint32_t caplen, std::uint3
     constexpr std::int64_t ns_per_s = 1'000'000'000;
     const std::int64_t ns = ts.count();
     if (ns < 0)
-        return Error::at(pcap_field::timestamp, 0, Errc::bad_value, static_cast<std::uint64_t>(ns), 0);
+        return Error::at(pcap_field::timestamp, 0, Errc::bad_value, static_cast<std::uint64_t>(ns),
+                         0);
     const auto seconds = static_cast<std::uint64_t>(ns / ns_per_s);
     if (seconds > 0xFFFF'FFFFu)
         return Error::at(pcap_field::timestamp, 0, Errc::too_big, seconds, 0xFFFF'FFFFu);
@@ -150,7 +151,8 @@ public:
     static Result<FileSink> open(const std::string& path) {
         std::FILE* f = std::fopen(path.c_str(), "wb");
         if (f == nullptr)
-            return Error::at(pcap_field::file, 0, Errc::not_found, static_cast<std::uint64_t>(errno), 0);
+            return Error::at(pcap_field::file, 0, Errc::not_found,
+                             static_cast<std::uint64_t>(errno), 0);
         return FileSink(f, true);
     }
     /// Writes to `f` without taking it over (stdout, a pipe, a tmpfile).
@@ -193,8 +195,8 @@ public:
     /// Error: pcap.flush buffer_too_small, value = errno.
     Result<void> flush() {
         if (f_ != nullptr && std::fflush(f_) != 0)
-            return Error::at(pcap_field::flush, offset_, Errc::buffer_too_small, static_cast<std::uint64_t>(errno),
-                0);
+            return Error::at(pcap_field::flush, offset_, Errc::buffer_too_small,
+                             static_cast<std::uint64_t>(errno), 0);
         return {};
     }
     /// Flushes and, when owned, closes. Idempotent. Error: pcap.close.
@@ -203,8 +205,8 @@ public:
         std::FILE* f = std::exchange(f_, nullptr);
         const int rc = owned_ ? std::fclose(f) : std::fflush(f);
         if (rc != 0)
-            return Error::at(pcap_field::close, offset_, Errc::buffer_too_small, static_cast<std::uint64_t>(errno),
-                0);
+            return Error::at(pcap_field::close, offset_, Errc::buffer_too_small,
+                             static_cast<std::uint64_t>(errno), 0);
         return {};
     }
     [[nodiscard]] std::FILE* file() const noexcept { return f_; }

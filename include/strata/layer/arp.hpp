@@ -1,8 +1,8 @@
 // ARP: an address resolution packet (RFC 826) for Ethernet/IPv4; nothing inside.
 #pragma once
 
-#include <strata/layer/concepts.hpp>
 #include <strata/layer/bind.hpp>
+#include <strata/layer/concepts.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/arp.hpp>
 
@@ -20,8 +20,7 @@ struct ARP : ViewReprLayer<ArpView, ArpRepr> {
     }
 
     template <class L>
-    static constexpr Result<void> emit(const repr& r, MutBytes frame,
-                                       const auto&) noexcept {
+    static constexpr Result<void> emit(const repr& r, MutBytes frame, const auto&) noexcept {
         r.emit(view<Byte>::unchecked(frame));
         return {};
     }

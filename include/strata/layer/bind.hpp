@@ -48,14 +48,18 @@ struct Bind : L {
 
 namespace detail {
 template <class L>
-concept HasBoundKey = requires { L::bound_key; };
+concept HasBoundKey = requires {
+    L::bound_key;
+};
 template <class Key, class L>
 constexpr bool bound_key_is = false;
 template <class Key, HasBoundKey L>
 constexpr bool bound_key_is<Key, L> = std::is_same_v<std::remove_cv_t<decltype(L::bound_key)>, Key>;
 
 template <class L>
-concept DeclaresKeys = requires { L::selected_by.keys; };
+concept DeclaresKeys = requires {
+    L::selected_by.keys;
+};
 
 /// How many keys of family `Key` layer L declares.
 template <class Key, class L>
@@ -89,7 +93,7 @@ constexpr Key key_from_number(std::uint16_t n) noexcept {
 
 /// Does `L` answer to some key of family `Key`?
 template <class L, class Key>
-concept BoundBy = detail::bound_key_is<Key, L> || (detail::declared_keys<Key, L>() > 0);
+concept BoundBy = detail::bound_key_is<Key, L> ||(detail::declared_keys<Key, L>() > 0);
 
 /// The key value of family `Key` that encoding writes for `L` (its bound
 /// key, else the first it declares). Precondition: BoundBy<L, Key>.

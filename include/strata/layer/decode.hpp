@@ -62,8 +62,9 @@ constexpr void check_layer_contract() noexcept {
     static_assert(options.checks_inner == defines_inner_error,
                   "layer contract: `options.checks_inner = true` and a `static "
                   "std::optional<Error> inner_error(const view<B>&)` go together");
-    constexpr bool defines_parse_into =
-        requires(ViewSlot<V>& slot, std::span<B> b) { L::parse_into(slot, b); };
+    constexpr bool defines_parse_into = requires(ViewSlot<V> & slot, std::span<B> b) {
+        L::parse_into(slot, b);
+    };
     static_assert(options.parses_in_place == defines_parse_into,
                   "layer contract: `options.parses_in_place = true` and a `static "
                   "std::optional<Error> parse_into(Slot&, std::span<B>)` go together");

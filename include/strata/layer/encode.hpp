@@ -78,7 +78,9 @@ constexpr Result<std::size_t> write_payload(const P& p, MutBytes out, std::strin
 
 /// A network layer: names its family's traits and the endpoints a repr holds.
 template <class L>
-concept NetworkLayerWithTraits = requires { typename L::network_traits; };
+concept NetworkLayerWithTraits = requires {
+    typename L::network_traits;
+};
 
 template <class L, std::size_t I, class Ctx, class Tuple>
 constexpr Result<std::size_t> encode_layer(MutBytes buf, std::size_t offset, const Ctx& ctx,

@@ -17,10 +17,10 @@ namespace strata {
 
 /// A network family: its address type and its pseudo-header partial sum.
 template <class T>
-concept NetworkTraits =
-    requires(const typename T::address& a, IpProtocol p, std::uint16_t transport_length) {
-        { T::pseudo_header_sum(a, a, p, transport_length) } -> std::same_as<std::uint64_t>;
-    };
+concept NetworkTraits = requires(const typename T::address& a, IpProtocol p,
+                                 std::uint16_t transport_length) {
+    { T::pseudo_header_sum(a, a, p, transport_length) } -> std::same_as<std::uint64_t>;
+};
 
 /// The encode context outside any network layer.
 struct NoNetwork {};

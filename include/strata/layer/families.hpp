@@ -25,13 +25,12 @@ struct application : std::bool_constant<RawLayer<L> || ApplicationLayer<L>> {};
 /// An application carried by TCP: a byte stream, so not one that needs its
 /// own datagram boundaries (LayerOptions::datagram_only, as DNS).
 template <class L>
-struct stream_application
-    : std::bool_constant<RawLayer<L> || (ApplicationLayer<L> && ![] {
-          if constexpr (HeaderLayer<L>)
-              return L::options.datagram_only;
-          else
-              return false;
-      }())> {};
+struct stream_application : std::bool_constant<RawLayer<L> || (ApplicationLayer<L> && ![] {
+                                                   if constexpr (HeaderLayer<L>)
+                                                       return L::options.datagram_only;
+                                                   else
+                                                       return false;
+                                               }())> {};
 /// Selected by a PPP protocol number (inside PPP).
 template <class L>
 struct ppp_protocol : std::bool_constant<RawLayer<L> || BoundBy<L, PppProtocol>> {};

@@ -124,7 +124,8 @@ struct HttpHead {
         auto n = http::serialize(message, out);
         if (!n) return n.error();
         if (body.size() > out.size() - *n)
-            return Error::at(http_field::body, *n, Errc::buffer_too_small, *n + body.size(), out.size());
+            return Error::at(http_field::body, *n, Errc::buffer_too_small, *n + body.size(),
+                             out.size());
         return *n + copy_bytes(body, out.data() + *n);
     }
 };

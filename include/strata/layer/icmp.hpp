@@ -2,8 +2,8 @@
 // offending datagram, which IcmpView::quoted() exposes for Ipv4View).
 #pragma once
 
-#include <strata/layer/concepts.hpp>
 #include <strata/layer/bind.hpp>
+#include <strata/layer/concepts.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/icmp.hpp>
 
@@ -16,8 +16,7 @@ struct ICMP : ViewReprLayer<IcmpView, IcmpRepr> {
 
     /// The whole message: header and data or quote.
     template <class L>
-    static constexpr Result<void> emit(const repr& r, MutBytes message,
-                                       const auto&) noexcept {
+    static constexpr Result<void> emit(const repr& r, MutBytes message, const auto&) noexcept {
         r.emit(view<Byte>::unchecked(message));
         return {};
     }

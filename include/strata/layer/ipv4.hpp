@@ -20,8 +20,8 @@ namespace strata {
 /// §3.1 / RFC 768 (source, destination, zero, protocol, transport length).
 struct Ipv4Traits {
     using address = Ipv4Address;
-    static constexpr std::uint64_t pseudo_header_sum(const Ipv4Address& src,
-                                                     const Ipv4Address& dst, IpProtocol protocol,
+    static constexpr std::uint64_t pseudo_header_sum(const Ipv4Address& src, const Ipv4Address& dst,
+                                                     IpProtocol protocol,
                                                      std::uint16_t transport_length) noexcept {
         return checksum::pseudo_header_ipv4(src.value(), dst.value(),
                                             static_cast<std::uint8_t>(protocol), transport_length);

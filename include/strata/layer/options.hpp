@@ -20,7 +20,8 @@ namespace strata {
 enum class InnerPresence : std::uint8_t {
     always,               ///< the payload is always the inner layer
     unless_payload_empty, ///< an empty payload ends the stack here, successfully (a pure TCP ACK)
-    by_hook,              ///< `static bool has_inner(const view<B>&)` decides (a PPPoE discovery packet has none)
+    by_hook, ///< `static bool has_inner(const view<B>&)` decides (a PPPoE discovery packet has
+             ///< none)
 };
 
 struct LayerOptions {

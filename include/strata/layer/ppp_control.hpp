@@ -7,8 +7,8 @@
 
 #include <concepts>
 
-#include <strata/layer/concepts.hpp>
 #include <strata/layer/bind.hpp>
+#include <strata/layer/concepts.hpp>
 #include <strata/layer/view_layer.hpp>
 #include <strata/wire/ppp/chap.hpp>
 #include <strata/wire/ppp/ipcp.hpp>

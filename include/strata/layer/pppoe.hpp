@@ -22,12 +22,12 @@ struct pppoe_payload : std::bool_constant<RawLayer<L> || LinkLayer<L>> {};
 } // namespace family
 
 template <class Inner = Raw>
-struct PPPoE : ViewReprLayer<PppoeView, PppoeRepr,
-                             // A session carries PPP: no type field to check (the
-                             // first alternative of a OneOf is taken). RFC 2516 §4:
-                             // only session-stage packets (code 0x00) carry PPP.
-                             LayerOptions{.inner = InnerPresence::by_hook,
-                                          .trusts_named_inner = true}> {
+struct PPPoE
+    : ViewReprLayer<PppoeView, PppoeRepr,
+                    // A session carries PPP: no type field to check (the
+                    // first alternative of a OneOf is taken). RFC 2516 §4:
+                    // only session-stage packets (code 0x00) carry PPP.
+                    LayerOptions{.inner = InnerPresence::by_hook, .trusts_named_inner = true}> {
     static_assert(fits_all<family::pppoe_payload, Inner>,
                   "PPPoE<Inner>: Inner must be PPP<...> (or another link layer), Raw, or "
                   "OneOf<...> of those");
@@ -54,8 +54,8 @@ struct PPPoE : ViewReprLayer<PppoeView, PppoeRepr,
     static constexpr Result<void> emit(R r, MutBytes packet, const auto&) noexcept {
         if constexpr (std::is_same_v<R, PppoeRepr>) {
             if (packet.size() - r.buffer_len() > 0xffff)
-                return Error::at(pppoe_field::length, Errc::too_big,
-                                 packet.size() - r.buffer_len(), 0xffff);
+                return Error::at(pppoe_field::length, Errc::too_big, packet.size() - r.buffer_len(),
+                                 0xffff);
             r.payload_len = packet.size() - r.buffer_len();
         }
         r.emit(view<Byte>::unchecked(packet));

@@ -38,9 +38,9 @@ struct TCP : ViewReprLayer<TcpView, TcpRepr,
         if constexpr (is_inside_network<Ctx>) {
             if (segment.size() > 0xffff)
                 return Error::at(tcp_field::header, Errc::too_big, segment.size(), 0xffff);
-            r.emit(view<Byte>::unchecked(segment),
-                   ctx.pseudo_header_sum(IpProtocol::tcp,
-                                         static_cast<std::uint16_t>(segment.size())));
+            r.emit(
+                view<Byte>::unchecked(segment),
+                ctx.pseudo_header_sum(IpProtocol::tcp, static_cast<std::uint16_t>(segment.size())));
         }
         return {};
     }

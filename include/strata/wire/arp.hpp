@@ -102,18 +102,15 @@ public:
             return Error::at(arp_field::header, Errc::truncated, b.size(), arp_field::fixed_len);
         const Byte* p = b.data();
         if (const auto h = load_be16(p + arp_field::htype.first); h != arp_htype_ethernet)
-            return Error::at(arp_field::htype, Errc::unsupported,
-                         h,     arp_htype_ethernet);
+            return Error::at(arp_field::htype, Errc::unsupported, h, arp_htype_ethernet);
         if (const auto t = load_be16(p + arp_field::ptype.first); t != 0x0800)
             return Error::at(arp_field::ptype, Errc::unsupported, t, 0x0800);
         if (p[arp_field::hlen.first] != MacAddress::size)
-            return Error::at(arp_field::hlen, Errc::bad_length,
-                         p[arp_field::hlen.first],
-                         MacAddress::size);
+            return Error::at(arp_field::hlen, Errc::bad_length, p[arp_field::hlen.first],
+                             MacAddress::size);
         if (p[arp_field::plen.first] != Ipv4Address::size)
-            return Error::at(arp_field::plen, Errc::bad_length,
-                         p[arp_field::plen.first],
-                         Ipv4Address::size);
+            return Error::at(arp_field::plen, Errc::bad_length, p[arp_field::plen.first],
+                             Ipv4Address::size);
         if (b.size() < arp_field::header_len)
             return Error::at(arp_field::addresses, Errc::truncated, b.size(),
                              arp_field::header_len);

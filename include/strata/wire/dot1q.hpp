@@ -62,7 +62,8 @@ public:
     /// tag, 0xfff reserved: values, not errors).
     static constexpr Result<Dot1QView> checked(std::span<B> b) noexcept {
         if (b.size() < dot1q_field::header_len)
-            return Error::at(dot1q_field::header, Errc::truncated, b.size(), dot1q_field::header_len);
+            return Error::at(dot1q_field::header, Errc::truncated, b.size(),
+                             dot1q_field::header_len);
         return Dot1QView{b};
     }
 

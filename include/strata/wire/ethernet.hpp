@@ -34,8 +34,9 @@ inline constexpr Field ethertype{12, 14, "ethernet", "ethertype"};
 inline constexpr std::size_t header_len = ethertype.last;
 /// Fields that errors name beyond the header layout above.
 inline constexpr Field header{0, ethertype.last, "ethernet", "header"};
-inline constexpr Field fcs{0, 0, "ethernet", "fcs"};         ///< at the frame's end: errors rebase it
-inline constexpr Field padding{0, 0, "ethernet", "padding"}; ///< after the payload: errors rebase it
+inline constexpr Field fcs{0, 0, "ethernet", "fcs"}; ///< at the frame's end: errors rebase it
+inline constexpr Field padding{0, 0, "ethernet",
+                               "padding"}; ///< after the payload: errors rebase it
 } // namespace ethernet_field
 
 /// Header length (14 bytes: two addresses and the type).
@@ -65,7 +66,8 @@ public:
     /// rejected (see is_ieee8023_length()).
     static constexpr Result<EthernetView> checked(std::span<B> b) noexcept {
         if (b.size() < ethernet_field::header_len)
-            return Error::at(ethernet_field::header, Errc::truncated, b.size(), ethernet_field::header_len);
+            return Error::at(ethernet_field::header, Errc::truncated, b.size(),
+                             ethernet_field::header_len);
         return EthernetView{b};
     }
 

@@ -38,7 +38,8 @@ inline constexpr Field ver_ihl{0, 1, "ipv4", "ver_ihl"};
 inline constexpr Field tos{1, 2, "ipv4", "tos"}; ///< DSCP (6 bits) | ECN (2 bits)
 inline constexpr Field total_len{2, 4, "ipv4", "total_len"};
 inline constexpr Field ident{4, 6, "ipv4", "ident"};
-inline constexpr Field flags_frag{6, 8, "ipv4", "flags_frag"}; ///< reserved | DF | MF | offset (13 bits, 8-byte units)
+inline constexpr Field flags_frag{
+    6, 8, "ipv4", "flags_frag"}; ///< reserved | DF | MF | offset (13 bits, 8-byte units)
 inline constexpr Field ttl{8, 9, "ipv4", "ttl"};
 inline constexpr Field protocol{9, 10, "ipv4", "protocol"};
 inline constexpr Field checksum{10, 12, "ipv4", "checksum"};
@@ -94,10 +95,8 @@ class Ipv4View {
         const std::size_t hl = ihl * 4;
         if (hl > n) return Error::at(ipv4_field::ihl, Errc::truncated, hl, n);
         const std::size_t tl = load_be16(b.data() + ipv4_field::total_len.first);
-        if (tl < hl)
-            return Error::at(ipv4_field::total_len, Errc::bad_length, tl,          hl);
-        if (whole && tl > n)
-            return Error::at(ipv4_field::total_len, Errc::truncated, tl, n);
+        if (tl < hl) return Error::at(ipv4_field::total_len, Errc::bad_length, tl, hl);
+        if (whole && tl > n) return Error::at(ipv4_field::total_len, Errc::truncated, tl, n);
         if (hl > ipv4_field::header_len &&
             !detail::ipv4_options_ok(b.data() + ipv4_field::header_len,
                                      hl - ipv4_field::header_len)) [[unlikely]]

@@ -96,11 +96,13 @@ constexpr Result<void> ipv4_check_options(Bytes o, std::size_t base) noexcept {
             continue;
         }
         if (i + 1 >= o.size())
-            return Error::at(ipv4_field::options, base + i, Errc::truncated, base + i + 2, base + o.size());
+            return Error::at(ipv4_field::options, base + i, Errc::truncated, base + i + 2,
+                             base + o.size());
         const std::size_t len = o[i + 1];
         if (len < 2) return Error::at(ipv4_field::options, base + i, Errc::bad_length, len, 2);
         if (len > o.size() - i)
-            return Error::at(ipv4_field::options, base + i, Errc::truncated, base + i + len, base + o.size());
+            return Error::at(ipv4_field::options, base + i, Errc::truncated, base + i + len,
+                             base + o.size());
         i += len;
     }
     return {};

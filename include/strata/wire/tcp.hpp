@@ -162,13 +162,13 @@ public:
     /// every option up to EOL or the end of the header.
     static constexpr Result<TcpView> checked(std::span<B> b) noexcept {
         if (b.size() < tcp_field::min_header_len)
-            return Error::at(tcp_field::header, Errc::truncated, b.size(), tcp_field::min_header_len);
+            return Error::at(tcp_field::header, Errc::truncated, b.size(),
+                             tcp_field::min_header_len);
         const std::size_t doff = b[tcp_field::data_offset.first] >> 4;
-        if (doff < 5)
-            return Error::at(tcp_field::data_offset, Errc::bad_value, doff,          5);
+        if (doff < 5) return Error::at(tcp_field::data_offset, Errc::bad_value, doff, 5);
         const std::size_t hlen = doff * 4;
         if (hlen > b.size())
-            return Error::at(tcp_field::data_offset, Errc::truncated, hlen,          b.size());
+            return Error::at(tcp_field::data_offset, Errc::truncated, hlen, b.size());
         // Most segments of an established connection carry exactly NOP NOP
         // TS (RFC 7323 App. A layout); one compare validates that, as Linux's
         // tcp_fast_parse_options() does.

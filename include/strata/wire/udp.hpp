@@ -69,11 +69,8 @@ public:
             return Error::at(udp_field::header, Errc::truncated, b.size(), udp_field::header_len);
         const std::size_t len = load_be16(b.data() + udp_field::length.first);
         if (len < udp_field::header_len)
-            return Error::at(udp_field::length, Errc::bad_length,
-                         len,
-                         udp_field::header_len);
-        if (len > b.size())
-            return Error::at(udp_field::length, Errc::truncated, len, b.size());
+            return Error::at(udp_field::length, Errc::bad_length, len, udp_field::header_len);
+        if (len > b.size()) return Error::at(udp_field::length, Errc::truncated, len, b.size());
         return UdpView{b.first(len)};
     }
 
@@ -177,9 +174,7 @@ struct UdpRepr {
     static constexpr Result<UdpRepr> parse(const UdpView<B>& v) noexcept {
         const std::size_t len = v.length();
         if (len < udp_field::header_len)
-            return Error::at(udp_field::length, Errc::bad_length,
-                         len,
-                         udp_field::header_len);
+            return Error::at(udp_field::length, Errc::bad_length, len, udp_field::header_len);
         return UdpRepr{v.src_port(), v.dst_port(), len - udp_field::header_len};
     }
 

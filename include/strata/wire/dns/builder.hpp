@@ -275,7 +275,8 @@ public:
                                  RrType::opt));
         for (const EdnsOption& e : o.options) {
             if (e.data.size() > 0xffff)
-                return Error::at(dns_field::edns_option, pos_, Errc::too_big, e.data.size(), 0xffff);
+                return Error::at(dns_field::edns_option, pos_, Errc::too_big, e.data.size(),
+                                 0xffff);
             STRATA_TRY_VOID(room(4));
             put16(e.code);
             put16(static_cast<std::uint16_t>(e.data.size()));
@@ -379,9 +380,8 @@ private:
     Result<void> open(Section s) noexcept {
         if (!ok()) return too_small(header_len);
         if (s < section_)
-            return Error::at(dns_field::section, pos_, Errc::bad_value,
-                         static_cast<unsigned>(s),
-                         static_cast<unsigned>(section_));
+            return Error::at(dns_field::section, pos_, Errc::bad_value, static_cast<unsigned>(s),
+                             static_cast<unsigned>(section_));
         const std::size_t i = static_cast<std::size_t>(s);
         if (counts_[i] == 0xffff)
             return Error::at(dns_field::count, pos_, Errc::too_big, 0x10000, 0xffff);
@@ -394,7 +394,8 @@ private:
         store_be16(buf_.data() + header_field::qdcount.first + 2 * i, counts_[i]);
     }
     Result<void> begin_rr(Section s, const RrSpec& rr, RrType type) noexcept {
-        if (s == Section::question) return Error::at(dns_field::section, pos_, Errc::bad_value, 0, 1);
+        if (s == Section::question)
+            return Error::at(dns_field::section, pos_, Errc::bad_value, 0, 1);
         STRATA_TRY_VOID(open(s));
         STRATA_TRY_VOID(put_name(rr.name, compress_));
         STRATA_TRY_VOID(room(rr_fixed_len));
@@ -407,7 +408,8 @@ private:
     }
     Result<void> end_rr(Section s, Txn& t) noexcept {
         const std::size_t len = pos_ - rdlen_at_ - 2;
-        if (len > 0xffff) return Error::at(dns_field::rdlength, rdlen_at_, Errc::too_big, len, 0xffff);
+        if (len > 0xffff)
+            return Error::at(dns_field::rdlength, rdlen_at_, Errc::too_big, len, 0xffff);
         store_be16(buf_.data() + rdlen_at_, static_cast<std::uint16_t>(len));
         bump(s);
         t.commit();

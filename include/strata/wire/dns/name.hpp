@@ -150,7 +150,8 @@ struct NameInfo {
             return NameInfo{0, 0, 0};
         }
         if (++hops > max_pointer_hops) {
-            err = Error::at(dns_field::name_pointer, pos, Errc::limit_exceeded, hops, max_pointer_hops);
+            err = Error::at(dns_field::name_pointer, pos, Errc::limit_exceeded, hops,
+                            max_pointer_hops);
             return NameInfo{0, 0, 0};
         }
         seg_start = target;
@@ -436,11 +437,13 @@ private:
                 }
                 ++len;
                 if (len > max_label_len) {
-                    err = Error::at(dns_field::label, label_start, Errc::too_big, len, max_label_len);
+                    err =
+                        Error::at(dns_field::label, label_start, Errc::too_big, len, max_label_len);
                     return false;
                 }
                 if (out + 1 + len >= max_name_len) {
-                    err = Error::at(dns_field::name, label_start, Errc::too_big, out + 2 + len, max_name_len);
+                    err = Error::at(dns_field::name, label_start, Errc::too_big, out + 2 + len,
+                                    max_name_len);
                     return false;
                 }
                 n.buf_[out + len] = c;

@@ -149,7 +149,8 @@ using Rdata = std::variant<RawRdata, ARdata, AaaaRdata, NameRdata, MxRdata, SoaR
 namespace detail {
 
 constexpr bool rdlength_error(const Record& r, std::size_t expected, Error& err) noexcept {
-    err = Error::at(dns_field::rdlength, r.rdlength_offset(), Errc::bad_length, r.rdlength, expected);
+    err =
+        Error::at(dns_field::rdlength, r.rdlength_offset(), Errc::bad_length, r.rdlength, expected);
     return false;
 }
 
@@ -210,8 +211,8 @@ constexpr bool decode(const Record& r, TxtRdata& out, Error& err) noexcept {
     while (i < d.size()) {
         const std::size_t n = d[i];
         if (d.size() - i - 1 < n) {
-            err = Error::at(dns_field::txt_string, r.rdata_offset + i, Errc::truncated,
-                        n,     d.size() - i - 1);
+            err = Error::at(dns_field::txt_string, r.rdata_offset + i, Errc::truncated, n,
+                            d.size() - i - 1);
             return false;
         }
         i += n + 1;
@@ -241,12 +242,14 @@ constexpr bool decode(const Record& r, OptRdata& out, Error& err) noexcept {
     std::size_t i = 0;
     while (i < d.size()) {
         if (d.size() - i < 4) {
-            err = Error::at(dns_field::edns_option, r.rdata_offset + i, Errc::truncated, d.size() - i, 4);
+            err = Error::at(dns_field::edns_option, r.rdata_offset + i, Errc::truncated,
+                            d.size() - i, 4);
             return false;
         }
         const std::size_t len = load_be16(d.data() + i + 2);
         if (d.size() - i - 4 < len) {
-            err = Error::at(dns_field::edns_option, r.rdata_offset + i, Errc::truncated, len,           d.size() - i - 4);
+            err = Error::at(dns_field::edns_option, r.rdata_offset + i, Errc::truncated, len,
+                            d.size() - i - 4);
             return false;
         }
         i += 4 + len;

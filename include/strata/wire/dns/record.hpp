@@ -65,7 +65,8 @@ constexpr bool read_question(Bytes msg, std::size_t pos, Question& q, Error& err
     if (name_len == 0) return false;
     const std::size_t f = pos + name_len;
     if (msg.size() - f < question_fixed_len) {
-        err = Error::at(dns_field::question, f, Errc::truncated, msg.size() - f, question_fixed_len);
+        err =
+            Error::at(dns_field::question, f, Errc::truncated, msg.size() - f, question_fixed_len);
         return false;
     }
     q.type = static_cast<RrType>(load_be16(msg.data() + f));
@@ -95,7 +96,8 @@ constexpr bool read_record(Bytes msg, std::size_t pos, Section s, Record& r, Err
     r.rdata_offset = static_cast<std::uint16_t>(f + rr_fixed_len);
     r.section = s;
     if (msg.size() - r.rdata_offset < r.rdlength) {
-        err = Error::at(dns_field::rdlength, f + 8, Errc::truncated, r.rdlength, msg.size() - r.rdata_offset);
+        err = Error::at(dns_field::rdlength, f + 8, Errc::truncated, r.rdlength,
+                        msg.size() - r.rdata_offset);
         return false;
     }
     return true;
@@ -125,7 +127,8 @@ namespace detail {
 /// exposed, only stepped over); returns the offset after it.
 constexpr Result<std::size_t> skip_name(Bytes msg, std::size_t pos) noexcept {
     for (;;) {
-        if (pos >= msg.size()) return Error::at(dns_field::name, pos, Errc::truncated, pos, msg.size());
+        if (pos >= msg.size())
+            return Error::at(dns_field::name, pos, Errc::truncated, pos, msg.size());
         const Byte b = msg[pos];
         if (b == 0) return pos + 1;
         if (b < 0x40) {
@@ -134,7 +137,8 @@ constexpr Result<std::size_t> skip_name(Bytes msg, std::size_t pos) noexcept {
             pos += std::size_t{b} + 1;
         } else if (b >= 0xc0) {
             if (pos + 1 >= msg.size())
-                return Error::at(dns_field::name_pointer, pos, Errc::truncated, pos + 2, msg.size());
+                return Error::at(dns_field::name_pointer, pos, Errc::truncated, pos + 2,
+                                 msg.size());
             return pos + 2;
         } else {
             if (b < 0x80) return Error::at(dns_field::label_type, pos, Errc::unsupported, b, 0);
@@ -150,7 +154,8 @@ constexpr Result<std::size_t> skip_entry(Bytes msg, std::size_t pos, bool is_que
     const std::size_t f = *e;
     if (is_question) {
         if (msg.size() - f < question_fixed_len)
-            return Error::at(dns_field::question, f, Errc::truncated, msg.size() - f, question_fixed_len);
+            return Error::at(dns_field::question, f, Errc::truncated, msg.size() - f,
+                             question_fixed_len);
         return f + question_fixed_len;
     }
     if (msg.size() - f < rr_fixed_len)

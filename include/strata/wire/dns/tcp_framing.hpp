@@ -34,8 +34,8 @@ constexpr Result<void> write_tcp_prefix(MutBytes out, std::size_t message_len) n
 constexpr Result<std::size_t> tcp_frame(MutBytes out, Bytes message) noexcept {
     STRATA_TRY_VOID(write_tcp_prefix(out, message.size()));
     if (out.size() - tcp_prefix_len < message.size())
-        return Error::at(dns_field::buffer, 0, Errc::buffer_too_small, tcp_prefix_len + message.size(),
-            out.size());
+        return Error::at(dns_field::buffer, 0, Errc::buffer_too_small,
+                         tcp_prefix_len + message.size(), out.size());
     for (std::size_t i = 0; i < message.size(); ++i)
         out[tcp_prefix_len + i] = message[i];
     return tcp_prefix_len + message.size();
@@ -55,7 +55,8 @@ constexpr Result<TcpFrame> tcp_deframe(Bytes stream) noexcept {
         return Error::at(dns_field::tcp_length, 0, Errc::truncated, stream.size(), tcp_prefix_len);
     const std::size_t len = load_be16(stream.data());
     if (stream.size() - tcp_prefix_len < len)
-        return Error::at(dns_field::tcp_length, 0, Errc::truncated, stream.size(), tcp_prefix_len + len);
+        return Error::at(dns_field::tcp_length, 0, Errc::truncated, stream.size(),
+                         tcp_prefix_len + len);
     return TcpFrame{stream.subspan(tcp_prefix_len, len), tcp_prefix_len + len};
 }
 

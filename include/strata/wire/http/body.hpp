@@ -95,7 +95,8 @@ Result<Framing> framing_from_headers(const Headers<N>& h, Version v, std::string
         const std::size_t at = offset_in(head, te->name);
         if (v < http11) return Error::at(http_field::transfer_encoding, at, Errc::bad_version);
         if (cl != nullptr)
-            return Error::at(http_field::transfer_encoding, offset_in(head, cl->name), Errc::bad_length);
+            return Error::at(http_field::transfer_encoding, offset_in(head, cl->name),
+                             Errc::bad_length);
         if (chunked_count > 1)
             return Error::at(http_field::transfer_encoding, at, Errc::duplicate, chunked_count, 1);
         if (chunked_last) return Framing{BodyKind::chunked, 0};
@@ -107,27 +108,31 @@ Result<Framing> framing_from_headers(const Headers<N>& h, Version v, std::string
         std::uint64_t len = 0;
         for (const Header& f : h.all("content-length")) {
             const std::size_t base = offset_in(head, f.value);
-            if (f.value.empty()) return Error::at(http_field::content_length, base, Errc::bad_syntax);
+            if (f.value.empty())
+                return Error::at(http_field::content_length, base, Errc::bad_syntax);
             STRATA_TRY_VOID(
                 for_each_element(f.value, [&](std::string_view e, std::size_t off) -> Result<void> {
                     std::uint64_t x = 0;
                     for (std::size_t i = 0; i < e.size(); ++i) {
                         if (e[i] < '0' || e[i] > '9')
-                            return Error::at(http_field::content_length, base + off + i, Errc::bad_syntax);
+                            return Error::at(http_field::content_length, base + off + i,
+                                             Errc::bad_syntax);
                         const auto d = static_cast<std::uint64_t>(e[i] - '0');
                         if (x > (UINT64_MAX - d) / 10)
                             return Error::at(http_field::content_length, base + off, Errc::too_big);
                         x = x * 10 + d;
                     }
                     if (have && x != len)
-                        return Error::at(http_field::content_length, base + off, Errc::bad_value, x, len);
+                        return Error::at(http_field::content_length, base + off, Errc::bad_value, x,
+                                         len);
                     have = true;
                     len = x;
                     return {};
                 }));
         }
         if (!have)
-            return Error::at(http_field::content_length, offset_in(head, cl->value), Errc::bad_syntax);
+            return Error::at(http_field::content_length, offset_in(head, cl->value),
+                             Errc::bad_syntax);
         return len == 0 ? Framing{BodyKind::none, 0} : Framing{BodyKind::length, len};
     }
     return is_request ? Framing{BodyKind::none, 0} : Framing{BodyKind::until_close, 0};
@@ -209,7 +214,8 @@ public:
         if (f_.kind == BodyKind::until_close) done_ = true;
         if (done_) return {};
         if (f_.kind == BodyKind::length)
-            return Error::at(http_field::body, static_cast<std::size_t>(pos_), Errc::truncated, remaining_, 0);
+            return Error::at(http_field::body, static_cast<std::size_t>(pos_), Errc::truncated,
+                             remaining_, 0);
         return Error::at(http_field::body, 0, Errc::truncated);
     }
 };

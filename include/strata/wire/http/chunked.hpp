@@ -59,8 +59,8 @@ class ChunkedDecoder {
     St st_ = St::size;
     Error err_{};
 
-    Result<Progress> fail(const Field& field, std::uint64_t at, Errc code,
-                          std::uint64_t value = 0, std::uint64_t expected = 0) noexcept {
+    Result<Progress> fail(const Field& field, std::uint64_t at, Errc code, std::uint64_t value = 0,
+                          std::uint64_t expected = 0) noexcept {
         err_ = Error::at(field, static_cast<std::size_t>(at), code, value, expected);
         st_ = St::failed;
         return err_;
@@ -181,7 +181,8 @@ public:
                 break; // unreachable: handled before the loop
             }
             if ((st_ == St::size || st_ == St::ext) && ++line_len_ > opt_.max_line)
-                return fail(http_field::chunk_size, at, Errc::limit_exceeded, line_len_, opt_.max_line);
+                return fail(http_field::chunk_size, at, Errc::limit_exceeded, line_len_,
+                            opt_.max_line);
             ++i;
         }
         pos_ += n;
@@ -202,7 +203,8 @@ constexpr std::size_t chunk_encoded_len(std::size_t n) noexcept {
 /// would be the last-chunk); returns the bytes written.
 inline Result<std::size_t> encode_chunk(Bytes data, MutBytes out) noexcept {
     const std::size_t len = chunk_encoded_len(data.size());
-    if (len > out.size()) return Error::at(http_field::chunk, 0, Errc::buffer_too_small, len, out.size());
+    if (len > out.size())
+        return Error::at(http_field::chunk, 0, Errc::buffer_too_small, len, out.size());
     if (len == 0) return std::size_t{0};
     const std::size_t digits = len - 4 - data.size();
     std::size_t v = data.size();
@@ -218,7 +220,8 @@ inline Result<std::size_t> encode_chunk(Bytes data, MutBytes out) noexcept {
 
 /// Writes the last-chunk and an empty trailer section: "0\r\n\r\n".
 inline Result<std::size_t> encode_last_chunk(MutBytes out) noexcept {
-    if (out.size() < 5) return Error::at(http_field::chunk, 0, Errc::buffer_too_small, 5, out.size());
+    if (out.size() < 5)
+        return Error::at(http_field::chunk, 0, Errc::buffer_too_small, 5, out.size());
     std::memcpy(out.data(), "0\r\n\r\n", 5);
     return std::size_t{5};
 }

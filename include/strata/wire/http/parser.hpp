@@ -35,11 +35,10 @@
 #include <strata/core/error.hpp>
 #include <strata/core/field.hpp>
 #include <strata/core/result.hpp>
+#include <strata/wire/http/fields.hpp>
 #include <strata/wire/http/request.hpp>
 #include <strata/wire/http/response.hpp>
-#include <strata/wire/http/fields.hpp>
 #include <strata/wire/http/syntax.hpp>
-
 
 namespace strata::http {
 

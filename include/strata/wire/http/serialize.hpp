@@ -46,8 +46,7 @@ public:
 inline Result<void> check_token(std::string_view s, const Field& field) noexcept {
     if (s.empty()) return Error::at(field, 0, Errc::bad_syntax);
     for (std::size_t i = 0; i < s.size(); ++i)
-        if (!tchar[static_cast<unsigned char>(s[i])])
-            return Error::at(field, i, Errc::bad_syntax);
+        if (!tchar[static_cast<unsigned char>(s[i])]) return Error::at(field, i, Errc::bad_syntax);
     return {};
 }
 
