@@ -20,7 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -147,7 +147,7 @@ class EntryRange : public CursorRange<EntryRange<T>> {
             Error e;
             out.ok_ = decode(out, e);
             if (!out.ok_) {
-                std::construct_at(&out.error_.e, e);
+                ::new (static_cast<void*>(&out.error_.e)) Error(e);
                 failed = true;
             }
             return out;
