@@ -13,6 +13,7 @@ repeats the previous one's output before adding to it; a run that does not is
 reported.
 """
 
+import ipaddress
 import json
 import os
 import subprocess
@@ -27,12 +28,25 @@ class StrataError(Exception):
     pass
 
 
+def is_connected(case, rt):
+    """The route Linux and strata both make from a port's address (Linux's
+    `proto kernel` route; strata's RouterConfig connected route): listed in
+    the case for Linux's `ip route replace`, left out of the topology, where
+    it would be a duplicate."""
+    if rt.via or rt.metric or not rt.port:
+        return False
+    net = ipaddress.ip_interface(case.port(rt.port).ip).network
+    return ipaddress.ip_network(rt.prefix) == net
+
+
 def topology(case, files, starts_ms, until_ms):
     router = {"name": "r", "type": "router",
               "ports": [{"name": p.name, "mac": p.mac, "ip": p.ip, "mtu": p.mtu}
                         for p in case.ports],
               "routes": []}
     for rt in case.routes:
+        if is_connected(case, rt):
+            continue  # the router derives it from the port's address
         entry = {"prefix": rt.prefix}
         if rt.via:
             entry["via"] = rt.via
