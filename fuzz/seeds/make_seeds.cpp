@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <span>
 #include <string>
@@ -243,6 +244,17 @@ void from_text(Corpus& c) {
         c.add("url", "url", u);
 }
 
+// The example topologies of strata-net, for fuzz_topology_loader.
+void from_topologies(Corpus& c) {
+    if (!fs::is_directory(STRATA_TOPOLOGY_DIR)) return;
+    for (const auto& entry : fs::directory_iterator(STRATA_TOPOLOGY_DIR)) {
+        if (entry.path().extension() != ".json") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        c.add("topology_loader", entry.path().stem().string(), std::string_view(text));
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -254,6 +266,7 @@ int main(int argc, char** argv) {
     const int frames = from_captures(c);
     from_samples(c);
     from_text(c);
+    from_topologies(c);
     std::printf("seeds: %d captured frames read\n", frames);
     for (const auto& [target, n] : c.counts())
         std::printf("  %-12s %d\n", target.c_str(), n);

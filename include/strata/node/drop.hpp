@@ -27,9 +27,10 @@ enum class DropReason : std::uint8_t {
     too_big,              ///< longer than the link's MTU allows
     unsupported,          ///< well-formed but not handled (an EtherType, an IP version)
     link_down,            ///< the port has no link attached
+    lost,                 ///< a simulated link lost it in transit (seeded loss)
 };
 
-inline constexpr std::size_t drop_reason_count = 17;
+inline constexpr std::size_t drop_reason_count = 18;
 
 constexpr std::string_view to_string(DropReason r) noexcept {
     switch (r) {
@@ -67,6 +68,8 @@ constexpr std::string_view to_string(DropReason r) noexcept {
         return "unsupported";
     case DropReason::link_down:
         return "link_down";
+    case DropReason::lost:
+        return "lost";
     }
     return "unknown";
 }

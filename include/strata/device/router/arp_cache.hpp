@@ -1,0 +1,193 @@
+// The router's ARP state (RFC 826): resolved neighbours with an expiry, and
+// next hops being resolved with the packets waiting for them. Waiting
+// packets are copied into slots of one pool allocated at construction, so a
+// burst towards an unresolved host allocates nothing; both hash tables are
+// reserved up front for the same reason. Bounded like Linux's neighbour
+// table: a few packets per next hop (unres_qlen 3), the oldest dropped first
+// when a fourth arrives.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <strata/addr/ipv4_address.hpp>
+#include <strata/addr/mac_address.hpp>
+#include <strata/core/bytes.hpp>
+#include <strata/core/time.hpp>
+#include <strata/device/router/config.hpp>
+#include <strata/node/port.hpp>
+
+namespace strata::router {
+
+/// A resolved next hop.
+struct Neighbour {
+    MacAddress mac{};
+    PortId port{};
+    Instant expires{};
+};
+
+class ArpCache {
+public:
+    /// What enqueue() did.
+    enum class Queued : std::uint8_t {
+        first,        ///< a new resolution: send the first request now
+        added,        ///< joined a resolution already under way
+        dropped_old,  ///< joined it, the oldest waiting packet was dropped
+        no_room,      ///< no slot free anywhere: the packet was not kept
+    };
+
+    ArpCache(const ArpConfig& c, std::size_t slot_bytes)
+        : config_(c), slot_bytes_(slot_bytes), pool_(slot_bytes * c.queue_slots),
+          slots_(c.queue_slots) {
+        entries_.reserve(c.cache_entries);
+        pending_.reserve(c.queue_slots);
+        free_.reserve(c.queue_slots);
+        for (std::size_t i = c.queue_slots; i-- > 0;)
+            free_.push_back(static_cast<std::uint16_t>(i));
+    }
+
+    /// The neighbour for `ip` if it is known and has not expired.
+    [[nodiscard]] const Neighbour* find(Ipv4Address ip, Instant now) const noexcept {
+        const auto it = entries_.find(ip.value());
+        if (it == entries_.end() || it->second.expires <= now) return nullptr;
+        return &it->second;
+    }
+
+    /// Records ip → mac on port (RFC 826 "merge"): an existing entry is
+    /// refreshed; a new one is added only when `create` (the packet was
+    /// aimed at us) and the table has room (expired entries make room).
+    /// Returns whether the entry exists afterwards.
+    bool learn(Ipv4Address ip, MacAddress mac, PortId port, Instant now, bool create) {
+        const Neighbour n{mac, port, now + config_.reachable};
+        if (auto it = entries_.find(ip.value()); it != entries_.end()) {
+            it->second = n;
+            return true;
+        }
+        if (!create) return false;
+        if (entries_.size() >= config_.cache_entries) {
+            boost::unordered::erase_if(entries_,
+                                       [&](const auto& kv) { return kv.second.expires <= now; });
+            if (entries_.size() >= config_.cache_entries) return false;
+        }
+        entries_.emplace(ip.value(), n);
+        return true;
+    }
+
+    [[nodiscard]] bool resolving(Ipv4Address ip) const noexcept {
+        return pending_.contains(ip.value());
+    }
+
+    /// Keeps a copy of `packet` (an IPv4 datagram; longer than the slots:
+    /// no_room) until
+    /// `ip` resolves on `port`. `ingress` is remembered for the error sent
+    /// if it never does.
+    Queued enqueue(Ipv4Address ip, PortId port, PortId ingress, Bytes packet, Instant now) {
+        if (packet.size() > slot_bytes_) return Queued::no_room;
+        auto it = pending_.find(ip.value());
+        Queued result = Queued::added;
+        if (it == pending_.end()) {
+            if (free_.empty()) return Queued::no_room;
+            it = pending_.emplace(ip.value(), Pending{port, 1, 0, now + config_.retry, {}}).first;
+            result = Queued::first;
+        }
+        Pending& p = it->second;
+        if (p.count == config_.queue_per_hop || free_.empty()) {
+            if (p.count == 0) return Queued::no_room;
+            // Linux's neighbour queue drops from its head: the oldest goes.
+            release_slot(p.slots[0]);
+            std::copy(p.slots.begin() + 1, p.slots.begin() + p.count, p.slots.begin());
+            --p.count;
+            result = Queued::dropped_old;
+        }
+        const std::uint16_t s = free_.back();
+        free_.pop_back();
+        const std::size_t n = packet.size();
+        std::memcpy(pool_.data() + std::size_t{s} * slot_bytes_, packet.data(), n);
+        slots_[s] = Slot{static_cast<std::uint32_t>(n), ingress};
+        p.slots[p.count++] = s;
+        return result;
+    }
+
+    /// The resolution of `ip` ended (a reply came, or it gave up): calls
+    /// f(ingress, egress, MutBytes packet) for each waiting packet, oldest
+    /// first, and frees their slots. f may send and may enqueue (the
+    /// resolution is gone from the table before the first call, and the
+    /// slots being drained are not free until after theirs).
+    template <class F>
+    void drain(Ipv4Address ip, F&& f) {
+        const auto it = pending_.find(ip.value());
+        if (it == pending_.end()) return;
+        const Pending p = it->second;
+        pending_.erase(it);
+        for (std::uint8_t i = 0; i < p.count; ++i) {
+            const Slot& s = slots_[p.slots[i]];
+            f(s.ingress, p.port, MutBytes(pool_.data() + std::size_t{p.slots[i]} * slot_bytes_, s.len));
+            release_slot(p.slots[i]);
+        }
+    }
+
+    /// Timers at `now`: retry(ip, port) for a next hop that gets another
+    /// request; give_up(ip) for one that has had all its tries (the caller
+    /// then drains it).
+    template <class Retry, class GiveUp>
+    void poll(Instant now, Retry&& retry, GiveUp&& give_up) {
+        // Collect first: give_up drains, which erases from pending_.
+        std::array<std::uint32_t, 64> expired{};
+        std::size_t n_expired = 0;
+        for (auto& [ip, p] : pending_) {
+            if (p.next_try > now) continue;
+            if (p.tries < config_.tries) {
+                ++p.tries;
+                p.next_try = now + config_.retry;
+                retry(Ipv4Address{ip}, p.port);
+            } else if (n_expired < expired.size()) {
+                expired[n_expired++] = ip;
+            }
+        }
+        for (std::size_t i = 0; i < n_expired; ++i)
+            give_up(Ipv4Address{expired[i]});
+    }
+
+    /// The earliest retry or give-up, or never.
+    [[nodiscard]] Instant poll_at() const noexcept {
+        Instant t = never;
+        for (const auto& kv : pending_)
+            t = std::min(t, kv.second.next_try);
+        return t;
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+    [[nodiscard]] std::size_t pending() const noexcept { return pending_.size(); }
+    [[nodiscard]] std::size_t free_slots() const noexcept { return free_.size(); }
+
+private:
+    struct Pending {
+        PortId port{};
+        std::uint8_t tries = 0;
+        std::uint8_t count = 0;
+        Instant next_try{};
+        std::array<std::uint16_t, max_queue_per_hop> slots{};
+    };
+    struct Slot {
+        std::uint32_t len = 0;
+        PortId ingress{};
+    };
+
+    void release_slot(std::uint16_t s) { free_.push_back(s); }
+
+    ArpConfig config_;
+    std::size_t slot_bytes_;
+    std::vector<Byte> pool_;
+    std::vector<Slot> slots_;
+    std::vector<std::uint16_t> free_;
+    boost::unordered_flat_map<std::uint32_t, Neighbour> entries_;
+    boost::unordered_flat_map<std::uint32_t, Pending> pending_;
+};
+
+} // namespace strata::router
