@@ -84,7 +84,13 @@ def sockets_in(ns, ifnames):
     return socks
 
 
+def have(tool):
+    return subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode == 0
+
+
 def check_can_run():
+    """Raises Skip when no case can run here; NAT cases also need nft
+    (checked per case by the driver, see have())."""
     if os.geteuid() != 0:
         raise Skip("not root: the Linux comparison needs network namespaces")
     probe = f"slxprobe{os.getpid()}"
@@ -92,10 +98,8 @@ def check_can_run():
     if r.returncode != 0:
         raise Skip(f"`ip netns add` failed: {r.stderr.strip()}")
     subprocess.run(["ip", "netns", "del", probe], capture_output=True)
-    for tool in ("tcpdump", "nft"):
-        if subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode:
-            raise Skip(f"{tool} is not installed (Debian package "
-                       f"{'tcpdump' if tool == 'tcpdump' else 'nftables'})")
+    if not have("tcpdump"):
+        raise Skip("tcpdump is not installed (Debian package tcpdump)")
 
 
 _live = []  # harnesses not yet cleaned up, for the signal handler
@@ -259,6 +263,19 @@ table ip strata_nat {{
             if "listening on" not in line:
                 raise HarnessError(f"tcpdump on {p.name} did not start: {line.strip()}")
 
+    def wait_for_captures(self, counts, seconds=3.0):
+        """tcpdump drops what it has not read when it is stopped: wait until
+        each file holds as many frames as the sockets saw (a loaded machine
+        may run tcpdump late)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if all(len(P.read_pcap(self.pcaps[port])) >= n for port, n in counts.items()):
+                    return
+            except ValueError:
+                pass  # the header not written yet
+            time.sleep(0.02)
+
     def stop_captures(self):
         for proc in self.procs:
             proc.send_signal(signal.SIGINT)
@@ -306,6 +323,7 @@ table ip strata_nat {{
                 self.sent.append((port, frame))
                 self.collect(outs, self.GAP)
             self.collect(outs, self.STEP_WAIT)
+        self.wait_for_captures({port: len(v) for port, v in outs.items()})
         self.stop_captures()
         result = {}
         for port, path in self.pcaps.items():

@@ -274,6 +274,8 @@ def read_pcap(path):
     while pos + 16 <= len(data):
         sec, frac, incl, _ = struct.unpack(endian + "IIII", data[pos:pos + 16])
         pos += 16
+        if pos + incl > len(data):
+            break  # a record still being written
         frames.append((sec * 1_000_000_000 + frac * scale, data[pos:pos + incl]))
         pos += incl
     return frames
