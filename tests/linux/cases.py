@@ -66,6 +66,9 @@ class Case:
     expect: Callable  # (outs: dict port -> list of parsed frames) -> list of problems
     nat: Optional[Nat] = None
     notes: list = field(default_factory=list)
+    # How long the last step may take to show everything: ARP giving up
+    # takes 3 s (3 requests 1 s apart, Linux's and strata's default).
+    settle_ms: int = 150
 
     def port(self, name):
         return next(p for p in self.ports if p.name == name)
@@ -603,6 +606,99 @@ def case_nat_icmp_error():
     return c
 
 
+# --- the router's own addresses, options, ARP giving up --------------------------------
+
+
+def case_echo():
+    near = P.ipv4("10.10.1.2", "10.10.1.1", P.PROTO_ICMP, P.icmp_echo(0x99, 1, pattern(56, 17)),
+                  ident=0x6001)
+    far = P.ipv4("10.10.1.2", "192.0.2.2", P.PROTO_ICMP, P.icmp_echo(0x99, 2, pattern(20, 18)),
+                 ident=0x6002, tos=0x10)
+
+    def step(outs):
+        return [from_end(c, "lan", near), from_end(c, "lan", far)]
+
+    def reply(to_addr, req):
+        f = P.parse_ipv4(req)
+        # RFC 792 / RFC 1122 §3.2.2.6: addresses swapped, type 0, identifier,
+        # sequence and data as in the request; the source is the address the
+        # request was sent to (RFC 1812 §4.3.2.4 allows that for echo).
+        return {"eth.src": LAN_MAC, "eth.dst": LAN_END, "ip.src": to_addr, "ip.dst": "10.10.1.2",
+                "ip.proto": P.PROTO_ICMP, "ip.ttl": positive, "ip.csum_ok": True,
+                "icmp.type": 0, "icmp.code": 0, "icmp.id": f["icmp.id"],
+                "icmp.seq": f["icmp.seq"], "icmp.data": f["icmp.data"], "icmp.csum_ok": True}
+
+    def expect(outs):
+        return check_ports(c, outs, {"lan": [reply("10.10.1.1", near), reply("192.0.2.2", far)]})
+
+    c = book_case("echo_router", "echo requests to the router's own addresses (ingress port and "
+                  "another port)", [step], expect)
+    return c
+
+
+def case_record_route():
+    # RFC 791 §3.1 Record Route: type 7, length 11 (two slots), pointer 4.
+    rr = bytes([7, 11, 4]) + bytes(8) + bytes([1])  # + a NOP to pad to 12 bytes
+    pkt = P.ipv4("10.10.1.2", "203.0.113.9", P.PROTO_UDP,
+                 P.udp("10.10.1.2", "203.0.113.9", 6000, 6001, pattern(16, 19)), ident=0x7001,
+                 options=rr)
+
+    def step(outs):
+        return [from_end(c, "lan", pkt)]
+
+    def expect(outs):
+        # RFC 791 §3.1 / RFC 1812 §5.2.4.1? a forwarding router puts the
+        # address of the interface the datagram leaves by at the pointer and
+        # moves the pointer by 4; TTL−1; header checksum valid.
+        exp = forwarded(c, "lan", "wan", WAN_END, pkt, 64)
+        exp.pop("ip.options")
+        exp["ip.options"] = (bytes([7, 11, 8]) + P.ip_bytes("192.0.2.2") + bytes(4) +
+                             bytes([1])).hex()
+        return check_ports(c, outs, {"wan": [exp]})
+
+    c = book_case("record_route", "a datagram with a Record Route option gets the egress address",
+                  [step], expect)
+    return c
+
+
+def case_arp_fails():
+    pkt = P.ipv4("198.51.100.20", "10.10.1.77", P.PROTO_UDP,
+                 P.udp("198.51.100.20", "10.10.1.77", 5100, 5101, pattern(24, 20)), ident=0x8001)
+
+    def step(outs):
+        return [from_end(c, "wan", pkt)]
+
+    def quote_ok(q):
+        """the datagram as received or as it would have left (TTL−1, checksum
+        updated), at least header + 8 bytes"""
+        raw = bytes.fromhex(q)
+        left = P.ipv4("198.51.100.20", "10.10.1.77", P.PROTO_UDP, pkt[20:], ttl=63, ident=0x8001)
+        return len(raw) >= 28 and (pkt.startswith(raw) or left.startswith(raw))
+
+    def expect(outs):
+        problems = []
+        # RFC 826 requests for the unknown host, broadcast, from the port.
+        reqs = [f for f in outs.get("lan", []) if f.get("arp.op") == 1]
+        if not reqs:
+            problems.append("lan: no ARP request for 10.10.1.77")
+        for i, f in enumerate(reqs):
+            match(problems, f"lan ARP request #{i}", f, {
+                "eth.dst": "ff:ff:ff:ff:ff:ff", "eth.src": LAN_MAC, "arp.sha": LAN_MAC,
+                "arp.spa": "10.10.1.1", "arp.tpa": "10.10.1.77"})
+        # RFC 1812 §5.2.7.1: no answer to ARP -> Host Unreachable (code 1).
+        err = icmp_error(c, "wan", "198.51.100.20", 3, 1, pkt)
+        err["icmp.quote"] = quote_ok
+        outs = dict(outs)
+        outs["lan"] = [f for f in outs.get("lan", []) if f.get("arp.op") != 1]
+        return problems + check_ports(c, outs, {"wan": [err]})
+
+    c = book_case("arp_fails", "an on-link host that never answers ARP -> host unreachable",
+                  [step], expect)
+    c.settle_ms = 3800
+    return c
+
+
 def all_cases():
     return [case_forward(), case_ttl(), case_no_route(), case_fragment(), case_fragment_df(),
-            case_nat_tcp(), case_nat_udp(), case_nat_icmp_echo(), case_nat_icmp_error()]
+            case_echo(), case_record_route(), case_arp_fails(), case_nat_tcp(), case_nat_udp(),
+            case_nat_icmp_echo(), case_nat_icmp_error()]

@@ -317,12 +317,14 @@ table ip strata_nat {{
         self.socks = {names[x]: s for x, s in socks.items()}
         outs = {p.name: [] for p in c.ports}
         self.sent = []
-        for step in c.all_steps():
+        steps = c.all_steps()
+        for k, step in enumerate(steps):
             for port, frame in step(outs):
                 self.socks[port].send(frame)
                 self.sent.append((port, frame))
                 self.collect(outs, self.GAP)
-            self.collect(outs, self.STEP_WAIT)
+            last = k == len(steps) - 1
+            self.collect(outs, max(self.STEP_WAIT, c.settle_ms / 1000) if last else self.STEP_WAIT)
         self.wait_for_captures({port: len(v) for port, v in outs.items()})
         self.stop_captures()
         result = {}

@@ -85,7 +85,7 @@ def run_once(exe, case, timed_inputs, outdir):
         files[p.name] = os.path.join(outdir, f"in.{p.name}.pcap")
         P.write_pcap(files[p.name], [(t - starts[p.name] * 1_000_000, f) for t, f in mine])
     last = max((t for t, _, _ in timed_inputs), default=0)
-    topo = topology(case, files, starts, last // 1_000_000 + 1000)
+    topo = topology(case, files, starts, last // 1_000_000 + max(1000, case.settle_ms + 200))
     path = os.path.join(outdir, "topology.json")
     with open(path, "w") as out:
         json.dump(topo, out, indent=2)
