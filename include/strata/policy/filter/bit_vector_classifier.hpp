@@ -66,8 +66,8 @@ public:
                 const std::size_t at = s_words + w;
                 std::uint64_t x = f0[at] & f1[at] & f2[at] & f3[at] & f4[at];
                 while (x != 0) {
-                    const auto r = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(
-                                                                           std::countr_zero(x)));
+                    const auto r = static_cast<std::uint32_t>(
+                        w * 64 + static_cast<std::size_t>(std::countr_zero(x)));
                     if (!extra_[r] || extra_ok(r)) return r;
                     x &= x - 1;
                 }
@@ -172,7 +172,8 @@ private:
                                             bounds.begin());
         };
         // Per interval: the rules that start there and those that end before it.
-        std::vector<std::uint32_t> start_count(n + 1, 0), end_count(n + 1, 0);
+        // Counting sort by interval; past == n (ends at the top) is kept in slot n.
+        std::vector<std::uint32_t> start_count(n + 2, 0), end_count(n + 2, 0);
         std::vector<std::size_t> first(ranges.size()), past(ranges.size());
         for (std::size_t i = 0; i < ranges.size(); ++i) {
             first[i] = index_of(ranges[i].lo);
@@ -180,7 +181,7 @@ private:
             ++start_count[first[i] + 1];
             ++end_count[past[i] + 1];
         }
-        for (std::size_t k = 0; k < n; ++k) {
+        for (std::size_t k = 0; k <= n; ++k) {
             start_count[k + 1] += start_count[k];
             end_count[k + 1] += end_count[k];
         }
@@ -213,9 +214,9 @@ private:
             for (std::uint32_t h = 0; h <= 65536; ++h)
                 f.top16[h] = static_cast<std::uint16_t>(
                     h == 65536 ? n
-                               : static_cast<std::size_t>(std::lower_bound(bounds.begin(),
-                                                                           bounds.end(), h << 16) -
-                                                          bounds.begin()));
+                               : static_cast<std::size_t>(
+                                     std::lower_bound(bounds.begin(), bounds.end(), h << 16) -
+                                     bounds.begin()));
             f.bounds = std::move(bounds);
             f.cls = std::move(cls);
         }
@@ -231,6 +232,7 @@ private:
         words_ = (rules.size() + 63) / 64;
         summary_words_ = (words_ + 63) / 64;
         extra_.assign(rules.size(), 0);
+        if (rules.empty()) return; // first_match answers none without tables
         std::vector<Interval> src, dst, proto, sport, dport;
         for (std::size_t i = 0; i < rules.size(); ++i) {
             const Rule& r = rules[i];
