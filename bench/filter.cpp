@@ -100,6 +100,22 @@ void bm_strata(benchmark::State& state, std::size_t n) {
     state.counters["memory_bytes"] = static_cast<double>(rules.memory_bytes());
 }
 
+void bm_strata_burst(benchmark::State& state, std::size_t n) {
+    const Rules& rules = strata_rules(n);
+    const auto& trace = workload(n).trace;
+    std::uint32_t results[burst];
+    std::size_t at = 0;
+    std::uint32_t sum = 0;
+    for (auto _ : state) {
+        rules.first_match_burst(std::span(trace).subspan(at, burst), results);
+        sum += results[0];
+        at = (at + burst) % trace_size;
+    }
+    benchmark::DoNotOptimize(sum);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * burst));
+    state.counters["memory_bytes"] = static_cast<double>(rules.memory_bytes());
+}
+
 void bm_linear(benchmark::State& state, std::size_t n) {
     const auto& w = workload(n);
     std::size_t at = 0;
@@ -318,6 +334,14 @@ std::size_t check_agreement(std::size_t n) {
     for (std::size_t i = 0; i < trace_size; ++i)
         want[i] = rules.first_match(w.trace[i]);
     std::size_t bad = 0;
+    {
+        std::vector<std::uint32_t> burst_out(trace_size);
+        rules.first_match_burst(w.trace, burst_out);
+        for (std::size_t i = 0; i < trace_size; ++i)
+            if (burst_out[i] != want[i] && bad++ < 5)
+                std::fprintf(stderr, "%zu rules, packet %zu: strata %u, burst %u\n", n, i,
+                             want[i], burst_out[i]);
+    }
     const std::size_t step = n >= 10000 ? 16 : 1;
     for (std::size_t i = 0; i < trace_size; i += step)
         if (const auto l = linear_first_match(w.rules, w.trace[i]); l != want[i] && bad++ < 5)
@@ -414,7 +438,8 @@ int main(int argc, char** argv) {
     }
     for (const auto n : sizes) {
         const std::string s = std::to_string(n);
-        benchmark::RegisterBenchmark(("filter_classify/strata/" + s).c_str(), bm_strata, n);
+        benchmark::RegisterBenchmark(("filter_classify/strata/" + s).c_str(), bm_strata_burst, n);
+        benchmark::RegisterBenchmark(("filter_classify/strata_single/" + s).c_str(), bm_strata, n);
 #if STRATA_HAVE_DPDK
         if (dpdk_ready && acl_workload(n).acl) {
             auto& a = acl_workload(n);

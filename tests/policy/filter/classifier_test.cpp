@@ -21,10 +21,14 @@ std::size_t disagreements(std::size_t rule_count, std::uint64_t seed, testgen::O
     REQUIRE(built.has_value());
     const Rules& rules = *built;
     std::size_t bad = 0, matched = 0;
+    const auto trace = gen.packets(list, packets);
+    std::vector<std::uint32_t> burst(packets);
+    rules.first_match_burst(trace, burst);
     for (std::size_t i = 0; i < packets; ++i) {
-        const Packet p = gen.packet(list);
+        const Packet& p = trace[i];
         const auto want = linear_first_match(list, p);
         const auto got = rules.first_match(p);
+        if (burst[i] != got && bad++ < 5) UNSCOPED_INFO("packet " << i << ": burst differs");
         if (want != Verdict::default_rule) ++matched;
         if (got != want && bad++ < 5) {
             UNSCOPED_INFO("packet " << i << ": linear " << want << ", classifier " << got);
