@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
 #include <strata/device/hub.hpp>
 #include <strata/device/router.hpp>
 #include <strata/device/switch.hpp>
@@ -120,8 +121,7 @@ template <class Nat>
 ConfigResult<Built> add_router_with(sim::Network& net, const NodeConfig& node,
                                     router::RouterConfig config, Nat nat) {
     const auto& rc = std::get<RouterConfig>(node.spec);
-    if (!rc.filter)
-        return add_router(net, node, std::move(config), std::move(nat), filter::None{});
+    if (!rc.filter) return add_router(net, node, std::move(config), std::move(nat), filter::None{});
     std::vector<filter::Rule> rules;
     for (const auto& fr : rc.filter->rules) {
         filter::Rule r;
@@ -184,8 +184,8 @@ ConfigResult<Built> add_replay_node(sim::Network& net, const NodeConfig& node,
     std::filesystem::path file(rc.file);
     if (file.is_relative()) file = base / file;
     const auto bad = [&](const std::string& why) {
-        return std::move(ConfigError{ConfigErrc::bad_value, "cannot use " + rc.file + ": " + why}
-                             .at("file"));
+        return std::move(
+            ConfigError{ConfigErrc::bad_value, "cannot use " + rc.file + ": " + why}.at("file"));
     };
     std::string why;
     auto reader = PcapReader::open(file.string(), &why);
@@ -200,15 +200,16 @@ ConfigResult<Built> add_replay_node(sim::Network& net, const NodeConfig& node,
     std::int64_t index = 0;
     for (;;) {
         auto next = reader->next();
-        if (!next) return bad(reader->last_error_text().empty() ? to_string(next.error())
-                                                                : reader->last_error_text());
+        if (!next)
+            return bad(reader->last_error_text().empty() ? to_string(next.error())
+                                                         : reader->last_error_text());
         if (!*next) break;
         const PcapFrame& f = **next;
         std::int64_t rel = 0;
         if (rc.spacing_us) {
             const auto spacing = static_cast<std::int64_t>(*rc.spacing_us) * 1000;
             rel = (spacing != 0 && index > (latest - start) / spacing) ? latest - start
-                                                                      : index * spacing;
+                                                                       : index * spacing;
         } else {
             const std::int64_t ts = f.timestamp.count();
             if (!first) first = ts;
@@ -229,15 +230,13 @@ ConfigResult<Built> add_node(sim::Network& net, const NodeConfig& node,
     case NodeType::switch_: {
         const auto& sc = std::get<SwitchConfig>(node.spec);
         using S = Switch<LearningTable>;
-        const auto ref =
-            net.add(node.name, S(sc.ports, LearningTable(std::chrono::seconds(sc.aging_s),
-                                                         sc.table_size)));
+        const auto ref = net.add(
+            node.name, S(sc.ports, LearningTable(std::chrono::seconds(sc.aging_s), sc.table_size)));
         Built b{ref.id, {}, {}};
         b.extra = [&net, ref] {
             const auto& c = net.node(ref).counters();
-            return ojson{{"forwarded", c.forwarded},
-                         {"flooded", c.flooded},
-                         {"table_full", c.table_full}};
+            return ojson{
+                {"forwarded", c.forwarded}, {"flooded", c.flooded}, {"table_full", c.table_full}};
         };
         return b;
     }
@@ -270,11 +269,16 @@ ojson drops_json(const DropCounts& d) {
 }
 
 ojson direction_json(const sim::LinkCounters& c) {
-    return ojson{{"frames_sent", c.frames_sent}, {"bytes_sent", c.bytes_sent},
-                 {"frames_delivered", c.frames_delivered}, {"bytes_delivered", c.bytes_delivered},
-                 {"lost", c.lost}, {"duplicated", c.duplicated},
-                 {"reordered", c.reordered}, {"corrupted", c.corrupted},
-                 {"queue_full", c.queue_full}, {"too_big", c.too_big}};
+    return ojson{{"frames_sent", c.frames_sent},
+                 {"bytes_sent", c.bytes_sent},
+                 {"frames_delivered", c.frames_delivered},
+                 {"bytes_delivered", c.bytes_delivered},
+                 {"lost", c.lost},
+                 {"duplicated", c.duplicated},
+                 {"reordered", c.reordered},
+                 {"corrupted", c.corrupted},
+                 {"queue_full", c.queue_full},
+                 {"too_big", c.too_big}};
 }
 
 /// Writes `text` to `path`; false (and `error` set) when it cannot.
@@ -357,7 +361,8 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
     std::ofstream trace_file;
     if (opts.trace) {
         trace_file.open(opts.out_dir / "trace.jsonl", std::ios::binary | std::ios::trunc);
-        if (!trace_file) return output_failed("cannot write " + (opts.out_dir / "trace.jsonl").string());
+        if (!trace_file)
+            return output_failed("cannot write " + (opts.out_dir / "trace.jsonl").string());
     }
     std::string line;
     net.set_trace([&](Instant t, std::string_view node, const TraceEvent& e) {
@@ -369,8 +374,9 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
             port_drops[n][port].count(e.reason);
         if (!opts.trace) return;
         line.clear();
-        const std::string port_name =
-            port < topo.nodes[n].port_count() ? topo.nodes[n].port_name(port) : std::to_string(port);
+        const std::string port_name = port < topo.nodes[n].port_count()
+                                          ? topo.nodes[n].port_name(port)
+                                          : std::to_string(port);
         append_trace_line(line, ns_since_start(t), node, port_name, e);
         trace_file << line;
     });
@@ -418,13 +424,13 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
             const auto& c = net.port_counters(e);
             c.drops.for_each([&](DropReason r, std::uint64_t n) { total.count(r, n); });
             const auto link = net.link_at(e);
-            ports[nc.port_name(p)] = ojson{
-                {"link", link ? ojson(net.link_name(*link)) : ojson(nullptr)},
-                {"frames_in", c.frames_in},
-                {"bytes_in", c.bytes_in},
-                {"frames_out", c.frames_out},
-                {"bytes_out", c.bytes_out},
-                {"drops", drops_json(port_drops[i][p])}};
+            ports[nc.port_name(p)] =
+                ojson{{"link", link ? ojson(net.link_name(*link)) : ojson(nullptr)},
+                      {"frames_in", c.frames_in},
+                      {"bytes_in", c.bytes_in},
+                      {"frames_out", c.frames_out},
+                      {"bytes_out", c.bytes_out},
+                      {"drops", drops_json(port_drops[i][p])}};
         }
         ojson jn{{"type", to_string(nc.type())}, {"drops", drops_json(total)}, {"ports", ports}};
         if (nodes[i].replay) {
