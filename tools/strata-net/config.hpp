@@ -50,9 +50,9 @@ struct NatForwardConfig {
 struct NatConfig {
     std::vector<std::size_t> inside; ///< router port indices
     std::size_t outside = 0;
-    Ipv4Address public_ip{}; ///< default: the outside port's address
-    std::uint16_t port_lo = 1024;
-    std::uint16_t port_hi = 65535;
+    Ipv4Address public_ip{};       ///< default: the outside port's address
+    std::uint16_t port_lo = 20000; ///< nat::NaptConfig's defaults
+    std::uint16_t port_hi = 59999;
     std::vector<NatForwardConfig> forwards;
 };
 

@@ -34,8 +34,8 @@ ConfigResult<RouterPortConfig> load_port(const json& v, const std::string& path)
     p.name = std::move(name);
     NET_TRY(mac_v, required(*obj, path, "mac"));
     NET_TRY(mac, to_mac(*mac_v, join(path, "mac")));
-    if (!mac.is_unicast())
-        return error_at(join(path, "mac"), to_string(mac) + " is a group address, not a port's");
+    if (!mac.is_unicast() || mac == MacAddress::zero())
+        return error_at(join(path, "mac"), to_string(mac) + " is not a unicast address");
     p.mac = mac;
     NET_TRY(ip_v, required(*obj, path, "ip"));
     NET_TRY(ip, to_prefix(*ip_v, join(path, "ip")));
@@ -346,6 +346,11 @@ ConfigResult<RouterConfig> load_router(const json& obj, const std::string& path)
                 return error_at(join(p, "name"), "duplicate port name " + in_quotes(port.name),
                                 ConfigErrc::duplicate);
             }
+            if (q.ip.address() == port.ip.address()) {
+                return error_at(join(p, "ip"),
+                                to_string(port.ip.address()) + " is already port " + q.name + "'s",
+                                ConfigErrc::duplicate);
+            }
         }
         r.ports.push_back(std::move(port));
     }
@@ -354,6 +359,17 @@ ConfigResult<RouterConfig> load_router(const json& obj, const std::string& path)
         for (std::size_t i = 0; i < routes->size(); ++i) {
             const auto p = index(join(path, "routes"), i);
             NET_TRY(route, load_route(r, (*routes)[i], p));
+            // Every port's network is a connected route of metric 0 (as
+            // Linux's proto kernel routes); a static route may not repeat it.
+            for (const auto& port : r.ports) {
+                if (route.metric == 0 && port.ip.network() == route.prefix) {
+                    return error_at(join(p, "prefix"),
+                                    "route " + to_string(route.prefix) + " metric 0 is port " +
+                                        port.name +
+                                        "'s connected network (give it a metric above 0)",
+                                    ConfigErrc::duplicate);
+                }
+            }
             for (std::size_t j = 0; j < r.routes.size(); ++j) {
                 if (r.routes[j].prefix == route.prefix && r.routes[j].metric == route.metric) {
                     return error_at(join(p, "prefix"),

@@ -3,6 +3,7 @@
 // after a completed run, 2 with one line for a bad file, 1 when the run
 // itself could not write its output.
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "loader.hpp"
+#include "runner.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"Runs a topology file (schema 1) in strata's simulator; see docs/strata-net.md."};
@@ -33,6 +35,20 @@ int main(int argc, char** argv) {
     }
     if (seed) topo->seed = *seed;
     if (until_ms) topo->until_ms = *until_ms;
-    std::cerr << "strata-net: the runner is not built yet\n";
+    strata::net::RunOptions opts;
+    opts.out_dir = out_dir;
+    opts.base_dir = std::filesystem::path(topology).parent_path();
+    opts.trace = trace;
+    const auto outcome = strata::net::run_topology(*topo, opts);
+    switch (outcome.status) {
+    case strata::net::RunOutcome::Status::completed:
+        return 0;
+    case strata::net::RunOutcome::Status::bad_topology:
+        std::cerr << strata::net::error_line(topology, outcome.error) << '\n';
+        return 2;
+    case strata::net::RunOutcome::Status::output_failed:
+        std::cerr << "strata-net: " << outcome.output_error << '\n';
+        return 1;
+    }
     return 1;
 }

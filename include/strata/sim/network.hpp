@@ -83,6 +83,10 @@ public:
     /// `seed` seeds every link's impairments (and stream() for nodes).
     explicit Network(std::uint64_t seed) : Fabric(seed) { sched_.reserve(1024); }
 
+    // Movable (a loader may return one); nothing points into a Network
+    // between calls. Not copyable: it owns its nodes.
+    Network(Network&&) noexcept = default;
+    Network& operator=(Network&&) noexcept = default;
     Network(const Network&) = delete;
     Network& operator=(const Network&) = delete;
 

@@ -127,8 +127,12 @@ inline void recompute(Packet& b) {
     }
 }
 
-inline std::uint16_t sport(const Packet& b) { return load_be16(b.data() + 20 + (b[9] == 1 ? 4 : 0)); }
-inline std::uint16_t dport(const Packet& b) { return load_be16(b.data() + 20 + (b[9] == 1 ? 4 : 2)); }
+inline std::uint16_t sport(const Packet& b) {
+    return load_be16(b.data() + 20 + (b[9] == 1 ? 4 : 0));
+}
+inline std::uint16_t dport(const Packet& b) {
+    return load_be16(b.data() + 20 + (b[9] == 1 ? 4 : 2));
+}
 inline Ipv4Address src_of(const Packet& b) { return Ipv4Address::from_bytes(b.data() + 12); }
 inline Ipv4Address dst_of(const Packet& b) { return Ipv4Address::from_bytes(b.data() + 16); }
 

@@ -52,29 +52,33 @@ public:
     template <class ExtraOk>
     [[nodiscard]] std::uint32_t first_match(const Packet& p, ExtraOk&& extra_ok) const {
         if (words_ == 0) return none;
-        const std::uint64_t* f0 = src_.row(p.src.value());
-        const std::uint64_t* f1 = dst_.row(p.dst.value());
-        const std::uint64_t* f2 = proto_.row(p.protocol);
-        const bool ports = has_ports(p);
-        const std::uint64_t* f3 = ports ? sport_.row(p.sport) : sport_.row_no_port();
-        const std::uint64_t* f4 = ports ? dport_.row(p.dport) : dport_.row_no_port();
-        const std::size_t s_words = summary_words_;
-        for (std::size_t s = 0; s < s_words; ++s) {
-            std::uint64_t m = f0[s] & f1[s] & f2[s] & f3[s] & f4[s];
-            while (m != 0) {
-                const std::size_t w = s * 64 + static_cast<std::size_t>(std::countr_zero(m));
-                const std::size_t at = s_words + w;
-                std::uint64_t x = f0[at] & f1[at] & f2[at] & f3[at] & f4[at];
-                while (x != 0) {
-                    const auto r = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(
-                                                                           std::countr_zero(x)));
-                    if (!extra_[r] || extra_ok(r)) return r;
-                    x &= x - 1;
-                }
-                m &= m - 1;
+        return scan(classes_of(p), extra_ok);
+    }
+
+    /// first_match for a burst: out[i] for packets[i]. The field lookups of a
+    /// group of packets go first, then the scans, so that the memory accesses
+    /// of different packets overlap (rte_acl works on bursts the same way).
+    /// Precondition: out.size() >= packets.size().
+    template <class ExtraOk>
+    void first_match_burst(std::span<const Packet> packets, std::span<std::uint32_t> out,
+                           ExtraOk&& extra_ok) const {
+        constexpr std::size_t group = 16;
+        Classes k[group];
+        for (std::size_t base = 0; base < packets.size(); base += group) {
+            const std::size_t m = std::min(group, packets.size() - base);
+            if (words_ == 0) {
+                for (std::size_t i = 0; i < m; ++i)
+                    out[base + i] = none;
+                continue;
             }
+            for (std::size_t i = 0; i < m; ++i)
+                k[i] = classes_of(packets[base + i]);
+            for (std::size_t i = 0; i < m; ++i)
+                for (std::size_t f = 0; f < fields; ++f)
+                    __builtin_prefetch(field(f).cell(summary_words_, k[i].c[f]));
+            for (std::size_t i = 0; i < m; ++i)
+                out[base + i] = scan(k[i], [&](std::uint32_t r) { return extra_ok(base + i, r); });
         }
-        return none;
     }
 
     [[nodiscard]] std::size_t rule_count() const noexcept { return rules_; }
@@ -89,7 +93,15 @@ private:
         std::uint32_t lo, hi;
     };
 
-    /// One field: value -> interval -> class -> row (summary words, then words).
+    static constexpr std::size_t fields = 5;
+    struct Classes {
+        std::uint16_t c[fields];
+    };
+
+    /// One field: value -> interval -> class -> bit vector. The vectors are
+    /// stored word-major (word j of class c at cols[j * classes + c]): the
+    /// first words, which decide most packets, of every class sit together
+    /// and stay in cache.
     class Field {
     public:
         // Address fields: the intervals' first values, indexed by their top 16
@@ -100,30 +112,92 @@ private:
         // Small fields (protocol, ports): the class of every value directly.
         std::vector<std::uint16_t> direct;
         std::uint16_t no_port = 0; ///< ports: the class of packets without ports
-        std::vector<std::uint64_t> rows;
-        std::size_t stride = 0;
+        std::vector<std::uint64_t> rows; ///< while building: class-major
+        std::size_t stride = 0;          ///< summary words + words
+        std::vector<std::uint64_t> cols; ///< word-major, for lookups
+        std::size_t classes = 0;
 
         [[nodiscard]] const std::uint64_t* row_of_class(std::size_t c) const noexcept {
             return rows.data() + c * stride;
         }
-        [[nodiscard]] const std::uint64_t* row(std::uint32_t v) const noexcept {
-            if (!direct.empty()) return row_of_class(direct[v]);
+        [[nodiscard]] const std::uint64_t* cell(std::size_t j, std::size_t c) const noexcept {
+            return cols.data() + j * classes + c;
+        }
+        [[nodiscard]] std::uint16_t class_of(std::uint32_t v) const noexcept {
+            if (!direct.empty()) return direct[v];
             const std::uint32_t h = v >> 16;
             const std::uint32_t* b = bounds.data();
             // Bounds in [top16[h], top16[h+1]) lie inside this /16; bound 0 is
             // always present, so the interval is (bounds <= v) - 1.
-            const std::uint32_t* it = std::upper_bound(b + top16[h], b + top16[h + 1], v);
-            const auto interval = static_cast<std::size_t>(it - b) - 1;
-            return row_of_class(cls[interval]);
+            // Branch-free binary search (a conditional move per step): the
+            // comparisons of random addresses cannot be predicted.
+            const std::uint32_t* base = b + top16[h];
+            std::size_t len = std::size_t{top16[h + 1]} - top16[h];
+            if (len == 0) return cls[static_cast<std::size_t>(base - b) - 1];
+            while (len > 1) {
+                const std::size_t half = len / 2;
+                base = base[half] <= v ? base + half : base;
+                len -= half;
+            }
+            const std::size_t count = static_cast<std::size_t>(base - b) + (*base <= v ? 1 : 0);
+            return cls[count - 1];
         }
-        [[nodiscard]] const std::uint64_t* row_no_port() const noexcept {
-            return row_of_class(no_port);
+        void transpose() {
+            classes = stride == 0 ? 0 : rows.size() / stride;
+            cols.assign(rows.size(), 0);
+            for (std::size_t c = 0; c < classes; ++c)
+                for (std::size_t j = 0; j < stride; ++j)
+                    cols[j * classes + c] = rows[c * stride + j];
+            rows.clear();
+            rows.shrink_to_fit();
         }
         [[nodiscard]] std::size_t memory_bytes() const noexcept {
             return bounds.size() * 4 + top16.size() * 2 + cls.size() * 2 + direct.size() * 2 +
-                   rows.size() * 8;
+                   cols.size() * 8;
         }
     };
+
+    [[nodiscard]] const Field& field(std::size_t f) const noexcept {
+        const Field* all[fields] = {&src_, &dst_, &proto_, &sport_, &dport_};
+        return *all[f];
+    }
+
+    [[nodiscard]] Classes classes_of(const Packet& p) const noexcept {
+        const bool ports = has_ports(p);
+        return {{src_.class_of(p.src.value()), dst_.class_of(p.dst.value()),
+                 proto_.class_of(p.protocol), ports ? sport_.class_of(p.sport) : sport_.no_port,
+                 ports ? dport_.class_of(p.dport) : dport_.no_port}};
+    }
+
+    template <class ExtraOk>
+    [[nodiscard]] std::uint32_t scan(const Classes& k, ExtraOk&& extra_ok) const {
+        const std::uint64_t* f0 = src_.cols.data() + k.c[0];
+        const std::uint64_t* f1 = dst_.cols.data() + k.c[1];
+        const std::uint64_t* f2 = proto_.cols.data() + k.c[2];
+        const std::uint64_t* f3 = sport_.cols.data() + k.c[3];
+        const std::uint64_t* f4 = dport_.cols.data() + k.c[4];
+        const std::size_t n0 = src_.classes, n1 = dst_.classes, n2 = proto_.classes,
+                          n3 = sport_.classes, n4 = dport_.classes;
+        auto all = [&](std::size_t j) {
+            return f0[j * n0] & f1[j * n1] & f2[j * n2] & f3[j * n3] & f4[j * n4];
+        };
+        const std::size_t s_words = summary_words_;
+        for (std::size_t s = 0; s < s_words; ++s) {
+            std::uint64_t m = all(s);
+            while (m != 0) {
+                const std::size_t w = s * 64 + static_cast<std::size_t>(std::countr_zero(m));
+                std::uint64_t x = all(s_words + w);
+                while (x != 0) {
+                    const auto r = static_cast<std::uint32_t>(
+                        w * 64 + static_cast<std::size_t>(std::countr_zero(x)));
+                    if (!extra_[r] || extra_ok(r)) return r;
+                    x &= x - 1;
+                }
+                m &= m - 1;
+            }
+        }
+        return none;
+    }
 
     /// Deduplicates bit vectors into class rows.
     class RowSet {
@@ -172,7 +246,8 @@ private:
                                             bounds.begin());
         };
         // Per interval: the rules that start there and those that end before it.
-        std::vector<std::uint32_t> start_count(n + 1, 0), end_count(n + 1, 0);
+        // Counting sort by interval; past == n (ends at the top) is kept in slot n.
+        std::vector<std::uint32_t> start_count(n + 2, 0), end_count(n + 2, 0);
         std::vector<std::size_t> first(ranges.size()), past(ranges.size());
         for (std::size_t i = 0; i < ranges.size(); ++i) {
             first[i] = index_of(ranges[i].lo);
@@ -180,7 +255,7 @@ private:
             ++start_count[first[i] + 1];
             ++end_count[past[i] + 1];
         }
-        for (std::size_t k = 0; k < n; ++k) {
+        for (std::size_t k = 0; k <= n; ++k) {
             start_count[k + 1] += start_count[k];
             end_count[k + 1] += end_count[k];
         }
@@ -213,9 +288,9 @@ private:
             for (std::uint32_t h = 0; h <= 65536; ++h)
                 f.top16[h] = static_cast<std::uint16_t>(
                     h == 65536 ? n
-                               : static_cast<std::size_t>(std::lower_bound(bounds.begin(),
-                                                                           bounds.end(), h << 16) -
-                                                          bounds.begin()));
+                               : static_cast<std::size_t>(
+                                     std::lower_bound(bounds.begin(), bounds.end(), h << 16) -
+                                     bounds.begin()));
             f.bounds = std::move(bounds);
             f.cls = std::move(cls);
         }
@@ -231,6 +306,7 @@ private:
         words_ = (rules.size() + 63) / 64;
         summary_words_ = (words_ + 63) / 64;
         extra_.assign(rules.size(), 0);
+        if (rules.empty()) return; // first_match answers none without tables
         std::vector<Interval> src, dst, proto, sport, dport;
         for (std::size_t i = 0; i < rules.size(); ++i) {
             const Rule& r = rules[i];
@@ -256,6 +332,8 @@ private:
         };
         no_port_class(sport_, &Rule::sport);
         no_port_class(dport_, &Rule::dport);
+        for (Field* f : {&src_, &dst_, &proto_, &sport_, &dport_})
+            f->transpose();
     }
 
     std::size_t rules_ = 0;

@@ -120,15 +120,15 @@ struct Rule {
 /// ConfigError with the values in words).
 enum class Problem : std::uint8_t {
     none,
-    src_host_bits,       ///< src prefix has bits set past its length
-    dst_host_bits,       ///< dst prefix has bits set past its length
-    sport_reversed,      ///< sport first > last
-    dport_reversed,      ///< dport first > last
-    ports_need_tcp_udp,  ///< sport/dport with a proto other than TCP/UDP
-    flags_outside_mask,  ///< tcp_flags value has bits the mask does not cover
-    flags_need_tcp,      ///< tcp_flags with a proto other than TCP
-    icmp_need_icmp,      ///< icmp_type/code with a proto other than ICMP
-    icmp_code_wo_type,   ///< icmp_code without icmp_type
+    src_host_bits,      ///< src prefix has bits set past its length
+    dst_host_bits,      ///< dst prefix has bits set past its length
+    sport_reversed,     ///< sport first > last
+    dport_reversed,     ///< dport first > last
+    ports_need_tcp_udp, ///< sport/dport with a proto other than TCP/UDP
+    flags_outside_mask, ///< tcp_flags value has bits the mask does not cover
+    flags_need_tcp,     ///< tcp_flags with a proto other than TCP
+    icmp_need_icmp,     ///< icmp_type/code with a proto other than ICMP
+    icmp_code_wo_type,  ///< icmp_code without icmp_type
 };
 
 /// The key a problem is about (the last part of "filter.rules[3].sport").

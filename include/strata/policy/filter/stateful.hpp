@@ -43,11 +43,11 @@ struct StatefulConfig {
 
 /// The counters of a Stateful filter.
 struct StatefulCounters {
-    std::uint64_t tracked = 0;      ///< packets passed by an entry
-    std::uint64_t related = 0;      ///< ICMP errors passed for a tracked flow
-    std::uint64_t created = 0;      ///< entries opened
-    std::uint64_t expired = 0;      ///< entries timed out
-    std::uint64_t table_full = 0;   ///< accepted new flows not tracked: the table was full
+    std::uint64_t tracked = 0;    ///< packets passed by an entry
+    std::uint64_t related = 0;    ///< ICMP errors passed for a tracked flow
+    std::uint64_t created = 0;    ///< entries opened
+    std::uint64_t expired = 0;    ///< entries timed out
+    std::uint64_t table_full = 0; ///< accepted new flows not tracked: the table was full
 };
 
 /// True for the ICMP types that report an error about a quoted packet.

@@ -18,9 +18,8 @@ struct FlagName {
     std::uint8_t bit;
 };
 inline constexpr FlagName tcp_flag_names[] = {
-    {"fin", tcp_flag::fin}, {"syn", tcp_flag::syn}, {"rst", tcp_flag::rst},
-    {"psh", tcp_flag::psh}, {"ack", tcp_flag::ack}, {"urg", tcp_flag::urg},
-    {"ece", tcp_flag::ece}, {"cwr", tcp_flag::cwr},
+    {"fin", tcp_flag::fin}, {"syn", tcp_flag::syn}, {"rst", tcp_flag::rst}, {"psh", tcp_flag::psh},
+    {"ack", tcp_flag::ack}, {"urg", tcp_flag::urg}, {"ece", tcp_flag::ece}, {"cwr", tcp_flag::cwr},
 };
 constexpr bool same_name(std::string_view a, std::string_view lower) noexcept {
     if (a.size() != lower.size()) return false;

@@ -1,0 +1,466 @@
+// Builds the network a TopologyConfig describes, runs it and writes what
+// happened (docs/strata-net.md, "Output").
+#include "runner.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <strata/device/hub.hpp>
+#include <strata/device/router.hpp>
+#include <strata/device/switch.hpp>
+#include <strata/io/pcap_reader.hpp>
+#include <strata/io/pcap_writer.hpp>
+#include <strata/policy/filter/rules.hpp>
+#include <strata/policy/filter/stateful.hpp>
+#include <strata/policy/mac/learning.hpp>
+#include <strata/policy/nat/napt.hpp>
+#include <strata/sim/network.hpp>
+#include <strata/sim/replay.hpp>
+
+#include "trace_json.hpp"
+
+namespace strata::net {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+/// A host does not run yet (the host stack is a later issue): it is a
+/// sink that takes every frame and sends nothing, so files written for
+/// later versions run and their links are counted.
+struct HostSink {
+    [[nodiscard]] std::size_t port_count() const noexcept { return 1; }
+    template <FrameOut O>
+    void receive(PortId, MutBytes, Instant, O&) {}
+    template <FrameOut O>
+    void poll(Instant, O&) {}
+    [[nodiscard]] Instant poll_at() const noexcept { return never; }
+    [[nodiscard]] const DropCounts& drops() const noexcept { return drops_; }
+    DropCounts drops_{};
+};
+
+/// The largest table a switch may be given (the loader's bound too).
+using LearningTable = mac::Learning<(std::size_t{1} << 24)>;
+
+struct Built {
+    sim::NodeId id{};
+    /// Counters of the node's own kind for summary.json (switch, router,
+    /// nat, filter); empty for replays and hosts.
+    std::function<ojson()> extra;
+    std::optional<sim::NodeRef<sim::Replay>> replay;
+};
+
+ConfigError at_node(ConfigError e, std::size_t i) {
+    return std::move(e.at("nodes[" + std::to_string(i) + "]"));
+}
+
+filter::Action to_action(FilterAction a) {
+    switch (a) {
+    case FilterAction::drop:
+        return filter::Action::drop;
+    case FilterAction::reject:
+        return filter::Action::reject;
+    case FilterAction::accept:
+        break;
+    }
+    return filter::Action::accept;
+}
+
+ojson nat_counters(const nat::Napt& n) {
+    const auto& c = n.counters();
+    return ojson{{"mappings", n.size()},
+                 {"mappings_created", c.mappings_created},
+                 {"mappings_expired", c.mappings_expired},
+                 {"dropped_no_mapping", c.dropped_no_mapping}};
+}
+
+template <class Filter>
+ojson filter_counters(const Filter& f) {
+    if constexpr (std::is_same_v<Filter, filter::Rules>) {
+        ojson hits = ojson::array();
+        for (std::size_t i = 0; i < f.rules().size(); ++i)
+            hits.push_back(f.hits(i));
+        return ojson{{"rule_hits", hits}, {"default_hits", f.default_hits()}};
+    } else {
+        const auto& c = f.counters();
+        ojson j = filter_counters(f.rules());
+        j["tracked"] = c.tracked;
+        j["related"] = c.related;
+        j["flows_created"] = c.created;
+        j["flows_expired"] = c.expired;
+        return j;
+    }
+}
+
+template <class Nat, class Filter>
+ConfigResult<Built> add_router(sim::Network& net, const NodeConfig& node,
+                               router::RouterConfig config, Nat nat, Filter filter) {
+    using R = Router<routing::Default, Nat, Filter>;
+    auto r = R::make(std::move(config), net.stream(node.name), std::move(nat), std::move(filter));
+    if (!r) return std::move(r).error();
+    const auto ref = net.add(node.name, std::move(*r));
+    Built b{ref.id, {}, {}};
+    b.extra = [&net, ref] {
+        R& router = net.node(ref);
+        ojson j{{"forwarded", router.forwarded()}, {"icmp_suppressed", router.icmp_suppressed()}};
+        if constexpr (!std::is_same_v<Nat, nat::None>) j["nat"] = nat_counters(router.nat());
+        if constexpr (!std::is_same_v<Filter, filter::None>)
+            j["filter"] = filter_counters(router.filter());
+        return j;
+    };
+    return b;
+}
+
+template <class Nat>
+ConfigResult<Built> add_router_with(sim::Network& net, const NodeConfig& node,
+                                    router::RouterConfig config, Nat nat) {
+    const auto& rc = std::get<RouterConfig>(node.spec);
+    if (!rc.filter) return add_router(net, node, std::move(config), std::move(nat), filter::None{});
+    std::vector<filter::Rule> rules;
+    for (const auto& fr : rc.filter->rules) {
+        filter::Rule r;
+        r.action = to_action(fr.action);
+        if (fr.in) r.in = PortId{static_cast<std::uint16_t>(*fr.in)};
+        if (fr.out) r.out = PortId{static_cast<std::uint16_t>(*fr.out)};
+        r.src_mac = fr.src_mac;
+        if (fr.src) r.src = *fr.src;
+        if (fr.dst) r.dst = *fr.dst;
+        r.proto = fr.proto;
+        if (fr.sport) r.sport = filter::PortRange{fr.sport->first, fr.sport->second};
+        if (fr.dport) r.dport = filter::PortRange{fr.dport->first, fr.dport->second};
+        if (fr.tcp_mask != 0) r.tcp_flags = filter::TcpFlags{fr.tcp_mask, fr.tcp_value};
+        r.icmp_type = fr.icmp_type;
+        rules.push_back(r);
+    }
+    auto built = filter::Rules::build(std::move(rules), to_action(rc.filter->default_action));
+    if (!built) return std::move(built).error();
+    if (rc.filter->stateful) {
+        return add_router(net, node, std::move(config), std::move(nat),
+                          filter::Stateful<>(std::move(*built)));
+    }
+    return add_router(net, node, std::move(config), std::move(nat), std::move(*built));
+}
+
+ConfigResult<Built> add_router_node(sim::Network& net, const NodeConfig& node) {
+    const auto& rc = std::get<RouterConfig>(node.spec);
+    router::RouterConfig config;
+    for (const auto& p : rc.ports)
+        config.ports.push_back(router::PortConfig{p.mac, p.ip, p.mtu});
+    for (const auto& r : rc.routes) {
+        router::RouteConfig route;
+        route.prefix = r.prefix;
+        route.via = r.via.value_or(Ipv4Address{});
+        route.port = static_cast<std::uint16_t>(r.port);
+        route.metric = r.metric;
+        config.routes.push_back(route);
+    }
+    if (!rc.nat) return add_router_with(net, node, std::move(config), nat::None{});
+    nat::NaptConfig nc;
+    for (const auto p : rc.nat->inside)
+        nc.inside_ports.push_back(PortId{static_cast<std::uint16_t>(p)});
+    nc.outside_port = PortId{static_cast<std::uint16_t>(rc.nat->outside)};
+    nc.public_address = rc.nat->public_ip;
+    nc.port_lo = rc.nat->port_lo;
+    nc.port_hi = rc.nat->port_hi;
+    for (const auto& f : rc.nat->forwards) {
+        nc.forwards.push_back(nat::StaticForward{static_cast<IpProtocol>(f.proto), f.public_port,
+                                                 f.to_ip, f.to_port});
+    }
+    auto napt = nat::Napt::make(std::move(nc), net.stream(node.name + ":nat"));
+    if (!napt) return std::move(napt).error();
+    return add_router_with(net, node, std::move(config), std::move(*napt));
+}
+
+/// Loads the replay's pcap into a Replay node.
+ConfigResult<Built> add_replay_node(sim::Network& net, const NodeConfig& node,
+                                    const std::filesystem::path& base) {
+    const auto& rc = std::get<ReplayConfig>(node.spec);
+    std::filesystem::path file(rc.file);
+    if (file.is_relative()) file = base / file;
+    const auto bad = [&](const std::string& why) {
+        return std::move(
+            ConfigError{ConfigErrc::bad_value, "cannot use " + rc.file + ": " + why}.at("file"));
+    };
+    std::string why;
+    auto reader = PcapReader::open(file.string(), &why);
+    if (!reader) return bad(why.empty() ? to_string(reader.error()) : why);
+    if (reader->link_type() != 1)
+        return bad("link type " + std::to_string(reader->link_type()) +
+                   " is not Ethernet (LINKTYPE_ETHERNET, 1)");
+    sim::Replay replay;
+    const std::int64_t start = static_cast<std::int64_t>(rc.start_ms) * 1'000'000;
+    constexpr std::int64_t latest = LLONG_MAX / 2;
+    std::optional<std::int64_t> first;
+    std::int64_t index = 0;
+    for (;;) {
+        auto next = reader->next();
+        if (!next)
+            return bad(reader->last_error_text().empty() ? to_string(next.error())
+                                                         : reader->last_error_text());
+        if (!*next) break;
+        const PcapFrame& f = **next;
+        std::int64_t rel = 0;
+        if (rc.spacing_us) {
+            const auto spacing = static_cast<std::int64_t>(*rc.spacing_us) * 1000;
+            rel = (spacing != 0 && index > (latest - start) / spacing) ? latest - start
+                                                                       : index * spacing;
+        } else {
+            const std::int64_t ts = f.timestamp.count();
+            if (!first) first = ts;
+            rel = std::clamp<std::int64_t>(ts - *first, 0, latest - start);
+        }
+        replay.load(at_ns(start + rel), f.data);
+        ++index;
+    }
+    const auto ref = net.add(node.name, std::move(replay));
+    return Built{ref.id, {}, ref};
+}
+
+ConfigResult<Built> add_node(sim::Network& net, const NodeConfig& node,
+                             const std::filesystem::path& base) {
+    switch (node.type()) {
+    case NodeType::hub:
+        return Built{net.add(node.name, Hub(std::get<HubConfig>(node.spec).ports)).id, {}, {}};
+    case NodeType::switch_: {
+        const auto& sc = std::get<SwitchConfig>(node.spec);
+        using S = Switch<LearningTable>;
+        const auto ref = net.add(
+            node.name, S(sc.ports, LearningTable(std::chrono::seconds(sc.aging_s), sc.table_size)));
+        Built b{ref.id, {}, {}};
+        b.extra = [&net, ref] {
+            const auto& c = net.node(ref).counters();
+            return ojson{
+                {"forwarded", c.forwarded}, {"flooded", c.flooded}, {"table_full", c.table_full}};
+        };
+        return b;
+    }
+    case NodeType::router:
+        return add_router_node(net, node);
+    case NodeType::host:
+        return Built{net.add(node.name, HostSink{}).id, {}, {}};
+    case NodeType::replay:
+        return add_replay_node(net, node, base);
+    }
+    return ConfigError{ConfigErrc::bad_value, "unknown node type"};
+}
+
+sim::LinkConfig to_sim(const LinkConfig& l) {
+    sim::LinkConfig c;
+    c.rate_a_to_b_bps = static_cast<std::uint64_t>(l.rate_a_to_b_mbps * 1e6 + 0.5);
+    c.rate_b_to_a_bps = static_cast<std::uint64_t>(l.rate_b_to_a_mbps * 1e6 + 0.5);
+    c.delay = std::chrono::microseconds(l.delay_us);
+    c.mtu = l.mtu;
+    c.queue_frames = l.queue_frames;
+    c.a_to_b = sim::Impairments{l.loss, l.duplicate, l.reorder, l.corrupt};
+    c.b_to_a = c.a_to_b;
+    return c;
+}
+
+ojson drops_json(const DropCounts& d) {
+    ojson j = ojson::object();
+    d.for_each([&](DropReason r, std::uint64_t n) { j[std::string(to_string(r))] = n; });
+    return j;
+}
+
+ojson direction_json(const sim::LinkCounters& c) {
+    return ojson{{"frames_sent", c.frames_sent},
+                 {"bytes_sent", c.bytes_sent},
+                 {"frames_delivered", c.frames_delivered},
+                 {"bytes_delivered", c.bytes_delivered},
+                 {"lost", c.lost},
+                 {"duplicated", c.duplicated},
+                 {"reordered", c.reordered},
+                 {"corrupted", c.corrupted},
+                 {"queue_full", c.queue_full},
+                 {"too_big", c.too_big}};
+}
+
+/// Writes `text` to `path`; false (and `error` set) when it cannot.
+bool write_text(const std::filesystem::path& path, const std::string& text, std::string& error) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+        error = "cannot write " + path.string();
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
+    RunOutcome outcome;
+    const auto bad_topology = [&](ConfigError e) {
+        outcome.status = RunOutcome::Status::bad_topology;
+        outcome.error = std::move(e);
+        return outcome;
+    };
+    const auto output_failed = [&](std::string why) {
+        outcome.status = RunOutcome::Status::output_failed;
+        outcome.output_error = std::move(why);
+        return outcome;
+    };
+
+    sim::Network net(topo.seed);
+    std::vector<Built> nodes;
+    for (std::size_t i = 0; i < topo.nodes.size(); ++i) {
+        auto b = add_node(net, topo.nodes[i], opts.base_dir);
+        if (!b) return bad_topology(at_node(std::move(b).error(), i));
+        nodes.push_back(std::move(*b));
+    }
+    std::vector<sim::LinkId> links;
+    for (std::size_t i = 0; i < topo.links.size(); ++i) {
+        const auto& l = topo.links[i];
+        const auto end = [&](const Endpoint& e) {
+            return sim::Endpoint{nodes[e.node].id, PortId{static_cast<std::uint16_t>(e.port)}};
+        };
+        auto id = net.connect(end(l.a), end(l.b), to_sim(l), l.name);
+        if (!id) {
+            ConfigError e = std::move(id).error();
+            return bad_topology(std::move(e.at("links[" + std::to_string(i) + "]")));
+        }
+        links.push_back(*id);
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(opts.out_dir, ec);
+    if (ec) return output_failed("cannot create " + opts.out_dir.string() + ": " + ec.message());
+
+    // Link taps: every frame as it left the sending end (sim/hooks.hpp).
+    std::vector<std::unique_ptr<PcapWriter>> writers;
+    std::string tap_error;
+    const PcapOptions pcap_opts{PcapPrecision::nano, 262144, 1};
+    for (std::size_t i = 0; i < links.size(); ++i) {
+        const auto path = opts.out_dir / (topo.links[i].name + ".pcap");
+        auto w = PcapWriter::open(path.string(), pcap_opts);
+        if (!w) return output_failed("cannot write " + path.string() + ": " + to_string(w.error()));
+        writers.push_back(std::make_unique<PcapWriter>(std::move(*w)));
+        PcapWriter* writer = writers.back().get();
+        net.set_tap(links[i], [writer, &tap_error](sim::LinkId, sim::Direction, Instant t,
+                                                   Bytes frame) {
+            if (auto r = writer->write(frame, Duration(ns_since_start(t))); !r && tap_error.empty())
+                tap_error = to_string(r.error());
+        });
+    }
+
+    // The trace: always counted per port (summary.json's port drops), and
+    // written to trace.jsonl with --trace.
+    std::unordered_map<std::string, std::size_t> by_name;
+    for (std::size_t i = 0; i < topo.nodes.size(); ++i)
+        by_name.emplace(topo.nodes[i].name, i);
+    std::vector<std::vector<DropCounts>> port_drops(topo.nodes.size());
+    for (std::size_t i = 0; i < topo.nodes.size(); ++i)
+        port_drops[i].resize(topo.nodes[i].port_count());
+    std::ofstream trace_file;
+    if (opts.trace) {
+        trace_file.open(opts.out_dir / "trace.jsonl", std::ios::binary | std::ios::trunc);
+        if (!trace_file)
+            return output_failed("cannot write " + (opts.out_dir / "trace.jsonl").string());
+    }
+    std::string line;
+    net.set_trace([&](Instant t, std::string_view node, const TraceEvent& e) {
+        const auto it = by_name.find(std::string(node));
+        if (it == by_name.end()) return;
+        const std::size_t n = it->second;
+        const std::size_t port = to_index(e.port);
+        if (e.kind == TraceKind::frame_dropped && port < port_drops[n].size())
+            port_drops[n][port].count(e.reason);
+        if (!opts.trace) return;
+        line.clear();
+        const std::string port_name = port < topo.nodes[n].port_count()
+                                          ? topo.nodes[n].port_name(port)
+                                          : std::to_string(port);
+        append_trace_line(line, ns_since_start(t), node, port_name, e);
+        trace_file << line;
+    });
+
+    const auto until = at_ns(static_cast<std::int64_t>(topo.until_ms) * 1'000'000);
+    const auto result = net.run_until(until);
+
+    for (auto& w : writers) {
+        if (auto r = w->close(); !r && tap_error.empty()) tap_error = to_string(r.error());
+    }
+    if (!tap_error.empty()) return output_failed("writing a link pcap: " + tap_error);
+    if (opts.trace) {
+        trace_file.close();
+        if (!trace_file) return output_failed("cannot write trace.jsonl");
+    }
+
+    // What each replay node received.
+    for (std::size_t i = 0; i < topo.nodes.size(); ++i) {
+        if (!nodes[i].replay) continue;
+        const auto path = opts.out_dir / (topo.nodes[i].name + ".rx.pcap");
+        auto w = PcapWriter::open(path.string(), pcap_opts);
+        if (!w) return output_failed("cannot write " + path.string() + ": " + to_string(w.error()));
+        std::string err;
+        net.node(*nodes[i].replay).for_each_arrival([&](Instant t, Bytes frame) {
+            if (auto r = w->write(frame, Duration(ns_since_start(t))); !r && err.empty())
+                err = to_string(r.error());
+        });
+        if (auto r = w->close(); !r && err.empty()) err = to_string(r.error());
+        if (!err.empty()) return output_failed("writing " + path.string() + ": " + err);
+    }
+
+    ojson summary{{"schema", 1},
+                  {"seed", topo.seed},
+                  {"until_ms", topo.until_ms},
+                  {"end_ns", ns_since_start(result.time)},
+                  {"events", result.events}};
+    ojson jnodes = ojson::object();
+    for (std::size_t i = 0; i < topo.nodes.size(); ++i) {
+        const auto& nc = topo.nodes[i];
+        const sim::NodeId id = nodes[i].id;
+        DropCounts total = net.drops(id);
+        ojson ports = ojson::object();
+        for (std::size_t p = 0; p < nc.port_count(); ++p) {
+            const sim::Endpoint e{id, PortId{static_cast<std::uint16_t>(p)}};
+            const auto& c = net.port_counters(e);
+            c.drops.for_each([&](DropReason r, std::uint64_t n) { total.count(r, n); });
+            const auto link = net.link_at(e);
+            ports[nc.port_name(p)] =
+                ojson{{"link", link ? ojson(net.link_name(*link)) : ojson(nullptr)},
+                      {"frames_in", c.frames_in},
+                      {"bytes_in", c.bytes_in},
+                      {"frames_out", c.frames_out},
+                      {"bytes_out", c.bytes_out},
+                      {"drops", drops_json(port_drops[i][p])}};
+        }
+        ojson jn{{"type", to_string(nc.type())}, {"drops", drops_json(total)}, {"ports", ports}};
+        if (nodes[i].replay) {
+            const auto& r = net.node(*nodes[i].replay);
+            jn["replay"] = ojson{{"loaded", r.loaded()},
+                                 {"sent", r.sent()},
+                                 {"not_sent", r.not_sent()},
+                                 {"received", r.received_frames()}};
+        }
+        if (nodes[i].extra) jn[to_string(nc.type())] = nodes[i].extra();
+        jnodes[nc.name] = std::move(jn);
+    }
+    summary["nodes"] = std::move(jnodes);
+    ojson jlinks = ojson::object();
+    for (std::size_t i = 0; i < links.size(); ++i) {
+        const auto& l = topo.links[i];
+        const auto name = [&](const Endpoint& e) {
+            return topo.nodes[e.node].name + "." + topo.nodes[e.node].port_name(e.port);
+        };
+        jlinks[l.name] =
+            ojson{{"a", name(l.a)},
+                  {"b", name(l.b)},
+                  {"a_to_b", direction_json(net.link_counters(links[i], sim::Direction::a_to_b))},
+                  {"b_to_a", direction_json(net.link_counters(links[i], sim::Direction::b_to_a))}};
+    }
+    summary["links"] = std::move(jlinks);
+    std::string err;
+    if (!write_text(opts.out_dir / "summary.json", summary.dump(2) + "\n", err))
+        return output_failed(err);
+    return outcome;
+}
+
+} // namespace strata::net
