@@ -106,14 +106,15 @@ def compare(case, linux_outs, strata_outs, names=("linux", "strata")):
     for p in case.ports:
         fa, fb = a[p.name], b[p.name]
         if len(fa) != len(fb):
-            mismatches.append(f"{case.name} port {p.name}: {names[0]} sent {len(fa)} frames, "
+            (notes if p.name in case.deliberate else mismatches).append(f"{case.name} port {p.name}: {names[0]} sent {len(fa)} frames, "
                               f"{names[1]} {len(fb)}")
         for i in range(max(len(fa), len(fb))):
+            sink = notes if p.name in case.deliberate else mismatches
             if i >= len(fa):
-                mismatches.append(f"  {p.name} #{i} only in {names[1]}: {summary(fb[i][0])}")
+                sink.append(f"  {p.name} #{i} only in {names[1]}: {summary(fb[i][0])}")
                 continue
             if i >= len(fb):
-                mismatches.append(f"  {p.name} #{i} only in {names[0]}: {summary(fa[i][0])}")
+                sink.append(f"  {p.name} #{i} only in {names[0]}: {summary(fa[i][0])}")
                 continue
             (x, tol), (y, _) = fa[i], fb[i]
             lines = []
@@ -127,7 +128,11 @@ def compare(case, linux_outs, strata_outs, names=("linux", "strata")):
                                  f"(tolerated: {tol[key]})")
                 else:
                     lines.append(line)
-            if lines:
+            if lines and p.name in case.deliberate:
+                notes.append(f"{case.name} {p.name} #{i} differs (deliberate: "
+                             f"{case.deliberate[p.name]}):")
+                notes.extend(line.strip() for line in lines)
+            elif lines:
                 mismatches.append(f"  {p.name} #{i} {names[0]}: {summary(x)}")
                 mismatches.append(f"  {' ' * len(p.name)} {' ' * len(str(i))}  {names[1]}: {summary(y)}")
                 mismatches.extend(lines)
