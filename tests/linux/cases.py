@@ -48,11 +48,19 @@ class Route:
 
 
 @dataclass
+class Forward:
+    proto: str  # "tcp" or "udp"
+    public_port: int
+    to: str  # "A.B.C.D:port"
+
+
+@dataclass
 class Nat:
     inside: list
     outside: str
     public_ip: str
     ports: tuple = (20000, 59999)
+    forwards: list = field(default_factory=list)
 
 
 @dataclass
@@ -411,10 +419,10 @@ HOST, PUBLIC = "10.0.0.10", "192.0.2.2"
 NAT_RANGE = (20000, 59999)
 
 
-def nat_case(name, title, steps, expect):
+def nat_case(name, title, steps, expect, lan_hosts=(HOST,)):
     return Case(name, title,
                 [Port("lan", NLAN_MAC, "10.0.0.1/24"), Port("wan", NWAN_MAC, "192.0.2.2/24")],
-                [End("lan", NLAN_END, [HOST]), End("wan", NWAN_END, ["192.0.2.1"])],
+                [End("lan", NLAN_END, list(lan_hosts)), End("wan", NWAN_END, ["192.0.2.1"])],
                 [Route("10.0.0.0/24", port="lan"), Route("192.0.2.0/24", port="wan"),
                  Route("0.0.0.0/0", via="192.0.2.1", port="wan")],
                 steps, expect, nat=Nat(["lan"], "wan", PUBLIC, NAT_RANGE))
@@ -611,6 +619,81 @@ def case_nat_icmp_error():
 
 
 # --- the router's own addresses, options, ARP giving up --------------------------------
+
+
+def case_nat_two_hosts():
+    hosts = [HOST, "10.0.0.11"]
+
+    def request(h):
+        return P.ipv4(h, "198.51.100.7", P.PROTO_UDP, P.udp(h, "198.51.100.7", 40005, 53,
+                                                           pattern(16, 30)), ident=0x1201)
+
+    def public_ports(outs):
+        return [f["udp.sport"] for f in out_of(outs, "wan", ip_dst="198.51.100.7", udp_dport=53)]
+
+    def step1(outs):
+        return [from_end(c, "lan", request(h)) for h in hosts]
+
+    def step2(outs):
+        return [from_end(c, "wan", P.ipv4("198.51.100.7", PUBLIC, P.PROTO_UDP,
+                                          P.udp("198.51.100.7", PUBLIC, 53, pp, pattern(12, i)),
+                                          ident=0x1202 + i))
+                for i, pp in enumerate(public_ports(outs))]
+
+    def expect(outs):
+        problems = []
+        pps = public_ports(outs)
+        # Two private endpoints, one destination: the mappings must differ or
+        # the replies could not be told apart (RFC 4787 §4.1).
+        if len(pps) == 2 and pps[0] == pps[1]:
+            problems.append(f"wan: both hosts mapped to public port {pps[0]}")
+        out = [dict(translated_out("udp.sport", "198.51.100.7", "udp.dport", 53),
+                    **{"udp.csum_ok": True}) for _ in hosts]
+        back = [{"eth.dst": NLAN_END, "ip.src": "198.51.100.7", "ip.dst": h, "ip.ttl": 63,
+                 "udp.sport": 53, "udp.dport": 40005, "udp.csum_ok": True,
+                 "udp.payload": pattern(12, i).hex()} for i, h in enumerate(hosts)]
+        return problems + check_ports(c, outs, {"wan": out, "lan": back})
+
+    c = nat_case("nat_two_hosts", "two private hosts, same private port, same destination: two "
+                 "mappings, each reply to its host", [step1, step2], expect, lan_hosts=hosts)
+    return c
+
+
+def case_nat_forward():
+    server = "10.0.0.5"
+
+    def step1(outs):
+        syn = P.ipv4("203.0.113.7", PUBLIC, P.PROTO_TCP,
+                     P.tcp("203.0.113.7", PUBLIC, 51000, 28080, 7000, 0, P.TCP_SYN), ident=0x1301)
+        # Unsolicited: no mapping and no forward for port 28081.
+        stray = P.ipv4("203.0.113.7", PUBLIC, P.PROTO_TCP,
+                       P.tcp("203.0.113.7", PUBLIC, 51001, 28081, 9000, 0, P.TCP_SYN), ident=0x1302)
+        return [from_end(c, "wan", syn), from_end(c, "wan", stray)]
+
+    def step2(outs):
+        synack = P.ipv4(server, "203.0.113.7", P.PROTO_TCP,
+                        P.tcp(server, "203.0.113.7", 80, 51000, 3000, 7001,
+                              P.TCP_SYN | P.TCP_ACK), ident=0x1303)
+        return [from_end(c, "lan", synack)]
+
+    def expect(outs):
+        # A static forward (RFC 5382 §... port forwarding as configured): in
+        # to 10.0.0.5:80, the reply out from the public address and port 28080.
+        inb = {"eth.src": NLAN_MAC, "eth.dst": NLAN_END, "ip.src": "203.0.113.7", "ip.dst": server,
+               "ip.ttl": 63, "ip.csum_ok": True, "tcp.sport": 51000, "tcp.dport": 80,
+               "tcp.flags": P.TCP_SYN, "tcp.csum_ok": True}
+        out = {"eth.src": NWAN_MAC, "eth.dst": NWAN_END, "ip.src": PUBLIC, "ip.dst": "203.0.113.7",
+               "ip.ttl": 63, "ip.csum_ok": True, "tcp.sport": 28080, "tcp.dport": 51000,
+               "tcp.flags": P.TCP_SYN | P.TCP_ACK, "tcp.ack": 7001, "tcp.csum_ok": True}
+        return check_ports(c, outs, {"lan": [inb], "wan": [out]})
+
+    # The public port lies in the dynamic range: strata's NAPT refuses a
+    # forward outside it ("public port 8080 outside the range [20000, 59999]").
+    c = nat_case("nat_forward", "a static port forward (public 28080 -> 10.0.0.5:80) both ways; "
+                 "an unsolicited SYN to another port dropped", [step1, step2], expect,
+                 lan_hosts=(HOST, server))
+    c.nat.forwards.append(Forward("tcp", 28080, f"{server}:80"))
+    return c
 
 
 def case_nat_icmp_error_echo():
@@ -830,8 +913,80 @@ def case_fragment_options():
     return c
 
 
+def case_random_mix(seed):
+    """A seeded mix over the book's router (wan MTU 576, dmz 1000): random
+    sources, destinations (every route kind, the router's own addresses, no
+    route when the default is left out), TTLs 0-3 and 64, sizes up to 1500,
+    DF, UDP/TCP/echo. No expectation per frame: the comparison with Linux is
+    the property (the issue's "the router and Linux agree"); the RFC checks
+    are the ones that hold for any output."""
+    import random
+    rng = random.Random(seed)
+    sources = [("lan", "10.10.1.2"), ("lan", "10.10.1.50"), ("dmz", "192.168.1.2"),
+               ("wan", "198.51.100.20"), ("wan", "203.0.113.40")]
+    dests = ["10.10.1.101", "10.10.1.50", "10.10.1.2", "192.168.1.10", "192.168.1.20",
+             "192.168.1.2", "203.0.113.9", "198.51.100.77", "10.10.1.1", "192.0.2.2"]
+    pkts = []
+    unrouted = {}
+    for i in range(40):
+        port, src = rng.choice(sources)
+        dst = rng.choice(dests)
+        if seed % 2 == 0 and dst in ("203.0.113.9", "198.51.100.77") and src in unrouted:
+            # Linux limits "no route" errors per source by itself (ip_error:
+            # net.ipv4.route.error_cost, a global sysctl no namespace can
+            # change), and every ICMP error to that source empties the same
+            # bucket: only a source's first datagram may go unrouted here.
+            dst = "192.168.1.20"
+        unrouted[src] = True
+        ttl = rng.choice([0, 1, 2, 3, 64, 64, 64])
+        kind = rng.choice(["udp", "tcp", "icmp"])
+        if dst in ("10.10.1.1", "192.0.2.2"):
+            # Only echo to the router itself: Linux also answers UDP with a
+            # port unreachable and TCP with a RST, strata's router (no
+            # transport layer until the host stack) drops them
+            # (docs/linux-comparison.md).
+            kind = "icmp"
+        # No more than the ingress port's MTU: a real link delivers no more.
+        room = {"lan": 1500, "dmz": 1000, "wan": 576}[port] - 20 - (20 if kind == "tcp" else 8)
+        size = rng.choice([s for s in (0, 8, 100, 520, 540, 548, 556, 952, 972, 980, 1000, 1460,
+                                       1472) if s <= room])
+        data = pattern(size, i)
+        if kind == "udp":
+            body, proto = P.udp(src, dst, 1024 + i, 2048 + i, data), P.PROTO_UDP
+        elif kind == "tcp":
+            body = P.tcp(src, dst, 1024 + i, 80, i * 1000, 0, P.TCP_ACK, data=data[:1460])
+            proto = P.PROTO_TCP
+        else:
+            body, proto = P.icmp_echo(i, i, data), P.PROTO_ICMP
+        pkts.append((port, P.ipv4(src, dst, proto, body, ttl=ttl, ident=0xD000 + i,
+                                  df=rng.random() < 0.3, tos=rng.choice([0, 0, 0x10, 0xB8]))))
+
+    def step(outs):
+        return [from_end(c, port, pkt) for port, pkt in pkts]
+
+    def expect(outs):
+        problems = []
+        check_arp(c, outs, problems)
+        for p in c.ports:
+            for i, f in enumerate(ip_frames(outs.get(p.name, []))):
+                match(problems, f"{p.name} #{i}", f, {"ip.csum_ok": True, "ip.ttl": positive})
+                if f.get("ip.len", 0) > p.mtu:
+                    problems.append(f"{p.name} #{i}: {f.get('ip.len')} bytes over MTU {p.mtu}")
+                for key in ("icmp.csum_ok", "udp.csum_ok", "tcp.csum_ok"):
+                    if f.get(key) is False:
+                        problems.append(f"{p.name} #{i}: {key} false")
+        return problems
+
+    routes = book_routes() if seed % 2 else book_routes()[:-1]
+    c = book_case(f"random_mix_{seed}", f"40 seeded random datagrams (seed {seed}, "
+                  f"{'with' if seed % 2 else 'without'} a default route)", [step], expect,
+                  wan_mtu=576, dmz_mtu=1000, routes=routes)
+    return c
+
+
 def all_cases():
     return [case_forward(), case_ttl(), case_no_route(), case_fragment(), case_fragment_df(),
             case_echo(), case_record_route(), case_arp_fails(), case_no_error(),
             case_fragment_options(), case_nat_tcp(), case_nat_udp(), case_nat_icmp_echo(),
-            case_nat_icmp_error(), case_nat_icmp_error_echo()]
+            case_nat_icmp_error(), case_nat_icmp_error_echo(), case_nat_two_hosts(),
+            case_nat_forward(), case_random_mix(1), case_random_mix(2)]

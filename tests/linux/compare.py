@@ -19,6 +19,7 @@ Every field the parser extracts is compared exactly, except:
   value depends on the number drawn.
 """
 
+import difflib
 import sys
 
 import netpkt as P
@@ -98,43 +99,74 @@ def diff_value(a, b):
     return ""
 
 
+def identity(case, f):
+    """What makes two frames the same frame for alignment: addresses, protocol,
+    ICMP type/code, fragment offset, and the IP ID of the datagram (of the
+    quoted one for a router-originated error, whose own ID is drawn)."""
+    if "arp.op" in f:
+        return ("arp", f["arp.op"], f.get("arp.spa"), f.get("arp.tpa"))
+    k = (f.get("ip.src"), f.get("ip.dst"), f.get("ip.proto"), f.get("icmp.type"),
+         f.get("icmp.code"), f.get("ip.frag_offset"))
+    if "ip.id" in f:
+        return k + (f["ip.id"],)
+    return k + (f.get("inner.ip.id"), f.get("icmp.seq"))
+
+
 def compare(case, linux_outs, strata_outs, names=("linux", "strata")):
     """Returns (mismatches, notes): lists of readable lines. Empty mismatches
-    means the two routers agree on every compared field of every frame."""
+    means the two routers agree on every compared field of every frame.
+
+    Per port the two sequences are aligned first (difflib on identity()), so
+    one missing frame shows as one missing frame rather than shifting every
+    later comparison; aligned frames are then compared field by field."""
     a, b = normalize(case, linux_outs), normalize(case, strata_outs)
     mismatches, notes = [], []
     for p in case.ports:
         fa, fb = a[p.name], b[p.name]
+        sink = notes if p.name in case.deliberate else mismatches
         if len(fa) != len(fb):
-            (notes if p.name in case.deliberate else mismatches).append(f"{case.name} port {p.name}: {names[0]} sent {len(fa)} frames, "
-                              f"{names[1]} {len(fb)}")
-        for i in range(max(len(fa), len(fb))):
-            sink = notes if p.name in case.deliberate else mismatches
-            if i >= len(fa):
-                sink.append(f"  {p.name} #{i} only in {names[1]}: {summary(fb[i][0])}")
+            sink.append(f"{case.name} port {p.name}: {names[0]} sent {len(fa)} frames, "
+                        f"{names[1]} {len(fb)}")
+        ka = [identity(case, f) for f, _ in fa]
+        kb = [identity(case, f) for f, _ in fb]
+        pairs = []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
+            if op == "equal" or op == "replace":
+                n = min(i2 - i1, j2 - j1)
+                pairs += [(i1 + k, j1 + k) for k in range(n)]
+                pairs += [(i, None) for i in range(i1 + n, i2)]
+                pairs += [(None, j) for j in range(j1 + n, j2)]
+            elif op == "delete":
+                pairs += [(i, None) for i in range(i1, i2)]
+            else:
+                pairs += [(None, j) for j in range(j1, j2)]
+        for i, j in pairs:
+            if j is None:
+                sink.append(f"  {p.name} {names[0]} #{i} only in {names[0]}: {summary(fa[i][0])}")
                 continue
-            if i >= len(fb):
-                sink.append(f"  {p.name} #{i} only in {names[0]}: {summary(fa[i][0])}")
+            if i is None:
+                sink.append(f"  {p.name} {names[1]} #{j} only in {names[1]}: {summary(fb[j][0])}")
                 continue
-            (x, tol), (y, _) = fa[i], fb[i]
+            (x, tol), (y, _) = fa[i], fb[j]
             lines = []
+            where = f"#{i}" if i == j else f"{names[0]} #{i} / {names[1]} #{j}"
             for key in sorted(set(x) | set(y)):
                 vx, vy = x.get(key, "<absent>"), y.get(key, "<absent>")
                 if vx == vy:
                     continue
                 line = f"      {key}: {names[0]} {show(vx)}, {names[1]} {show(vy)}{diff_value(vx, vy)}"
                 if key in tol:
-                    notes.append(f"{case.name} {p.name} #{i} {summary(x)}: {line.strip()} "
+                    notes.append(f"{case.name} {p.name} {where} {summary(x)}: {line.strip()} "
                                  f"(tolerated: {tol[key]})")
                 else:
                     lines.append(line)
             if lines and p.name in case.deliberate:
-                notes.append(f"{case.name} {p.name} #{i} differs (deliberate: "
+                notes.append(f"{case.name} {p.name} {where} differs (deliberate: "
                              f"{case.deliberate[p.name]}):")
                 notes.extend(line.strip() for line in lines)
             elif lines:
-                mismatches.append(f"  {p.name} #{i} {names[0]}: {summary(x)}")
-                mismatches.append(f"  {' ' * len(p.name)} {' ' * len(str(i))}  {names[1]}: {summary(y)}")
+                mismatches.append(f"  {p.name} {where} {names[0]}: {summary(x)}")
+                mismatches.append(f"  {' ' * len(p.name)} {' ' * len(where)} {names[1]}: {summary(y)}")
                 mismatches.extend(lines)
     return mismatches, notes
 

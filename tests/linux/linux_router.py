@@ -237,6 +237,17 @@ table ip strata_nat {{
   }}
 }}
 """
+        # Static forwards: DNAT before routing, and let them through the
+        # forward chain's drop of new inbound connections.
+        dnat = "".join(f"    iifname \"{nat.outside}\" ip daddr {nat.public_ip} {f.proto} dport "
+                       f"{f.public_port} dnat to {f.to}\n" for f in nat.forwards)
+        if dnat:
+            ruleset = ruleset.replace("  chain input {", "  chain prerouting {\n    type nat hook "
+                                      "prerouting priority dstnat; policy accept;\n" + dnat +
+                                      "  }\n  chain input {")
+            ruleset = ruleset.replace(f'    iifname "{nat.outside}" ct state new,invalid drop\n  }}\n}}',
+                                      f'    iifname "{nat.outside}" ct status dnat accept\n'
+                                      f'    iifname "{nat.outside}" ct state new,invalid drop\n  }}\n}}')
         sh("nft", "-f", "-", ns=self.ns_r, input=ruleset)
 
     # --- running ---------------------------------------------------------------
@@ -320,7 +331,10 @@ table ip strata_nat {{
         steps = c.all_steps()
         for k, step in enumerate(steps):
             for port, frame in step(outs):
-                self.socks[port].send(frame)
+                try:
+                    self.socks[port].send(frame)
+                except OSError as e:
+                    raise HarnessError(f"sending a {len(frame)}-byte frame on {port}: {e}")
                 self.sent.append((port, frame))
                 self.collect(outs, self.GAP)
             last = k == len(steps) - 1

@@ -147,7 +147,8 @@ def parse_ipv4(data, quoted=False):
         f["ip.payload"] = payload.hex()
         return f
     if proto == PROTO_ICMP:
-        f.update(parse_icmp(payload, quoted))
+        # A first fragment holds only part of the message its checksum covers.
+        f.update(parse_icmp(payload, quoted or f["ip.mf"]))
     elif proto == PROTO_UDP and len(payload) >= 8:
         sport, dport, ulen, ucsum = struct.unpack("!HHHH", payload[:8])
         f.update({"udp.sport": sport, "udp.dport": dport, "udp.len": ulen, "udp.csum": ucsum})

@@ -58,6 +58,9 @@ def topology(case, files, starts_ms, until_ms):
     if case.nat:
         router["nat"] = {"inside": case.nat.inside, "outside": case.nat.outside,
                          "public_ip": case.nat.public_ip, "ports": list(case.nat.ports)}
+        if case.nat.forwards:
+            router["nat"]["forwards"] = [{"proto": f.proto, "public_port": f.public_port,
+                                          "to": f.to} for f in case.nat.forwards]
     nodes = [router]
     links = []
     for p in case.ports:
