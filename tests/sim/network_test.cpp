@@ -178,3 +178,23 @@ TEST_CASE("network: the frame pool stops growing (no allocation per frame)", "[s
     CHECK(net.frame_buffers() == buffers);
     CHECK(buffers < 220);
 }
+
+TEST_CASE("network: a network can be moved, before and between runs", "[sim][network]") {
+    auto build = [] {
+        sim::Network net(1);
+        auto a = net.add("a", sim::Replay{});
+        auto e = net.add("e", Echo{});
+        net.node(a).load(at_ns(0), udp_frame(60));
+        net.node(a).load(at_ns(10'000), udp_frame(60));
+        auto l = net.connect({a, PortId{0}}, {e, PortId{0}}, sim::LinkConfig::symmetric(0, 1us));
+        REQUIRE(l);
+        return net;
+    };
+    sim::Network net = build();
+    net.run_until(at_ns(5'000));
+    sim::Network moved = std::move(net);
+    moved.run_until(at_ns(100'000));
+    auto* a = moved.node_as<sim::Replay>(sim::NodeId{0});
+    REQUIRE(a != nullptr);
+    CHECK(a->received_frames() == 2);
+}
