@@ -198,3 +198,39 @@ TEST_CASE("network: a network can be moved, before and between runs", "[sim][net
     REQUIRE(a != nullptr);
     CHECK(a->received_frames() == 2);
 }
+
+namespace {
+// Asks for far more room than any frame needs.
+struct Greedy {
+    DropCounts drop_counts{};
+    bool filled = false;
+    bool done = false;
+    [[nodiscard]] std::size_t port_count() const noexcept { return 1; }
+    template <FrameOut O>
+    void receive(PortId, MutBytes, Instant, O&) {}
+    template <FrameOut O>
+    void poll(Instant, O& out) {
+        done = true;
+        out.send(PortId{0}, std::size_t{1} << 32, [&](MutBytes) {
+            filled = true;
+            return std::size_t{60};
+        });
+    }
+    [[nodiscard]] Instant poll_at() const noexcept { return done ? never : at_ns(0); }
+    [[nodiscard]] const DropCounts& drops() const noexcept { return drop_counts; }
+};
+} // namespace
+
+TEST_CASE("network: a send asking for more than 256 KiB is refused too_big", "[sim][network]") {
+    sim::Network net(1);
+    auto g = net.add("g", Greedy{});
+    auto b = net.add("b", sim::Replay{});
+    auto l = net.connect({g, PortId{0}}, {b, PortId{0}}, sim::LinkConfig{});
+    REQUIRE(l);
+    net.run_until(at_ns(1'000));
+    CHECK(net.node(g).done);
+    CHECK_FALSE(net.node(g).filled);
+    CHECK(net.link_counters(*l, sim::Direction::a_to_b).too_big == 1);
+    CHECK(net.port_counters({g, PortId{0}}).drops[DropReason::too_big] == 1);
+    CHECK(net.frame_buffers() == 0);
+}
