@@ -40,6 +40,24 @@ TEST_CASE("network: connect checks both ends", "[sim][network]") {
     REQUIRE_FALSE(self);
     CHECK(self.error().code() == ConfigErrc::bad_value);
 
+    sim::LinkConfig negative;
+    negative.delay = -1us;
+    auto backwards = net.connect({a, PortId{0}}, {b, PortId{0}}, negative);
+    REQUIRE_FALSE(backwards);
+    CHECK(backwards.error().message() == "delay -1000 ns is negative");
+    sim::LinkConfig improbable;
+    improbable.b_to_a.corrupt = 1.5;
+    auto p = net.connect({a, PortId{0}}, {b, PortId{0}}, improbable);
+    REQUIRE_FALSE(p);
+    CHECK(p.error().code() == ConfigErrc::bad_value);
+    CHECK(p.error().message() == "b_to_a.corrupt 1.500000 is not a probability in [0, 1]");
+    sim::LinkConfig long_queue;
+    long_queue.queue_frames = 4'000'000'000;
+    auto q = net.connect({a, PortId{0}}, {b, PortId{0}}, long_queue);
+    REQUIRE_FALSE(q);
+    CHECK(q.error().code() == ConfigErrc::limit_exceeded);
+    CHECK(net.link_count() == 0);
+
     auto ok = net.connect({a, PortId{0}}, {b, PortId{0}}, config, "ab");
     REQUIRE(ok);
     CHECK(sim::to_index(*ok) == 0);

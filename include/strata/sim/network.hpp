@@ -121,8 +121,9 @@ public:
     /// Joins two free ports with a link named `name` (default "A.p-B.q").
     /// The link's direction streams are derived from the seed and
     /// "<name>:a>b" / "<name>:b>a". Errors: not_found (no such node),
-    /// bad_value (no such port, or both ends the same port), duplicate (a
-    /// port already has a link).
+    /// bad_value (no such port, both ends the same port, a negative delay, a
+    /// probability outside [0, 1]), duplicate (a port already has a link),
+    /// limit_exceeded (queue_frames above max_queue_frames).
     ConfigResult<LinkId> connect(Endpoint a, Endpoint b, const LinkConfig& config,
                                  std::string name = {}) {
         for (const Endpoint& e : {a, b}) {
@@ -143,6 +144,7 @@ public:
         if (a == b)
             return ConfigError(ConfigErrc::bad_value,
                                "link from port " + end_name(a) + " to itself");
+        if (auto bad = check(config)) return std::move(*bad);
         const auto index = static_cast<std::uint32_t>(links_.size());
         if (name.empty()) name = end_name(a) + "-" + end_name(b);
         detail::LinkState link;
@@ -273,7 +275,40 @@ public:
     }
     [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
+    /// The longest queue a link direction may have (its ring is allocated
+    /// at connect time).
+    static constexpr std::uint32_t max_queue_frames = 1'000'000;
+
 private:
+    static std::optional<ConfigError> check(const LinkConfig& c) {
+        if (c.delay.count() < 0)
+            return ConfigError(ConfigErrc::bad_value,
+                               "delay " + std::to_string(c.delay.count()) + " ns is negative");
+        if (c.reorder_delay.count() < 0)
+            return ConfigError(ConfigErrc::bad_value, "reorder_delay " +
+                                                          std::to_string(c.reorder_delay.count()) +
+                                                          " ns is negative");
+        if (c.queue_frames > max_queue_frames)
+            return ConfigError(ConfigErrc::limit_exceeded,
+                               "queue_frames " + std::to_string(c.queue_frames) + " is more than " +
+                                   std::to_string(max_queue_frames));
+        const std::pair<const char*, const Impairments*> dirs[] = {{"a_to_b", &c.a_to_b},
+                                                                   {"b_to_a", &c.b_to_a}};
+        for (const auto& [dir, imp] : dirs) {
+            const std::pair<const char*, double> ps[] = {{"loss", imp->loss},
+                                                         {"duplicate", imp->duplicate},
+                                                         {"reorder", imp->reorder},
+                                                         {"corrupt", imp->corrupt}};
+            for (const auto& [what, p] : ps) {
+                if (!(p >= 0.0 && p <= 1.0)) // NaN fails too
+                    return ConfigError(ConfigErrc::bad_value,
+                                       std::string(dir) + "." + what + " " + std::to_string(p) +
+                                           " is not a probability in [0, 1]");
+            }
+        }
+        return std::nullopt;
+    }
+
     [[nodiscard]] std::uint32_t global(Endpoint e) const noexcept {
         return nodes_[to_index(e.node)].first_port + to_index(e.port);
     }
