@@ -45,6 +45,11 @@ TEST_CASE("network: connect checks both ends", "[sim][network]") {
     auto backwards = net.connect({a, PortId{0}}, {b, PortId{0}}, negative);
     REQUIRE_FALSE(backwards);
     CHECK(backwards.error().message() == "delay -1000 ns is negative");
+    sim::LinkConfig slow;
+    slow.rate_b_to_a_bps = 999;
+    auto crawl = net.connect({a, PortId{0}}, {b, PortId{0}}, slow);
+    REQUIRE_FALSE(crawl);
+    CHECK(crawl.error().message() == "rate_b_to_a_bps 999 is below 1000 bit/s (0 means unlimited)");
     sim::LinkConfig improbable;
     improbable.b_to_a.corrupt = 1.5;
     auto p = net.connect({a, PortId{0}}, {b, PortId{0}}, improbable);

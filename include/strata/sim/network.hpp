@@ -281,13 +281,25 @@ public:
 
 private:
     static std::optional<ConfigError> check(const LinkConfig& c) {
-        if (c.delay.count() < 0)
-            return ConfigError(ConfigErrc::bad_value,
-                               "delay " + std::to_string(c.delay.count()) + " ns is negative");
-        if (c.reorder_delay.count() < 0)
-            return ConfigError(ConfigErrc::bad_value, "reorder_delay " +
-                                                          std::to_string(c.reorder_delay.count()) +
-                                                          " ns is negative");
+        // Bounds that keep every instant the link computes far inside the
+        // 64-bit nanosecond range (292 years): delays up to 10^16 ns (115
+        // days), and at least 1 kbit/s, so a full queue of the largest frames
+        // (10^6 x 256 KiB) ends within 2.2 x 10^18 ns.
+        constexpr std::int64_t max_delay_ns = 10'000'000'000'000'000;
+        for (const auto& [what, d] :
+             {std::pair{"delay", c.delay}, std::pair{"reorder_delay", c.reorder_delay}}) {
+            if (d.count() < 0 || d.count() > max_delay_ns)
+                return ConfigError(ConfigErrc::bad_value,
+                                   std::string(what) + " " + std::to_string(d.count()) + " ns is " +
+                                       (d.count() < 0 ? "negative" : "too long"));
+        }
+        for (const auto& [what, r] : {std::pair{"rate_a_to_b_bps", c.rate_a_to_b_bps},
+                                      std::pair{"rate_b_to_a_bps", c.rate_b_to_a_bps}}) {
+            if (r != 0 && r < 1000)
+                return ConfigError(ConfigErrc::bad_value,
+                                   std::string(what) + " " + std::to_string(r) +
+                                       " is below 1000 bit/s (0 means unlimited)");
+        }
         if (c.queue_frames > max_queue_frames)
             return ConfigError(ConfigErrc::limit_exceeded,
                                "queue_frames " + std::to_string(c.queue_frames) + " is more than " +
