@@ -31,6 +31,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -104,8 +105,8 @@ public:
             const auto& p = config_.ports[i];
             ports_.push_back(PortState{p.mac, p.address.address(), p.address.broadcast_address(),
                                        p.mtu});
-            locals_.emplace(p.address.address().value(), true);
-            if (p.address.length() < 31) locals_.emplace(p.address.broadcast_address().value(), false);
+            add_local(p.address.address(), true);
+            if (p.address.length() < 31) add_local(p.address.broadcast_address(), false);
             // Connected route (metric 0); two ports on one network keep the first.
             [[maybe_unused]] auto ok = table_.insert(
                 p.address.network(),
@@ -210,6 +211,20 @@ private:
         if (out.tracing()) out.trace(TraceEvent::dropped(port, r));
     }
 
+    // The local check runs on every datagram: a 4096-bit filter in front of
+    // the hash table answers "not local" with one load for almost all.
+    static std::uint32_t local_bit(Ipv4Address a) noexcept { return (a.value() * 0x9e3779b1u) >> 20; }
+    void add_local(Ipv4Address a, bool mine) {
+        locals_.emplace(a.value(), mine);
+        const auto bit = local_bit(a);
+        local_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
+    [[nodiscard]] bool maybe_local(Ipv4Address a) const noexcept {
+        if ((a.value() >> 28) >= 0xe) return true; // multicast, class E, 255.255.255.255
+        const auto bit = local_bit(a);
+        return (local_filter_[bit / 64] >> (bit % 64)) & 1u;
+    }
+
     [[nodiscard]] bool is_mine(Ipv4Address a) const noexcept {
         const auto it = locals_.find(a.value());
         return it != locals_.end() && it->second;
@@ -306,12 +321,13 @@ private:
         }
 
         const Ipv4Address dst = ip.dst();
-        if (locals_.contains(dst.value()) || dst.is_broadcast() || dst.is_multicast())
+        if (maybe_local(dst) &&
+            (locals_.contains(dst.value()) || dst.is_broadcast() || dst.is_multicast()))
             return local(in, ip, now, out);
 
         const Step routed = route(dst, out);
-        if (routed.kind != Step::Kind::forward) return conclude(in, ip, false, routed, now, out);
-        const router::Forward fwd = routed.forward;
+        if (routed.kind() != Step::Kind::forward) return conclude(in, ip, false, routed, now, out);
+        const router::Forward fwd = routed.forward();
 
         // RFC 1812 §5.3.1: a TTL that would reach 0 is not forwarded.
         if (ip.ttl() <= 1) return conclude(in, ip, false, Step{router::icmp_code::time_exceeded}, now, out);
@@ -320,7 +336,7 @@ private:
             return conclude(in, ip, false, Step{router::icmp_code::fragmentation_needed(mtu)}, now,
                             out);
 
-        const std::uint8_t ttl = ip.decrement_ttl();
+        const std::uint8_t ttl = router::decrement_ttl(ip);
         if (out.tracing()) out.trace(TraceEvent::ttl(in, ttl));
         if (ip.header_len() > ipv4_min_header_len) [[unlikely]]
             router::update_options(ip, ports_[to_index(fwd.port)].address, now,
@@ -393,15 +409,15 @@ private:
             !IcmpView<const Byte>::unchecked(Bytes(payload)).verify_checksum())
             return drop(in, DropReason::bad_checksum, out);
         const Step back = route(ip.src(), out);
-        if (back.kind != Step::Kind::forward) return drop(in, DropReason::no_route, out);
+        if (back.kind() != Step::Kind::forward) return drop(in, DropReason::no_route, out);
         const std::size_t len = router::write_echo_reply(MutBytes(scratch_), ip, ident_++);
         if (out.tracing()) {
             TraceEvent e{TraceKind::icmp_echo_replied};
-            e.port = back.forward.port;
+            e.port = back.forward().port;
             e.addr[0] = ip.src();
             out.trace(e);
         }
-        originate(in, back.forward, MutBytes(scratch_).first(len), now, out);
+        originate(in, back.forward(), MutBytes(scratch_).first(len), now, out);
     }
 
     template <class Out>
@@ -458,13 +474,13 @@ private:
     void conclude(PortId in, const Ipv4View<Byte>& ip, bool link_broadcast, const Step& s,
                   Instant now, Out& out) {
         drop(in, s.reason(), out);
-        if (s.kind == Step::Kind::icmp) {
-            send_icmp_error(in, ip, link_broadcast, s.icmp, now, out);
-        } else if (s.kind == Step::Kind::reset) {
+        if (s.kind() == Step::Kind::icmp) {
+            send_icmp_error(in, ip, link_broadcast, s.icmp(), now, out);
+        } else if (s.kind() == Step::Kind::reset) {
             const Step back = route(ip.src(), out);
-            if (back.kind != Step::Kind::forward) return;
+            if (back.kind() != Step::Kind::forward) return;
             const std::size_t len = router::write_tcp_reset(MutBytes(scratch_), ip);
-            originate(in, back.forward, MutBytes(scratch_).first(len), now, out);
+            originate(in, back.forward(), MutBytes(scratch_).first(len), now, out);
         }
     }
 
@@ -480,13 +496,13 @@ private:
             return;
         if (!rate_.allow(now)) return;
         const Step back = route(offending.src(), out);
-        if (back.kind != Step::Kind::forward) return;
-        const Ipv4Address src = ports_[to_index(back.forward.port)].address;
+        if (back.kind() != Step::Kind::forward) return;
+        const Ipv4Address src = ports_[to_index(back.forward().port)].address;
         const std::size_t len = router::write_icmp_error(MutBytes(scratch_), offending, e.type,
                                                          e.code, e.rest, src, ident_++);
         if (out.tracing())
-            out.trace(TraceEvent::icmp_error(back.forward.port, offending.src(), e.type, e.code));
-        originate(in, back.forward, MutBytes(scratch_).first(len), now, out);
+            out.trace(TraceEvent::icmp_error(back.forward().port, offending.src(), e.type, e.code));
+        originate(in, back.forward(), MutBytes(scratch_).first(len), now, out);
     }
 
     /// A datagram the router wrote: through NAT postrouting (RFC 5508: an
@@ -568,6 +584,7 @@ private:
     std::vector<PortState> ports_;
     /// The router's addresses (true) and its networks' broadcast addresses (false).
     boost::unordered_flat_map<std::uint32_t, bool> locals_;
+    std::array<std::uint64_t, 64> local_filter_{};
     router::ArpCache arp_;
     router::IcmpRateLimit rate_;
     std::vector<Byte> scratch_; ///< datagrams the router writes (errors, replies)
