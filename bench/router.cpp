@@ -34,10 +34,11 @@
 
 #include <benchmark/benchmark.h>
 
-#include "prefix_corpus.hpp"
 #include <strata/device/router.hpp>
 #include <strata/wire/ethernet.hpp>
 #include <strata/wire/ipv4.hpp>
+
+#include "prefix_corpus.hpp"
 
 using namespace strata;
 
@@ -72,7 +73,9 @@ const MacAddress ingress_mac{2, 0, 0, 0, 0, 1};
 const MacAddress sender_mac{2, 0xaa, 0, 0, 0, 2};
 const Ipv4Address sender{10, 255, 0, 2};
 
-MacAddress gateway_mac(unsigned hop) { return MacAddress{2, 0xbb, 0, 0, 0, static_cast<Byte>(hop)}; }
+MacAddress gateway_mac(unsigned hop) {
+    return MacAddress{2, 0xbb, 0, 0, 0, static_cast<Byte>(hop)};
+}
 Ipv4Address gateway(unsigned hop) {
     return Ipv4Address{100, 64, static_cast<std::uint8_t>(hop), 1};
 }
@@ -84,9 +87,10 @@ router::RouterConfig config() {
     router::RouterConfig c;
     c.ports.push_back({ingress_mac, Ipv4Prefix{Ipv4Address{10, 255, 0, 1}, 24}, 1500});
     for (std::uint16_t p = 0; p < egress_ports; ++p)
-        c.ports.push_back({MacAddress{2, 0, 0, 0, 1, static_cast<Byte>(p)},
-                           Ipv4Prefix{Ipv4Address{100, 64, static_cast<std::uint8_t>(16 * p + 15), 254}, 20},
-                           1500});
+        c.ports.push_back(
+            {MacAddress{2, 0, 0, 0, 1, static_cast<Byte>(p)},
+             Ipv4Prefix{Ipv4Address{100, 64, static_cast<std::uint8_t>(16 * p + 15), 254}, 20},
+             1500});
     return c;
 }
 
@@ -97,15 +101,15 @@ void load_table(R& r) {
     for (const auto& p : bench::prefix_corpus()) {
         // Metric 1: where a corpus prefix equals a connected /20 (metric 0),
         // both stay and the connected one wins.
-        if (!r.add_route(router::RouteConfig{Ipv4Prefix{Ipv4Address{p.net}, p.len}, gateway(p.hop),
-                                             {}, 1})) {
+        if (!r.add_route(router::RouteConfig{
+                Ipv4Prefix{Ipv4Address{p.net}, p.len}, gateway(p.hop), {}, 1})) {
             std::fprintf(stderr, "route insert failed\n");
             std::abort();
         }
     }
     for (unsigned k = 0; k < 256; ++k)
-        r.arp_cache().learn(gateway(k), gateway_mac(k), PortId{static_cast<std::uint16_t>(1 + k / 16)},
-                            at_ns(0), true);
+        r.arp_cache().learn(gateway(k), gateway_mac(k),
+                            PortId{static_cast<std::uint16_t>(1 + k / 16)}, at_ns(0), true);
 }
 
 PlainRouter& plain_router() {

@@ -43,11 +43,12 @@
 #include <rte_lpm.h>
 #include <rte_malloc.h>
 #else
-#include "prefix_corpus.hpp"
 #include <strata/policy/routing/adaptive.hpp>
 #include <strata/policy/routing/binary_trie.hpp>
 #include <strata/policy/routing/dir24_8.hpp>
 #include <strata/policy/routing/poptrie.hpp>
+
+#include "prefix_corpus.hpp"
 
 #if STRATA_HAVE_DPDK
 // DPDK's headers are C with GNU extensions (named variadic macros, VLAs)

@@ -46,6 +46,7 @@
 #include <strata/core/time.hpp>
 #include <strata/device/router/arp_cache.hpp>
 #include <strata/device/router/config.hpp>
+#include <strata/device/router/filter_packet.hpp>
 #include <strata/device/router/fragment.hpp>
 #include <strata/device/router/icmp_error.hpp>
 #include <strata/device/router/ip_options.hpp>
@@ -103,8 +104,8 @@ public:
         ports_.reserve(config_.ports.size());
         for (std::size_t i = 0; i < config_.ports.size(); ++i) {
             const auto& p = config_.ports[i];
-            ports_.push_back(PortState{p.mac, p.address.address(), p.address.broadcast_address(),
-                                       p.mtu});
+            ports_.push_back(
+                PortState{p.mac, p.address.address(), p.address.broadcast_address(), p.mtu});
             add_local(p.address.address(), true);
             if (p.address.length() < 31) add_local(p.address.broadcast_address(), false);
             // Connected route (metric 0); two ports on one network keep the first.
@@ -124,8 +125,8 @@ public:
             return std::move(ConfigError{ok.error()}.at("prefix"));
         auto port = router::resolve_route_port(config_.ports, r);
         if (!port) return std::move(port).error();
-        if (auto ok = table_.insert(r.prefix, routing::NextHop{r.via, routing::InterfaceId{*port},
-                                                               r.metric});
+        if (auto ok = table_.insert(r.prefix,
+                                    routing::NextHop{r.via, routing::InterfaceId{*port}, r.metric});
             !ok)
             return std::move(ConfigError{ok.error()}.at("prefix"));
         return {};
@@ -213,7 +214,9 @@ private:
 
     // The local check runs on every datagram: a 4096-bit filter in front of
     // the hash table answers "not local" with one load for almost all.
-    static std::uint32_t local_bit(Ipv4Address a) noexcept { return (a.value() * 0x9e3779b1u) >> 20; }
+    static std::uint32_t local_bit(Ipv4Address a) noexcept {
+        return (a.value() * 0x9e3779b1u) >> 20;
+    }
     void add_local(Ipv4Address a, bool mine) {
         locals_.emplace(a.value(), mine);
         const auto bit = local_bit(a);
@@ -257,7 +260,8 @@ private:
         // target. A probe (sender 0.0.0.0, RFC 5227) teaches nothing.
         if (!spa.is_unspecified() && sha.is_unicast() && arp_.learn(spa, sha, in, now, for_me)) {
             if (arp_.resolving(spa)) {
-                if (out.tracing()) out.trace(TraceEvent::mac_event(TraceKind::arp_resolved, in, sha));
+                if (out.tracing())
+                    out.trace(TraceEvent::mac_event(TraceKind::arp_resolved, in, sha));
                 arp_.drain(spa, [&](PortId, PortId egress, MutBytes packet) {
                     send_ip(egress, sha, packet, out);
                 });
@@ -330,7 +334,8 @@ private:
         const router::Forward fwd = routed.forward();
 
         // RFC 1812 §5.3.1: a TTL that would reach 0 is not forwarded.
-        if (ip.ttl() <= 1) return conclude(in, ip, false, Step{router::icmp_code::time_exceeded}, now, out);
+        if (ip.ttl() <= 1)
+            return conclude(in, ip, false, Step{router::icmp_code::time_exceeded}, now, out);
         const std::uint32_t mtu = egress_mtu(fwd.port, out);
         if (ip.total_len() > mtu && ip.dont_frag())
             return conclude(in, ip, false, Step{router::icmp_code::fragmentation_needed(mtu)}, now,
@@ -423,38 +428,7 @@ private:
     template <class Out>
     Step filter_stage(PortId in, PortId egress, MacAddress src_mac, const Ipv4View<Byte>& ip,
                       Instant now, Out& out) {
-        filter::Packet p{in, egress, src_mac, ip.src(), ip.dst(),
-                         static_cast<std::uint8_t>(ip.protocol())};
-        const auto l4 = ip.payload();
-        if (ip.frag_offset() == 0) {
-            switch (ip.protocol()) {
-            case IpProtocol::tcp:
-                if (l4.size() >= 20) {
-                    p.has_transport = true;
-                    p.sport = load_be16(l4.data());
-                    p.dport = load_be16(l4.data() + 2);
-                    p.tcp_flags = l4[13];
-                }
-                break;
-            case IpProtocol::udp:
-                if (l4.size() >= 8) {
-                    p.has_transport = true;
-                    p.sport = load_be16(l4.data());
-                    p.dport = load_be16(l4.data() + 2);
-                }
-                break;
-            case IpProtocol::icmp:
-                if (l4.size() >= 8) {
-                    p.has_transport = true;
-                    p.icmp_type = l4[0];
-                    p.icmp_code = l4[1];
-                    if (l4[0] == 0 || l4[0] == 8) p.sport = p.dport = load_be16(l4.data() + 4);
-                }
-                break;
-            default:
-                break;
-            }
-        }
+        const filter::Packet p = router::filter_packet(in, egress, src_mac, ip);
         const filter::Verdict v = filter_.check(p, now);
         const bool stopped = v.action != filter::Action::accept;
         if (out.tracing()) out.trace(TraceEvent::rule_hit(in, v.rule, stopped));

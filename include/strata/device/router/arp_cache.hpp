@@ -36,10 +36,10 @@ class ArpCache {
 public:
     /// What enqueue() did.
     enum class Queued : std::uint8_t {
-        first,        ///< a new resolution: send the first request now
-        added,        ///< joined a resolution already under way
-        dropped_old,  ///< joined it, the oldest waiting packet was dropped
-        no_room,      ///< no slot free anywhere: the packet was not kept
+        first,       ///< a new resolution: send the first request now
+        added,       ///< joined a resolution already under way
+        dropped_old, ///< joined it, the oldest waiting packet was dropped
+        no_room,     ///< no slot free anywhere: the packet was not kept
     };
 
     ArpCache(const ArpConfig& c, std::size_t slot_bytes)
@@ -135,7 +135,8 @@ public:
         pending_.erase(it);
         for (std::uint8_t i = 0; i < p.count; ++i) {
             const Slot& s = slots_[p.slots[i]];
-            f(s.ingress, p.port, MutBytes(pool_.data() + std::size_t{p.slots[i]} * slot_bytes_, s.len));
+            f(s.ingress, p.port,
+              MutBytes(pool_.data() + std::size_t{p.slots[i]} * slot_bytes_, s.len));
             release_slot(p.slots[i]);
         }
     }
