@@ -77,8 +77,8 @@ public:
     [[nodiscard]] const Mapping& operator[](std::uint32_t i) const noexcept { return entries_[i]; }
 
     /// The entry of a private endpoint, or npos.
-    [[nodiscard]] std::uint32_t find_private(std::uint8_t protocol, std::uint32_t ip,
-                                             std::uint16_t port) const noexcept {
+    [[nodiscard, gnu::always_inline]] std::uint32_t
+    find_private(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) const noexcept {
         const auto it = private_.find(PrivateKey{ip, port, protocol});
         return it == private_.end() ? npos : *it;
     }
@@ -144,7 +144,7 @@ public:
     }
 
     /// The expiry of entry i moved earlier than its heap node: queue it again.
-    void reschedule_earlier(std::uint32_t i) {
+    [[gnu::always_inline]] void reschedule_earlier(std::uint32_t i) {
         Mapping& m = entries_[i];
         if (m.expiry_ns < m.queued_ns) {
             m.queued_ns = m.expiry_ns;
