@@ -181,6 +181,8 @@ public:
     /// Bytes reserved by the mapping table (all of it is allocated at
     /// construction for config().capacity mappings).
     [[nodiscard]] std::size_t memory_bytes() const noexcept { return table_.memory_bytes(); }
+    /// The mapping table itself (for tests and tools).
+    [[nodiscard]] const MappingTable& table() const noexcept { return table_; }
 
 private:
     Napt(NaptConfig config, RandomStream random)
