@@ -32,6 +32,17 @@ struct Packet {
     std::uint8_t tcp_flags = 0;
     std::uint8_t icmp_type = 0;
     std::uint8_t icmp_code = 0;
+    /// ICMP errors (types 3, 4, 5, 11, 12) only: the header of the packet
+    /// the error quotes (RFC 792: its IP header and first 8 data bytes), as
+    /// that packet's sender wrote it, so that a Stateful filter can let the
+    /// error through when it concerns a tracked flow. Ports are the quoted
+    /// TCP/UDP ports, or the echo identifier twice for a quoted ICMP query.
+    bool has_inner = false;
+    Ipv4Address inner_src{};
+    Ipv4Address inner_dst{};
+    std::uint8_t inner_protocol = 0;
+    std::uint16_t inner_sport = 0;
+    std::uint16_t inner_dport = 0;
 };
 
 enum class Action : std::uint8_t { accept, drop, reject };
