@@ -59,7 +59,7 @@ public:
           // vector keeps its buffer, so the functors' pointer stays valid for
           // the table's life, moves included.
           private_(0, PrivateHash{entries_.data()}, PrivateEq{entries_.data()}) {
-        heap_.reserve(capacity + capacity / 4);
+        heap_.reserve(std::size_t{capacity} + capacity / 4 + 1);
         public_.assign(std::size_t{addresses} * 3 * range_, npos);
         used_.assign(std::size_t{addresses} * 3, 0);
         private_.reserve(capacity);
@@ -77,8 +77,8 @@ public:
     [[nodiscard]] const Mapping& operator[](std::uint32_t i) const noexcept { return entries_[i]; }
 
     /// The entry of a private endpoint, or npos.
-    [[nodiscard]] std::uint32_t find_private(std::uint8_t protocol, std::uint32_t ip,
-                                             std::uint16_t port) const noexcept {
+    [[nodiscard, gnu::always_inline]] std::uint32_t
+    find_private(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) const noexcept {
         const auto it = private_.find(PrivateKey{ip, port, protocol});
         return it == private_.end() ? npos : *it;
     }
@@ -144,7 +144,7 @@ public:
     }
 
     /// The expiry of entry i moved earlier than its heap node: queue it again.
-    void reschedule_earlier(std::uint32_t i) {
+    [[gnu::always_inline]] void reschedule_earlier(std::uint32_t i) {
         Mapping& m = entries_[i];
         if (m.expiry_ns < m.queued_ns) {
             m.queued_ns = m.expiry_ns;
@@ -176,6 +176,11 @@ public:
             }
         }
     }
+
+    /// Times the expiry heap was rebuilt to drop stale nodes.
+    [[nodiscard]] std::uint64_t heap_compactions() const noexcept { return compactions_; }
+    /// Nodes in the expiry heap (live entries plus stale nodes).
+    [[nodiscard]] std::size_t heap_size() const noexcept { return heap_.size(); }
 
     /// Bytes held by the table's containers (capacity, not size): what a
     /// mapping costs is this over capacity().
@@ -237,9 +242,30 @@ private:
     struct Later {
         bool operator()(const Node& a, const Node& b) const noexcept { return a.at > b.at; }
     };
+    // Every caller has set the entry's queued_ns to n.at and the entry is
+    // live, so a compaction already gives it its node.
     void push(Node n) {
+        if (heap_.size() == heap_.capacity()) {
+            compact();
+            return;
+        }
         heap_.push_back(n);
         std::push_heap(heap_.begin(), heap_.end(), Later{});
+    }
+    // Stale nodes (left behind when a FIN or RST shortened a deadline) could
+    // pile up for the 2 h 4 min of the established timeout under churn.
+    // When the reserved heap is full, rebuild it from the live entries: one
+    // node each, O(n), no allocation (capacity + capacity / 4 > live).
+    void compact() {
+        heap_.clear();
+        for (std::uint32_t i = 0; i < entries_.size(); ++i) {
+            Mapping& m = entries_[i];
+            if (!m.live) continue;
+            m.queued_ns = m.expiry_ns;
+            heap_.push_back({m.expiry_ns, i});
+        }
+        std::make_heap(heap_.begin(), heap_.end(), Later{});
+        ++compactions_;
     }
     static std::vector<Mapping> reserved(std::uint32_t capacity) {
         std::vector<Mapping> v;
@@ -258,6 +284,7 @@ private:
     std::vector<std::uint32_t> public_;
     std::vector<std::uint32_t> used_;
     std::vector<Node> heap_;
+    std::uint64_t compactions_ = 0;
 };
 
 } // namespace strata::nat
