@@ -114,7 +114,7 @@ private:
         std::vector<std::uint16_t> cls;   ///< class of each interval
         // Small fields (protocol, ports): the class of every value directly.
         std::vector<std::uint16_t> direct;
-        std::uint16_t no_port = 0; ///< ports: the class of packets without ports
+        std::uint16_t no_port = 0;       ///< ports: the class of packets without ports
         std::vector<std::uint64_t> rows; ///< class after class: summary words, then words
         std::size_t stride = 0;          ///< summary words + words
 
