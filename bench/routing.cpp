@@ -34,7 +34,6 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
-#include <boost/unordered/unordered_flat_set.hpp>
 
 #if defined(STRATA_BENCH_ROUTING_DPDK)
 #pragma GCC system_header
@@ -48,6 +47,8 @@
 #include <strata/policy/routing/binary_trie.hpp>
 #include <strata/policy/routing/dir24_8.hpp>
 #include <strata/policy/routing/poptrie.hpp>
+
+#include "prefix_corpus.hpp"
 
 #if STRATA_HAVE_DPDK
 // DPDK's headers are C with GNU extensions (named variadic macros, VLAs)
@@ -66,45 +67,9 @@ using namespace strata::routing;
 namespace {
 
 // ------------------------------------------------------------------ the table
-struct Prefix {
-    std::uint32_t net;
-    std::uint8_t len;
-    std::uint8_t hop;
-};
-
-constexpr std::array<std::pair<int, int>, 25> bgp_shape{{
-    {8, 10},      {9, 30},       {10, 80},     {11, 200},    {12, 500},
-    {13, 900},    {14, 2'500},   {15, 4'500},  {16, 28'000}, {17, 18'000},
-    {18, 29'000}, {19, 55'780},  {20, 27'000}, {21, 27'000}, {22, 90'000},
-    {23, 72'000}, {24, 540'000}, {25, 1'500},  {26, 1'000},  {27, 600},
-    {28, 500},    {29, 400},     {30, 300},    {31, 100},    {32, 100},
-}};
-
-/// 900,000 distinct prefixes in 1.0.0.0-223.255.255.255 minus 10/8 and
-/// 127/8, in random order (seed 2026).
-const std::vector<Prefix>& table() {
-    static const std::vector<Prefix> t = [] {
-        std::mt19937_64 g(2026);
-        std::vector<Prefix> v;
-        v.reserve(900'000);
-        for (auto [len, count] : bgp_shape) {
-            boost::unordered_flat_set<std::uint32_t> seen;
-            while (static_cast<int>(seen.size()) < count) {
-                // Uniform over 1.0.0.0 .. 223.255.255.255.
-                const std::uint32_t a = 0x01000000u + static_cast<std::uint32_t>(g() % 0xdf000000u);
-                const std::uint32_t net = a & netmask_bits(len);
-                const std::uint32_t top = net >> 24;
-                if (top == 10 || top == 127) continue;
-                if (seen.insert(net).second)
-                    v.push_back(Prefix{net, static_cast<std::uint8_t>(len),
-                                       static_cast<std::uint8_t>(g() & 255)});
-            }
-        }
-        std::shuffle(v.begin(), v.end(), g);
-        return v;
-    }();
-    return t;
-}
+// The shared synthetic table (bench/prefix_corpus.hpp).
+using bench::Prefix;
+const std::vector<Prefix>& table() { return bench::prefix_corpus(); }
 
 constexpr std::size_t lookups = std::size_t{1} << 20;
 constexpr std::size_t batch = 64;

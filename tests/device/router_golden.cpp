@@ -16,8 +16,6 @@
 //   drops <reason> <count>                  (checked at the end)
 // After each receive or poll, the frames sent must be exactly the ones the
 // following expect blocks list, in order.
-#include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +23,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include <strata/device/router.hpp>
 
@@ -138,9 +138,9 @@ void run_golden(const std::string& name) {
         ++i;
         if (w[0] == "port") {
             REQUIRE(w.size() == 6);
-            config.ports.push_back(router::PortConfig{*MacAddress::parse(w[2]),
-                                                      *Ipv4Prefix::parse(w[3]),
-                                                      static_cast<std::uint32_t>(std::stoul(w[5]))});
+            config.ports.push_back(
+                router::PortConfig{*MacAddress::parse(w[2]), *Ipv4Prefix::parse(w[3]),
+                                   static_cast<std::uint32_t>(std::stoul(w[5]))});
         } else if (w[0] == "route") {
             router::RouteConfig rc;
             rc.prefix = *Ipv4Prefix::parse(w[1]);

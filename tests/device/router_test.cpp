@@ -2,11 +2,11 @@
 // errors, the ICMP rate limit, the ARP queue bound, timestamps, options in
 // fragments, NAT and filter hooks (with stub policies), traces. Frames are
 // built by hand below with an RFC 1071 checksum of the test's own.
-#include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <initializer_list>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include <strata/device/router.hpp>
 #include <strata/node/concepts.hpp>
@@ -49,10 +49,18 @@ std::vector<Byte> frame(MacAddress dst, MacAddress src, Ipv4Address from, Ipv4Ad
     f[12] = 0x08;
     const std::size_t hl = 20 + options.size();
     const std::size_t total = hl + l4.size();
-    std::vector<Byte> h = {static_cast<Byte>(0x40 | hl / 4), 0, static_cast<Byte>(total >> 8),
-                           static_cast<Byte>(total), static_cast<Byte>(ident >> 8),
-                           static_cast<Byte>(ident), static_cast<Byte>(df ? 0x40 : 0), 0, ttl,
-                           proto, 0, 0};
+    std::vector<Byte> h = {static_cast<Byte>(0x40 | hl / 4),
+                           0,
+                           static_cast<Byte>(total >> 8),
+                           static_cast<Byte>(total),
+                           static_cast<Byte>(ident >> 8),
+                           static_cast<Byte>(ident),
+                           static_cast<Byte>(df ? 0x40 : 0),
+                           0,
+                           ttl,
+                           proto,
+                           0,
+                           0};
     for (int i = 0; i < 4; ++i)
         h.push_back(static_cast<Byte>(from.value() >> (24 - 8 * i)));
     for (int i = 0; i < 4; ++i)
@@ -186,9 +194,9 @@ TEST_CASE("router: the ARP queue holds three per next hop and drops the oldest",
     CHECK(r.poll_at() == at_ns(1'000'000'000));
     out.clear();
     // B's reply (RFC 826): op 2, sha B, spa 10.0.1.20, tha r1, tpa 10.0.1.1.
-    std::vector<Byte> reply = {0x02, 0, 0, 0, 1, 1, 0x02, 0xbb, 0, 0, 0, 0x14, 0x08, 0x06,
-                               0, 1, 0x08, 0, 6, 4, 0, 2, 0x02, 0xbb, 0, 0, 0, 0x14,
-                               10, 0, 1, 20, 0x02, 0, 0, 0, 1, 1, 10, 0, 1, 1};
+    std::vector<Byte> reply = {0x02, 0, 0, 0, 1, 1, 0x02, 0xbb, 0, 0, 0, 0x14, 0x08, 0x06, 0, 1,
+                               0x08, 0, 6, 4, 0, 2, 0x02, 0xbb, 0, 0, 0, 0x14, 10,   0,    1, 20,
+                               0x02, 0, 0, 0, 1, 1, 10,   0,    1, 1};
     r.receive(PortId{1}, reply, at_ns(100), out);
     REQUIRE(out.frames.size() == 3);
     for (std::size_t i = 0; i < 3; ++i) // identifications 2, 3, 4: the oldest (1) went
@@ -208,9 +216,9 @@ TEST_CASE("router: timestamp option gets address and time; fragments keep copied
     r.receive(PortId{0}, f, at_ns(12'345'000'000), out); // 12.345 s after midnight
     REQUIRE(out.frames.size() == 1);
     const auto& g = out.frames[0].bytes;
-    CHECK(g[14 + 22] == 13);                                 // pointer advanced by 8
+    CHECK(g[14 + 22] == 13);                                     // pointer advanced by 8
     CHECK(be32(g, 14 + 24) == Ipv4Address{10, 0, 1, 1}.value()); // egress address
-    CHECK(be32(g, 14 + 28) == 12345u);                       // ms since midnight
+    CHECK(be32(g, 14 + 28) == 12345u);                           // ms since midnight
     CHECK(sum16(g, 14, 14 + 32) == 0xffff);
 
     out.clear();

@@ -1,8 +1,11 @@
 // The link model (include/strata/sim/link.hpp) with numbers worked out by
 // hand: serialization = 8 * bytes / rate, arrival = end of serialization +
 // propagation delay, frames back to back, drop-tail, MTU.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -225,4 +228,54 @@ TEST_CASE("link: a reordered frame is held back by reorder_delay and overtaken",
     CHECK(held == c.reordered);
     CHECK(overtaken > 0); // frames 1 and 2 after a held one arrive before it
     CHECK(std::count(seen.begin(), seen.end(), true) == 200);
+}
+
+TEST_CASE("link: a duplicate arrives intact at the same instant, right after the original",
+          "[sim][link]") {
+    sim::Network net(9);
+    auto a = net.add("a", sim::Replay{});
+    auto b = net.add("b", sim::Replay{});
+    for (std::uint32_t i = 0; i < 3; ++i)
+        net.node(a).load(at_ns(i * 10'000), udp_frame(100, i));
+    sim::LinkConfig config;
+    config.delay = 2us;
+    config.a_to_b.duplicate = 1.0;
+    auto link = net.connect({a, PortId{0}}, {b, PortId{0}}, config);
+    REQUIRE(link);
+    net.run_until(at_ns(1'000'000));
+    REQUIRE(net.node(b).arrivals() == 6);
+    for (std::uint32_t i = 0; i < 6; ++i) {
+        const auto arrival = net.node(b).arrival(i);
+        CHECK(arrival.at == at_ns(std::int64_t{i / 2} * 10'000 + 2'000));
+        CHECK(simtest::seq_of(arrival.bytes) == i / 2);
+        CHECK(std::equal(arrival.bytes.begin(), arrival.bytes.end(),
+                         net.node(b).arrival(i - i % 2).bytes.begin()));
+    }
+    CHECK(net.link_counters(*link, sim::Direction::a_to_b).duplicated == 3);
+    CHECK(net.link_counters(*link, sim::Direction::a_to_b).frames_delivered == 6);
+}
+
+TEST_CASE("link: a lost frame is traced at the receiving port when it would have arrived",
+          "[sim][link]") {
+    sim::Network net(1);
+    auto a = net.add("a", sim::Replay{});
+    auto b = net.add("b", sim::Replay{});
+    net.node(a).load(at_ns(0), udp_frame(125));                          // 1,000 bits
+    sim::LinkConfig config = sim::LinkConfig::symmetric(1'000'000, 3us); // 1 ms on the wire
+    config.a_to_b.loss = 1.0;
+    auto link = net.connect({a, PortId{0}}, {b, PortId{0}}, config);
+    REQUIRE(link);
+    std::vector<std::tuple<std::int64_t, std::string, TraceKind, DropReason>> seen;
+    net.set_trace([&](Instant t, std::string_view node, const TraceEvent& e) {
+        seen.emplace_back(ns_since_start(t), std::string(node), e.kind, e.reason);
+    });
+    std::size_t tapped = 0;
+    net.set_tap(*link, [&](sim::LinkId, sim::Direction, Instant, Bytes) { ++tapped; });
+    net.run_until(at_ns(1'000'000'000));
+    CHECK(tapped == 1); // it left the sending end
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[1] == std::make_tuple(std::int64_t{1'003'000}, std::string("b"),
+                                     TraceKind::frame_dropped, DropReason::lost));
+    CHECK(net.node(b).received_frames() == 0);
+    CHECK(net.port_counters({b, PortId{0}}).drops[DropReason::lost] == 1);
 }

@@ -40,6 +40,29 @@ TEST_CASE("network: connect checks both ends", "[sim][network]") {
     REQUIRE_FALSE(self);
     CHECK(self.error().code() == ConfigErrc::bad_value);
 
+    sim::LinkConfig negative;
+    negative.delay = -1us;
+    auto backwards = net.connect({a, PortId{0}}, {b, PortId{0}}, negative);
+    REQUIRE_FALSE(backwards);
+    CHECK(backwards.error().message() == "delay -1000 ns is negative");
+    sim::LinkConfig slow;
+    slow.rate_b_to_a_bps = 999;
+    auto crawl = net.connect({a, PortId{0}}, {b, PortId{0}}, slow);
+    REQUIRE_FALSE(crawl);
+    CHECK(crawl.error().message() == "rate_b_to_a_bps 999 is below 1000 bit/s (0 means unlimited)");
+    sim::LinkConfig improbable;
+    improbable.b_to_a.corrupt = 1.5;
+    auto p = net.connect({a, PortId{0}}, {b, PortId{0}}, improbable);
+    REQUIRE_FALSE(p);
+    CHECK(p.error().code() == ConfigErrc::bad_value);
+    CHECK(p.error().message() == "b_to_a.corrupt 1.500000 is not a probability in [0, 1]");
+    sim::LinkConfig long_queue;
+    long_queue.queue_frames = 4'000'000'000;
+    auto q = net.connect({a, PortId{0}}, {b, PortId{0}}, long_queue);
+    REQUIRE_FALSE(q);
+    CHECK(q.error().code() == ConfigErrc::limit_exceeded);
+    CHECK(net.link_count() == 0);
+
     auto ok = net.connect({a, PortId{0}}, {b, PortId{0}}, config, "ab");
     REQUIRE(ok);
     CHECK(sim::to_index(*ok) == 0);
@@ -177,4 +200,60 @@ TEST_CASE("network: the frame pool stops growing (no allocation per frame)", "[s
     // per direction at any time, whatever the number of frames sent.
     CHECK(net.frame_buffers() == buffers);
     CHECK(buffers < 220);
+}
+
+TEST_CASE("network: a network can be moved, before and between runs", "[sim][network]") {
+    auto build = [] {
+        sim::Network net(1);
+        auto a = net.add("a", sim::Replay{});
+        auto e = net.add("e", Echo{});
+        net.node(a).load(at_ns(0), udp_frame(60));
+        net.node(a).load(at_ns(10'000), udp_frame(60));
+        auto l = net.connect({a, PortId{0}}, {e, PortId{0}}, sim::LinkConfig::symmetric(0, 1us));
+        REQUIRE(l);
+        return net;
+    };
+    sim::Network net = build();
+    net.run_until(at_ns(5'000));
+    sim::Network moved = std::move(net);
+    moved.run_until(at_ns(100'000));
+    auto* a = moved.node_as<sim::Replay>(sim::NodeId{0});
+    REQUIRE(a != nullptr);
+    CHECK(a->received_frames() == 2);
+}
+
+namespace {
+// Asks for far more room than any frame needs.
+struct Greedy {
+    DropCounts drop_counts{};
+    bool filled = false;
+    bool done = false;
+    [[nodiscard]] std::size_t port_count() const noexcept { return 1; }
+    template <FrameOut O>
+    void receive(PortId, MutBytes, Instant, O&) {}
+    template <FrameOut O>
+    void poll(Instant, O& out) {
+        done = true;
+        out.send(PortId{0}, std::size_t{1} << 32, [&](MutBytes) {
+            filled = true;
+            return std::size_t{60};
+        });
+    }
+    [[nodiscard]] Instant poll_at() const noexcept { return done ? never : at_ns(0); }
+    [[nodiscard]] const DropCounts& drops() const noexcept { return drop_counts; }
+};
+} // namespace
+
+TEST_CASE("network: a send asking for more than 256 KiB is refused too_big", "[sim][network]") {
+    sim::Network net(1);
+    auto g = net.add("g", Greedy{});
+    auto b = net.add("b", sim::Replay{});
+    auto l = net.connect({g, PortId{0}}, {b, PortId{0}}, sim::LinkConfig{});
+    REQUIRE(l);
+    net.run_until(at_ns(1'000));
+    CHECK(net.node(g).done);
+    CHECK_FALSE(net.node(g).filled);
+    CHECK(net.link_counters(*l, sim::Direction::a_to_b).too_big == 1);
+    CHECK(net.port_counters({g, PortId{0}}).drops[DropReason::too_big] == 1);
+    CHECK(net.frame_buffers() == 0);
 }

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -45,6 +46,7 @@
 #include <strata/core/time.hpp>
 #include <strata/device/router/arp_cache.hpp>
 #include <strata/device/router/config.hpp>
+#include <strata/device/router/filter_packet.hpp>
 #include <strata/device/router/fragment.hpp>
 #include <strata/device/router/icmp_error.hpp>
 #include <strata/device/router/ip_options.hpp>
@@ -102,10 +104,10 @@ public:
         ports_.reserve(config_.ports.size());
         for (std::size_t i = 0; i < config_.ports.size(); ++i) {
             const auto& p = config_.ports[i];
-            ports_.push_back(PortState{p.mac, p.address.address(), p.address.broadcast_address(),
-                                       p.mtu});
-            locals_.emplace(p.address.address().value(), true);
-            if (p.address.length() < 31) locals_.emplace(p.address.broadcast_address().value(), false);
+            ports_.push_back(
+                PortState{p.mac, p.address.address(), p.address.broadcast_address(), p.mtu});
+            add_local(p.address.address(), true);
+            if (p.address.length() < 31) add_local(p.address.broadcast_address(), false);
             // Connected route (metric 0); two ports on one network keep the first.
             [[maybe_unused]] auto ok = table_.insert(
                 p.address.network(),
@@ -123,8 +125,8 @@ public:
             return std::move(ConfigError{ok.error()}.at("prefix"));
         auto port = router::resolve_route_port(config_.ports, r);
         if (!port) return std::move(port).error();
-        if (auto ok = table_.insert(r.prefix, routing::NextHop{r.via, routing::InterfaceId{*port},
-                                                               r.metric});
+        if (auto ok = table_.insert(r.prefix,
+                                    routing::NextHop{r.via, routing::InterfaceId{*port}, r.metric});
             !ok)
             return std::move(ConfigError{ok.error()}.at("prefix"));
         return {};
@@ -210,6 +212,22 @@ private:
         if (out.tracing()) out.trace(TraceEvent::dropped(port, r));
     }
 
+    // The local check runs on every datagram: a 4096-bit filter in front of
+    // the hash table answers "not local" with one load for almost all.
+    static std::uint32_t local_bit(Ipv4Address a) noexcept {
+        return (a.value() * 0x9e3779b1u) >> 20;
+    }
+    void add_local(Ipv4Address a, bool mine) {
+        locals_.emplace(a.value(), mine);
+        const auto bit = local_bit(a);
+        local_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
+    [[nodiscard]] bool maybe_local(Ipv4Address a) const noexcept {
+        if ((a.value() >> 28) >= 0xe) return true; // multicast, class E, 255.255.255.255
+        const auto bit = local_bit(a);
+        return (local_filter_[bit / 64] >> (bit % 64)) & 1u;
+    }
+
     [[nodiscard]] bool is_mine(Ipv4Address a) const noexcept {
         const auto it = locals_.find(a.value());
         return it != locals_.end() && it->second;
@@ -242,7 +260,8 @@ private:
         // target. A probe (sender 0.0.0.0, RFC 5227) teaches nothing.
         if (!spa.is_unspecified() && sha.is_unicast() && arp_.learn(spa, sha, in, now, for_me)) {
             if (arp_.resolving(spa)) {
-                if (out.tracing()) out.trace(TraceEvent::mac_event(TraceKind::arp_resolved, in, sha));
+                if (out.tracing())
+                    out.trace(TraceEvent::mac_event(TraceKind::arp_resolved, in, sha));
                 arp_.drain(spa, [&](PortId, PortId egress, MutBytes packet) {
                     send_ip(egress, sha, packet, out);
                 });
@@ -306,21 +325,23 @@ private:
         }
 
         const Ipv4Address dst = ip.dst();
-        if (locals_.contains(dst.value()) || dst.is_broadcast() || dst.is_multicast())
+        if (maybe_local(dst) &&
+            (locals_.contains(dst.value()) || dst.is_broadcast() || dst.is_multicast()))
             return local(in, ip, now, out);
 
         const Step routed = route(dst, out);
-        if (routed.kind != Step::Kind::forward) return conclude(in, ip, false, routed, now, out);
-        const router::Forward fwd = routed.forward;
+        if (routed.kind() != Step::Kind::forward) return conclude(in, ip, false, routed, now, out);
+        const router::Forward fwd = routed.forward();
 
         // RFC 1812 §5.3.1: a TTL that would reach 0 is not forwarded.
-        if (ip.ttl() <= 1) return conclude(in, ip, false, Step{router::icmp_code::time_exceeded}, now, out);
+        if (ip.ttl() <= 1)
+            return conclude(in, ip, false, Step{router::icmp_code::time_exceeded}, now, out);
         const std::uint32_t mtu = egress_mtu(fwd.port, out);
         if (ip.total_len() > mtu && ip.dont_frag())
             return conclude(in, ip, false, Step{router::icmp_code::fragmentation_needed(mtu)}, now,
                             out);
 
-        const std::uint8_t ttl = ip.decrement_ttl();
+        const std::uint8_t ttl = router::decrement_ttl(ip);
         if (out.tracing()) out.trace(TraceEvent::ttl(in, ttl));
         if (ip.header_len() > ipv4_min_header_len) [[unlikely]]
             router::update_options(ip, ports_[to_index(fwd.port)].address, now,
@@ -393,52 +414,21 @@ private:
             !IcmpView<const Byte>::unchecked(Bytes(payload)).verify_checksum())
             return drop(in, DropReason::bad_checksum, out);
         const Step back = route(ip.src(), out);
-        if (back.kind != Step::Kind::forward) return drop(in, DropReason::no_route, out);
+        if (back.kind() != Step::Kind::forward) return drop(in, DropReason::no_route, out);
         const std::size_t len = router::write_echo_reply(MutBytes(scratch_), ip, ident_++);
         if (out.tracing()) {
             TraceEvent e{TraceKind::icmp_echo_replied};
-            e.port = back.forward.port;
+            e.port = back.forward().port;
             e.addr[0] = ip.src();
             out.trace(e);
         }
-        originate(in, back.forward, MutBytes(scratch_).first(len), now, out);
+        originate(in, back.forward(), MutBytes(scratch_).first(len), now, out);
     }
 
     template <class Out>
     Step filter_stage(PortId in, PortId egress, MacAddress src_mac, const Ipv4View<Byte>& ip,
                       Instant now, Out& out) {
-        filter::Packet p{in, egress, src_mac, ip.src(), ip.dst(),
-                         static_cast<std::uint8_t>(ip.protocol())};
-        const auto l4 = ip.payload();
-        if (ip.frag_offset() == 0) {
-            switch (ip.protocol()) {
-            case IpProtocol::tcp:
-                if (l4.size() >= 20) {
-                    p.has_transport = true;
-                    p.sport = load_be16(l4.data());
-                    p.dport = load_be16(l4.data() + 2);
-                    p.tcp_flags = l4[13];
-                }
-                break;
-            case IpProtocol::udp:
-                if (l4.size() >= 8) {
-                    p.has_transport = true;
-                    p.sport = load_be16(l4.data());
-                    p.dport = load_be16(l4.data() + 2);
-                }
-                break;
-            case IpProtocol::icmp:
-                if (l4.size() >= 8) {
-                    p.has_transport = true;
-                    p.icmp_type = l4[0];
-                    p.icmp_code = l4[1];
-                    if (l4[0] == 0 || l4[0] == 8) p.sport = p.dport = load_be16(l4.data() + 4);
-                }
-                break;
-            default:
-                break;
-            }
-        }
+        const filter::Packet p = router::filter_packet(in, egress, src_mac, ip);
         const filter::Verdict v = filter_.check(p, now);
         const bool stopped = v.action != filter::Action::accept;
         if (out.tracing()) out.trace(TraceEvent::rule_hit(in, v.rule, stopped));
@@ -458,13 +448,13 @@ private:
     void conclude(PortId in, const Ipv4View<Byte>& ip, bool link_broadcast, const Step& s,
                   Instant now, Out& out) {
         drop(in, s.reason(), out);
-        if (s.kind == Step::Kind::icmp) {
-            send_icmp_error(in, ip, link_broadcast, s.icmp, now, out);
-        } else if (s.kind == Step::Kind::reset) {
+        if (s.kind() == Step::Kind::icmp) {
+            send_icmp_error(in, ip, link_broadcast, s.icmp(), now, out);
+        } else if (s.kind() == Step::Kind::reset) {
             const Step back = route(ip.src(), out);
-            if (back.kind != Step::Kind::forward) return;
+            if (back.kind() != Step::Kind::forward) return;
             const std::size_t len = router::write_tcp_reset(MutBytes(scratch_), ip);
-            originate(in, back.forward, MutBytes(scratch_).first(len), now, out);
+            originate(in, back.forward(), MutBytes(scratch_).first(len), now, out);
         }
     }
 
@@ -480,13 +470,13 @@ private:
             return;
         if (!rate_.allow(now)) return;
         const Step back = route(offending.src(), out);
-        if (back.kind != Step::Kind::forward) return;
-        const Ipv4Address src = ports_[to_index(back.forward.port)].address;
+        if (back.kind() != Step::Kind::forward) return;
+        const Ipv4Address src = ports_[to_index(back.forward().port)].address;
         const std::size_t len = router::write_icmp_error(MutBytes(scratch_), offending, e.type,
                                                          e.code, e.rest, src, ident_++);
         if (out.tracing())
-            out.trace(TraceEvent::icmp_error(back.forward.port, offending.src(), e.type, e.code));
-        originate(in, back.forward, MutBytes(scratch_).first(len), now, out);
+            out.trace(TraceEvent::icmp_error(back.forward().port, offending.src(), e.type, e.code));
+        originate(in, back.forward(), MutBytes(scratch_).first(len), now, out);
     }
 
     /// A datagram the router wrote: through NAT postrouting (RFC 5508: an
@@ -568,6 +558,7 @@ private:
     std::vector<PortState> ports_;
     /// The router's addresses (true) and its networks' broadcast addresses (false).
     boost::unordered_flat_map<std::uint32_t, bool> locals_;
+    std::array<std::uint64_t, 64> local_filter_{};
     router::ArpCache arp_;
     router::IcmpRateLimit rate_;
     std::vector<Byte> scratch_; ///< datagrams the router writes (errors, replies)

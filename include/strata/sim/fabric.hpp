@@ -53,6 +53,11 @@ namespace detail {
 
 inline constexpr std::uint32_t no_link = ~std::uint32_t{0};
 
+/// The most bytes Out::send lends for one frame (the default pcap snaplen).
+/// A request for more is refused as too_big without calling the fill: pool
+/// buffers never shrink, so one absurd request must not pin gigabytes.
+inline constexpr std::size_t max_lend = 262'144;
+
 /// The kinds of events Network schedules.
 enum EventKind : std::uint8_t {
     ev_deliver = 0, ///< a = frame slot: the frame reaches the receiving port
@@ -131,6 +136,15 @@ public:
     void count_unlinked(std::uint32_t node, std::uint32_t port_index, PortId port) {
         if (port_index != no_link) ports_[port_index].counters.drops.count(DropReason::link_down);
         if (trace_) trace(node, TraceEvent::dropped(port, DropReason::link_down));
+    }
+
+    /// Refuses a send that asks for more than max_lend bytes: too_big.
+    bool refuse_oversize(std::uint32_t node, std::uint32_t port_index, PortId port) {
+        PortState& ps = ports_[port_index];
+        ++links_[ps.link].dir[static_cast<unsigned>(ps.out)].counters.too_big;
+        ps.counters.drops.count(DropReason::too_big);
+        if (trace_) trace(node, TraceEvent::dropped(port, DropReason::too_big));
+        return false;
     }
 
     /// Hands the frame in `slot` (n bytes written; the fill was lent

@@ -121,8 +121,9 @@ public:
     /// Joins two free ports with a link named `name` (default "A.p-B.q").
     /// The link's direction streams are derived from the seed and
     /// "<name>:a>b" / "<name>:b>a". Errors: not_found (no such node),
-    /// bad_value (no such port, or both ends the same port), duplicate (a
-    /// port already has a link).
+    /// bad_value (no such port, both ends the same port, a negative delay, a
+    /// probability outside [0, 1]), duplicate (a port already has a link),
+    /// limit_exceeded (queue_frames above max_queue_frames).
     ConfigResult<LinkId> connect(Endpoint a, Endpoint b, const LinkConfig& config,
                                  std::string name = {}) {
         for (const Endpoint& e : {a, b}) {
@@ -143,6 +144,7 @@ public:
         if (a == b)
             return ConfigError(ConfigErrc::bad_value,
                                "link from port " + end_name(a) + " to itself");
+        if (auto bad = check(config)) return std::move(*bad);
         const auto index = static_cast<std::uint32_t>(links_.size());
         if (name.empty()) name = end_name(a) + "-" + end_name(b);
         detail::LinkState link;
@@ -273,7 +275,52 @@ public:
     }
     [[nodiscard]] std::uint64_t seed() const noexcept { return seed_; }
 
+    /// The longest queue a link direction may have (its ring is allocated
+    /// at connect time).
+    static constexpr std::uint32_t max_queue_frames = 1'000'000;
+
 private:
+    static std::optional<ConfigError> check(const LinkConfig& c) {
+        // Bounds that keep every instant the link computes far inside the
+        // 64-bit nanosecond range (292 years): delays up to 10^16 ns (115
+        // days), and at least 1 kbit/s, so a full queue of the largest frames
+        // (10^6 x 256 KiB) ends within 2.2 x 10^18 ns.
+        constexpr std::int64_t max_delay_ns = 10'000'000'000'000'000;
+        for (const auto& [what, d] :
+             {std::pair{"delay", c.delay}, std::pair{"reorder_delay", c.reorder_delay}}) {
+            if (d.count() < 0 || d.count() > max_delay_ns)
+                return ConfigError(ConfigErrc::bad_value,
+                                   std::string(what) + " " + std::to_string(d.count()) + " ns is " +
+                                       (d.count() < 0 ? "negative" : "too long"));
+        }
+        for (const auto& [what, r] : {std::pair{"rate_a_to_b_bps", c.rate_a_to_b_bps},
+                                      std::pair{"rate_b_to_a_bps", c.rate_b_to_a_bps}}) {
+            if (r != 0 && r < 1000)
+                return ConfigError(ConfigErrc::bad_value,
+                                   std::string(what) + " " + std::to_string(r) +
+                                       " is below 1000 bit/s (0 means unlimited)");
+        }
+        if (c.queue_frames > max_queue_frames)
+            return ConfigError(ConfigErrc::limit_exceeded,
+                               "queue_frames " + std::to_string(c.queue_frames) + " is more than " +
+                                   std::to_string(max_queue_frames));
+        const std::pair<const char*, const Impairments*> dirs[] = {{"a_to_b", &c.a_to_b},
+                                                                   {"b_to_a", &c.b_to_a}};
+        for (const auto& [dir, imp] : dirs) {
+            const std::pair<const char*, double> ps[] = {{"loss", imp->loss},
+                                                         {"duplicate", imp->duplicate},
+                                                         {"reorder", imp->reorder},
+                                                         {"corrupt", imp->corrupt}};
+            for (const auto& [what, p] : ps) {
+                if (!(p >= 0.0 && p <= 1.0)) // NaN fails too
+                    return ConfigError(ConfigErrc::bad_value,
+                                       std::string(dir) + "." + what + " " + std::to_string(p) +
+                                           " is not a probability in [0, 1]");
+            }
+        }
+        return std::nullopt;
+    }
+
     [[nodiscard]] std::uint32_t global(Endpoint e) const noexcept {
         return nodes_[to_index(e.node)].first_port + to_index(e.port);
     }

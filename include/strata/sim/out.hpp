@@ -23,7 +23,8 @@ public:
     /// Lends `max_length` bytes to fill(MutBytes) -> length and sends that
     /// many on `port`'s link. False (and fill not called) when the port has
     /// no link; false when fill returns 0 or more than max_length, or the link
-    /// refuses the frame (too_big, queue_full: counted at the port).
+    /// refuses the frame (too_big, queue_full: counted at the port). A
+    /// max_length above 256 KiB is refused as too_big before fill is called.
     template <class Fill>
     bool send(PortId port, std::size_t max_length, Fill&& fill) {
         const std::uint32_t pi = fabric_->port_index(node_, port);
@@ -31,6 +32,7 @@ public:
             fabric_->count_unlinked(node_, pi, port);
             return false;
         }
+        if (max_length > detail::max_lend) return fabric_->refuse_oversize(node_, pi, port);
         FramePool& pool = fabric_->pool();
         const std::uint32_t slot = pool.acquire(max_length);
         const std::size_t n = fill(MutBytes(pool[slot].bytes.data(), max_length));

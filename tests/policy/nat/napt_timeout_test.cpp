@@ -126,3 +126,32 @@ TEST_CASE("trace: created, used, expired with both endpoints", "[nat][trace]") {
     send_out(n, again, t0 + 6min, quiet);
     CHECK(quiet.events.empty());
 }
+
+TEST_CASE("stale heap nodes from closing TCP flows do not pile up", "[nat][timeout][tcp]") {
+    auto c = config();
+    c.capacity = 8; // the heap reserves 8 + 1 + 1 nodes
+    auto n = make(c);
+    RecordingOut out({}, false);
+    const std::size_t memory = n.memory_bytes();
+    Instant t = t0;
+    for (std::uint16_t i = 0; i < 50; ++i) {
+        // Handshake, 4 min idle (the node moves to the 2 h 4 min deadline),
+        // then a FIN: a new node at +4 min, the old one stale for 2 hours.
+        Packet syn = tcp(h1, static_cast<std::uint16_t>(30000 + i), r1, 80, tcp_flags::syn);
+        REQUIRE(send_out(n, syn, t, out) == Verdict::translated);
+        Packet synack = tcp(r1, 80, public_ip, sport(syn), tcp_flags::syn | tcp_flags::ack);
+        REQUIRE(send_in(n, synack, t, out) == Verdict::translated);
+        n.poll(t + 4min, out);
+        REQUIRE(n.size() == 1);
+        Packet fin =
+            tcp(h1, static_cast<std::uint16_t>(30000 + i), r1, 80, tcp_flags::fin | tcp_flags::ack);
+        REQUIRE(send_out(n, fin, t + 5min, out) == Verdict::translated);
+        n.poll(t + 9min, out);
+        REQUIRE(n.size() == 0);
+        CHECK(n.table().heap_size() <= 10);
+        t += 10min;
+    }
+    CHECK(n.table().heap_compactions() > 0);
+    CHECK(n.memory_bytes() == memory); // nothing grew
+    CHECK(n.counters().mappings_expired == 50);
+}

@@ -47,11 +47,11 @@ inline constexpr std::uint8_t max_queue_per_hop = 8;
 /// ARP (RFC 826) with the limits Linux uses by default (neigh/default:
 /// mcast_solicit 3, retrans_time 1 s, unres_qlen 3 frames per neighbour).
 struct ArpConfig {
-    Duration reachable = 60s;          ///< how long a learned entry is used
-    Duration retry = 1s;               ///< between requests for one next hop
-    std::uint8_t tries = 3;            ///< requests before giving up
-    std::uint8_t queue_per_hop = 3;    ///< packets held per unresolved next hop
-    std::uint16_t queue_slots = 64;    ///< packets held in all (preallocated)
+    Duration reachable = 60s;           ///< how long a learned entry is used
+    Duration retry = 1s;                ///< between requests for one next hop
+    std::uint8_t tries = 3;             ///< requests before giving up
+    std::uint8_t queue_per_hop = 3;     ///< packets held per unresolved next hop
+    std::uint16_t queue_slots = 64;     ///< packets held in all (preallocated)
     std::uint32_t cache_entries = 4096; ///< bound on the cache
 };
 
@@ -95,8 +95,8 @@ inline ConfigResult<std::uint16_t> resolve_route_port(const std::vector<PortConf
                 "port"));
     for (std::size_t i = 0; i < ports.size(); ++i)
         if (ports[i].address.contains(r.via)) return static_cast<std::uint16_t>(i);
-    return std::move(ConfigError{ConfigErrc::not_found, "gateway " + to_string(r.via) +
-                                                            " is on no port's network"}
+    return std::move(ConfigError{ConfigErrc::not_found,
+                                 "gateway " + to_string(r.via) + " is on no port's network"}
                          .at("via"));
 }
 

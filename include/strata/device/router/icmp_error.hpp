@@ -145,7 +145,8 @@ template <ByteType B>
 std::size_t write_icmp_error(MutBytes b, const Ipv4View<B>& offending, std::uint8_t type,
                              std::uint8_t code, std::uint32_t rest, Ipv4Address src,
                              std::uint16_t ident) noexcept {
-    const std::size_t datagram = std::min<std::size_t>(offending.total_len(), offending.bytes().size());
+    const std::size_t datagram =
+        std::min<std::size_t>(offending.total_len(), offending.bytes().size());
     const std::size_t quote = std::min(datagram, icmp_error_max_len - icmp_error_overhead);
     const std::size_t total = icmp_error_overhead + quote;
     const std::uint8_t tos = static_cast<std::uint8_t>(0xc0 | (offending.tos() & 0x1e));

@@ -42,8 +42,7 @@ constexpr std::size_t option_offset(const Ipv4View<B>& ip, const Ipv4Option<B>& 
 ///   TS: length < 4 (+1), pointer < 5 or room for less than an entry (+2),
 ///       an unknown flag (+3)
 template <ByteType B>
-[[nodiscard]] constexpr std::optional<std::uint8_t>
-check_options(const Ipv4View<B>& ip) noexcept {
+[[nodiscard]] constexpr std::optional<std::uint8_t> check_options(const Ipv4View<B>& ip) noexcept {
     for (const auto& o : ip.options()) {
         if (o.length < 2) continue; // NOP
         const std::size_t at = detail::option_offset(ip, o);

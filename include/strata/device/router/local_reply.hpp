@@ -25,8 +25,7 @@ namespace strata::router {
 /// request's, TTL 64, no options (Linux does not echo options either unless
 /// they are record-route or timestamp ones, which a ping rarely carries).
 template <ByteType B>
-std::size_t write_echo_reply(MutBytes b, const Ipv4View<B>& request,
-                             std::uint16_t ident) noexcept {
+std::size_t write_echo_reply(MutBytes b, const Ipv4View<B>& request, std::uint16_t ident) noexcept {
     const auto icmp = request.payload();
     const std::size_t total = 20 + icmp.size();
     write_ipv4_header(b, total, request.tos(), ident, IpProtocol::icmp, request.dst(),

@@ -9,8 +9,11 @@
 #include <cstdint>
 
 #include <strata/addr/ipv4_address.hpp>
+#include <strata/checksum/internet.hpp>
+#include <strata/core/bytes.hpp>
 #include <strata/node/drop.hpp>
 #include <strata/node/port.hpp>
+#include <strata/wire/ipv4.hpp>
 
 namespace strata::router {
 
@@ -46,27 +49,46 @@ struct Reset {
     friend constexpr bool operator==(const Reset&, const Reset&) = default;
 };
 
-/// One of the above, or "next stage". A tagged struct rather than a
-/// std::variant: the hot path only ever tests `kind`.
-struct Step {
+/// One of the above, or "next stage". A tagged struct of 12 bytes rather
+/// than a std::variant: it is returned in registers, and the hot path only
+/// tests `kind` (a bigger value went through the stack, and reading it back
+/// cost a store-forwarding stall per packet).
+class Step {
+public:
     enum class Kind : std::uint8_t { next, forward, local, drop, icmp, reset };
-    Kind kind = Kind::next;
-    Forward forward{};
-    Drop drop{};
-    Icmp icmp{};
 
     constexpr Step() = default;
-    constexpr Step(Forward f) noexcept : kind(Kind::forward), forward(f) {}
-    constexpr Step(Local) noexcept : kind(Kind::local) {}
-    constexpr Step(Drop d) noexcept : kind(Kind::drop), drop(d) {}
-    constexpr Step(Icmp i) noexcept : kind(Kind::icmp), drop{i.reason}, icmp(i) {}
-    constexpr Step(Reset r) noexcept : kind(Kind::reset), drop{r.reason} {}
+    constexpr Step(Forward f) noexcept
+        : kind_(Kind::forward), port_(f.port), value_(f.next_hop.value()) {}
+    constexpr Step(Local) noexcept : kind_(Kind::local) {}
+    constexpr Step(Drop d) noexcept : kind_(Kind::drop), reason_(d.reason) {}
+    constexpr Step(Icmp i) noexcept
+        : kind_(Kind::icmp), reason_(i.reason), type_(i.type), code_(i.code), value_(i.rest) {}
+    constexpr Step(Reset r) noexcept : kind_(Kind::reset), reason_(r.reason) {}
 
-    [[nodiscard]] constexpr bool proceeds() const noexcept { return kind == Kind::next; }
+    [[nodiscard]] constexpr Kind kind() const noexcept { return kind_; }
+    [[nodiscard]] constexpr bool proceeds() const noexcept { return kind_ == Kind::next; }
+    /// Meaningful when kind() == forward.
+    [[nodiscard]] constexpr Forward forward() const noexcept {
+        return Forward{port_, Ipv4Address{value_}};
+    }
+    /// Meaningful when kind() == icmp.
+    [[nodiscard]] constexpr Icmp icmp() const noexcept {
+        return Icmp{type_, code_, value_, reason_};
+    }
     /// The reason of a drop, an ICMP error or a reset.
-    [[nodiscard]] constexpr DropReason reason() const noexcept { return drop.reason; }
+    [[nodiscard]] constexpr DropReason reason() const noexcept { return reason_; }
     friend constexpr bool operator==(const Step&, const Step&) = default;
+
+private:
+    Kind kind_ = Kind::next;
+    DropReason reason_{};
+    std::uint8_t type_ = 0;
+    std::uint8_t code_ = 0;
+    PortId port_{};
+    std::uint32_t value_ = 0; ///< next hop, or the ICMP header's second word
 };
+static_assert(sizeof(Step) <= 16, "returned in two registers");
 
 /// "Go on": the value of a stage that let the datagram through.
 inline constexpr Step next{};
@@ -87,5 +109,19 @@ inline constexpr Icmp prohibited{3, 13, 0, DropReason::filter};
     return Icmp{12, 0, std::uint32_t{pointer} << 24, DropReason::malformed};
 }
 } // namespace icmp_code
+
+/// TTL - 1 with the checksum fixed by RFC 1624 eqn. 3 (RFC 1812 §5.3.1),
+/// on the 16-bit word TTL shares with the protocol: one load, one store
+/// (writing the byte and reading the word back would stall the store
+/// forwarding of most CPUs). Precondition: TTL > 0. Returns the new TTL.
+inline std::uint8_t decrement_ttl(const Ipv4View<Byte>& ip) noexcept {
+    Byte* w = ip.bytes().data() + 8;
+    const std::uint16_t old_word = load_be16(w);
+    const auto new_word = static_cast<std::uint16_t>(old_word - 0x0100);
+    store_be16(w, new_word);
+    Byte* c = ip.bytes().data() + 10;
+    store_be16(c, checksum::update16(load_be16(c), old_word, new_word));
+    return static_cast<std::uint8_t>(new_word >> 8);
+}
 
 } // namespace strata::router

@@ -46,7 +46,8 @@ inline constexpr std::size_t udp_checksum = 6, tcp_checksum = 16, icmp_checksum 
 /// Fixes the checksum stored at `p` by `d`. For UDP (`udp`) a zero checksum
 /// means "none" and stays zero, and a result of 0 is sent as 0xffff
 /// (RFC 768).
-constexpr void fix_checksum(Byte* p, const ChecksumDelta& d, bool udp = false) noexcept {
+[[gnu::always_inline]] constexpr void fix_checksum(Byte* p, const ChecksumDelta& d,
+                                                   bool udp = false) noexcept {
     const std::uint16_t c = load_be16(p);
     if (udp && c == 0) return;
     std::uint16_t n = d.apply(c);
