@@ -743,6 +743,57 @@ def case_nat_fragments():
     return c
 
 
+def case_nat_icmp_error_out():
+    req = P.ipv4(HOST, "198.51.100.7", P.PROTO_UDP,
+                 P.udp(HOST, "198.51.100.7", 40007, 53, pattern(20, 32)), ident=0x1501)
+
+    def public_port(outs):
+        got = out_of(outs, "wan", ip_dst="198.51.100.7", udp_dport=53)
+        return got[0]["udp.sport"] if got else None
+
+    def step1(outs):
+        return [from_end(c, "lan", req)]
+
+    def step2(outs):
+        pp = public_port(outs)
+        if pp is None:
+            return []
+        return [from_end(c, "wan", P.ipv4("198.51.100.7", PUBLIC, P.PROTO_UDP,
+                                          P.udp("198.51.100.7", PUBLIC, 53, pp, pattern(16, 33)),
+                                          ident=0x1502))]
+
+    def step3(outs):
+        # The host has closed its socket: port unreachable about the reply as
+        # it arrived (translated to 10.0.0.10:40007, TTL 63), quoted whole.
+        got = out_of(outs, "lan", ip_src="198.51.100.7", udp_dport=40007)
+        if not got:
+            return []
+        as_arrived = P.ipv4("198.51.100.7", HOST, P.PROTO_UDP,
+                            P.udp("198.51.100.7", HOST, 53, 40007, pattern(16, 33)),
+                            ident=got[0]["ip.id"], ttl=got[0]["ip.ttl"])
+        return [from_end(c, "lan", P.ipv4(HOST, "198.51.100.7", P.PROTO_ICMP,
+                                          P.icmp(3, 3, bytes(4), as_arrived), ident=0x1503,
+                                          tos=0xC0))]
+
+    def expect(outs):
+        pp = public_port(outs)
+        # RFC 5508 §4: an error from inside about a translated flow leaves with
+        # the public address outside and the quoted datagram translated too
+        # (its destination is the public address and port), checksums valid.
+        err = {"eth.src": NWAN_MAC, "eth.dst": NWAN_END, "ip.src": PUBLIC,
+               "ip.dst": "198.51.100.7", "ip.ttl": 63, "ip.csum_ok": True, "icmp.type": 3,
+               "icmp.code": 3, "icmp.csum_ok": True, "inner.ip.src": "198.51.100.7",
+               "inner.ip.dst": PUBLIC, "inner.ip.csum_ok": True, "inner.udp.sport": 53,
+               "inner.udp.dport": pp, "inner.udp.csum_ok": True}
+        out = dict(translated_out("udp.sport", "198.51.100.7", "udp.dport", 53))
+        back = {"eth.dst": NLAN_END, "ip.dst": HOST, "udp.dport": 40007, "udp.csum_ok": True}
+        return check_ports(c, outs, {"wan": [out, err], "lan": [back]})
+
+    c = nat_case("nat_icmp_error_out", "an ICMP error from the inside host about a reply goes "
+                 "out with the public address, inside and out", [step1, step2, step3], expect)
+    return c
+
+
 def case_nat_icmp_error_echo():
     req = P.ipv4(HOST, "198.51.100.7", P.PROTO_ICMP, P.icmp_echo(0x4321, 7, pattern(32, 25)),
                  ident=0x1101)
@@ -1036,4 +1087,4 @@ def all_cases():
             case_echo(), case_record_route(), case_arp_fails(), case_no_error(),
             case_fragment_options(), case_nat_tcp(), case_nat_udp(), case_nat_icmp_echo(),
             case_nat_icmp_error(), case_nat_icmp_error_echo(), case_nat_two_hosts(),
-            case_nat_forward(), case_nat_fragments(), case_random_mix(1), case_random_mix(2)]
+            case_nat_forward(), case_nat_fragments(), case_nat_icmp_error_out(), case_random_mix(1), case_random_mix(2)]
