@@ -1,7 +1,7 @@
 // strata-net TOPOLOGY.json --out DIR [--seed N] [--until-ms T] [--trace]:
 // runs a topology file in the simulator (docs/strata-net.md). Exit status 0
-// after a completed run, 2 with one line for a bad file, 1 when the run
-// itself could not write its output.
+// after a completed run, 2 with one line for a bad file (or bad arguments),
+// 1 when the run itself could not write its output.
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
@@ -26,7 +26,13 @@ int main(int argc, char** argv) {
     app.add_option("--seed", seed, "the run's seed (overrides the file's \"seed\")");
     app.add_option("--until-ms", until_ms, "stop at this virtual time (overrides \"until_ms\")");
     app.add_flag("--trace", trace, "also write trace.jsonl");
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version exit 0; a usage error is a bad invocation,
+        // status 2 like a bad file.
+        return app.exit(e) == 0 ? 0 : 2;
+    }
 
     auto topo = strata::net::load_topology_file(topology);
     if (!topo) {

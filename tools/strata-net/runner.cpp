@@ -365,10 +365,19 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
             return output_failed("cannot write " + (opts.out_dir / "trace.jsonl").string());
     }
     std::string line;
+    // The runtime passes the name it stores for the node, so its address
+    // finds the node without building a string per event.
+    std::unordered_map<const char*, std::size_t> by_address;
     net.set_trace([&](Instant t, std::string_view node, const TraceEvent& e) {
-        const auto it = by_name.find(std::string(node));
-        if (it == by_name.end()) return;
-        const std::size_t n = it->second;
+        std::size_t n = 0;
+        if (const auto hit = by_address.find(node.data()); hit != by_address.end()) {
+            n = hit->second;
+        } else {
+            const auto it = by_name.find(std::string(node));
+            if (it == by_name.end()) return;
+            n = it->second;
+            by_address.emplace(node.data(), n);
+        }
         const std::size_t port = to_index(e.port);
         if (e.kind == TraceKind::frame_dropped && port < port_drops[n].size())
             port_drops[n][port].count(e.reason);

@@ -226,6 +226,30 @@ TEST_CASE("firewall: SYN to the web port passes, the rest by rule", "[run]") {
     }
 }
 
+TEST_CASE("firewall made stateful: replies to the accepted SYN pass untouched by rules", "[run]") {
+    TempDir tmp;
+    json topo = json::parse(slurp(examples / "firewall.json"));
+    for (auto& n : topo["nodes"])
+        if (n.contains("file")) n["file"] = (examples / n["file"].get<std::string>()).string();
+    // Keep rule 0 only (SYN without ACK to web:80) and let tracking do the rest.
+    auto& f = topo["nodes"][0]["filter"];
+    f["stateful"] = true;
+    f["rules"] = json::array({f["rules"][0]});
+    const auto file = tmp.path / "stateful.json";
+    std::ofstream(file) << topo.dump(2);
+    const Run r = run(file.string() + " --out " + (tmp.path / "out").string(), tmp.path);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const json s = json::parse(slurp(tmp.path / "out" / "summary.json"));
+    // The SYN opens a tracked flow; the SYN-ACK and the ACK belong to it.
+    // Default drop: SYN to :22, UDP, ping, and the server's own SYN to :9999.
+    CHECK(s["nodes"]["fw"]["drops"] == json{{"filter", 4}});
+    CHECK(s["nodes"]["fw"]["router"]["filter"]["flows_created"] == 1);
+    CHECK(s["nodes"]["fw"]["router"]["filter"]["tracked"] == 2);
+    CHECK(s["nodes"]["web"]["replay"]["received"] == 3);    // ARP reply, SYN, ACK
+    CHECK(s["nodes"]["client"]["replay"]["received"] == 2); // ARP reply, SYN-ACK
+}
+
 TEST_CASE("same seed, same bytes; another seed, other losses", "[run]") {
     TempDir tmp;
     // five_routes with every impairment on the source's link.
