@@ -165,6 +165,13 @@ TEST_CASE("five routes: each route's datagrams leave by its port", "[run]") {
     CHECK(arp_replies == 6);
     CHECK(routes == 2);
 
+    // Link pcaps are nanosecond pcap (magic 0xA1B23C4D, little-endian on
+    // disk) with LINKTYPE_ETHERNET (1) at offset 20.
+    const std::string head = slurp(out / "l_isp.pcap").substr(0, 24);
+    REQUIRE(head.size() == 24);
+    CHECK(head.substr(0, 4) == std::string("\x4d\x3c\xb2\xa1", 4));
+    CHECK(head.substr(20, 4) == std::string("\x01\x00\x00\x00", 4));
+
     check_tshark_clean(out);
     if (have_tshark()) {
         // Forwarded once: TTL 64 - 1 (RFC 1812 §5.3.1), read by tshark.
@@ -307,4 +314,23 @@ TEST_CASE("bad files and bad replays exit 2 with one line", "[run]") {
     r = run((tmp.path / "absent.json").string() + " --out " + (tmp.path / "o").string(), tmp.path);
     CHECK(r.status == 2);
     CHECK(r.err.find("cannot open the file") != std::string::npos);
+}
+
+TEST_CASE("the example captures are what make_pcaps.py writes", "[run]") {
+    if (std::system("command -v python3 >/dev/null 2>&1") != 0) {
+        WARN("python3 not installed: generator not checked");
+        return;
+    }
+    TempDir tmp;
+    const std::string cmd =
+        "python3 " + (examples / "make_pcaps.py").string() + " " + tmp.path.string();
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(tmp.path)) {
+        INFO(e.path().filename().string());
+        REQUIRE(fs::exists(examples / e.path().filename()));
+        CHECK(slurp(e.path()) == slurp(examples / e.path().filename()));
+        ++n;
+    }
+    CHECK(n == 10);
 }
