@@ -435,3 +435,51 @@ TEST_CASE("router: ARP probes teach nothing, an entry expires, poll re-resolves"
     CHECK(out.frames[0].bytes[13] == 0x06);
     CHECK(r.arp_cache().pending() == 1);
 }
+
+TEST_CASE("router: mutated frames never crash it, and what it sends is well formed",
+          "[router][property]") {
+    auto c = three_ports();
+    c.routes = {{Ipv4Prefix{}, Ipv4Address{10, 0, 1, 254}, {}, 0}};
+    auto r = *Router<>::make(c, RandomStream{1});
+    warm(r);
+    REQUIRE(r.arp_cache().learn(Ipv4Address{10, 0, 1, 254}, host_b, PortId{1}, at_ns(0), true));
+    // Seeds: UDP, a TCP SYN, an echo request to the router, options, ARP.
+    std::vector<std::vector<Byte>> seeds = {
+        frame(r0, host_a, a, b, 64, 17, udp_bytes(40)),
+        frame(r0, host_a, a, Ipv4Address{8, 8, 8, 8}, 2, 6, tcp_bytes(1, 0, 0x02, 1400)),
+        frame(r0, host_a, a, Ipv4Address{10, 0, 0, 1}, 64, 1,
+              {8, 0, 0xf7, 0xfe, 0, 1, 0, 0}), // echo request id 1 seq 0 (checksum by hand)
+        frame(r0, host_a, a, b, 64, 17, udp_bytes(8), {7, 7, 4, 0, 0, 0, 0, 0}),
+        frame(r0, host_a, a, b, 64, 17, udp_bytes(8), {68, 12, 5, 1, 0, 0, 0, 0, 0, 0, 0, 0}),
+        {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0xaa, 0, 0,    0,  0x0a, 0x08, 0x06,
+         0,    1,    8,    0,    6,    4,    0, 1,    2, 0xaa, 0,  0,    0,    0x0a,
+         10,   0,    0,    10,   0,    0,    0, 0,    0, 0,    10, 0,    0,    1},
+    };
+    RandomStream rng{2026};
+    RecordingOut out;
+    std::uint64_t sent = 0;
+    for (int n = 0; n < 20000; ++n) {
+        auto f = seeds[rng.below(seeds.size())];
+        const auto flips = rng.between(1, 4);
+        for (std::uint64_t k = 0; k < flips; ++k)
+            f[rng.below(f.size())] ^= static_cast<Byte>(1u << rng.below(8));
+        if (rng.chance(0.2)) f.resize(rng.below(f.size() + 1));
+        const Instant now = at_ns(static_cast<std::int64_t>(n) * 1'000'000);
+        r.receive(PortId{static_cast<std::uint16_t>(rng.below(3))}, f, now, out);
+        r.poll(now, out);
+        for (const auto& o : out.frames) {
+            REQUIRE(o.bytes.size() >= 14);
+            REQUIRE(o.bytes.size() <= 14 + 1500);
+            if (o.bytes[12] == 0x08 && o.bytes[13] == 0x00) {
+                const std::size_t hl = std::size_t{o.bytes[14] & 0x0fu} * 4;
+                REQUIRE(o.bytes.size() >= 14 + hl);
+                CHECK(sum16(o.bytes, 14, 14 + hl) == 0xffff);
+                CHECK((o.bytes[14 + 2] << 8 | o.bytes[14 + 3]) == int(o.bytes.size() - 14));
+            }
+        }
+        sent += out.frames.size();
+        out.clear();
+    }
+    CHECK(sent > 1000); // most mutations still forward or get an answer
+    CHECK(r.drops().total() > 1000);
+}
