@@ -4,7 +4,8 @@
 // wildcard, exact, 1024-65535, … —, protocol tcp/udp/any) and a trace of
 // 65,536 packets, 80 % built inside a random rule.
 //
-//   filter_classify/strata/<n>          Rules::first_match, one packet at a time
+//   filter_classify/strata/<n>          Rules::first_match_burst, bursts of 64
+//   filter_classify/strata_single/<n>   Rules::first_match, one packet at a time
 //   filter_classify/rte_acl/<n>         rte_acl_classify in bursts of 64, with
 //                                       the fastest classify method on this CPU
 //   filter_classify/rte_acl_<method>/<n> each method this CPU supports
