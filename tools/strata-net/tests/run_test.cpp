@@ -334,3 +334,35 @@ TEST_CASE("the example captures are what make_pcaps.py writes", "[run]") {
     }
     CHECK(n == 10);
 }
+
+TEST_CASE("a loop of hubs storms until --max-frames stops it", "[run]") {
+    TempDir tmp;
+    // Two hubs joined twice: the source's broadcast ARP request is repeated
+    // around the loop forever (a hub floods every port but the ingress).
+    const json topo = {{"until_ms", 60000},
+                       {"nodes",
+                        {{{"name", "h1"}, {"type", "hub"}, {"ports", 3}},
+                         {{"name", "h2"}, {"type", "hub"}, {"ports", 3}},
+                         {{"name", "p"},
+                          {"type", "replay"},
+                          {"file", (examples / "five_routes_src.pcap").string()}}}},
+                       {"links",
+                        {{{"name", "x1"}, {"a", "h1.1"}, {"b", "h2.1"}, {"rate_mbps", 100}},
+                         {{"name", "x2"}, {"a", "h1.2"}, {"b", "h2.2"}, {"rate_mbps", 100}},
+                         {{"name", "x3"}, {"a", "p.0"}, {"b", "h1.3"}, {"rate_mbps", 100}}}}};
+    const auto file = tmp.path / "storm.json";
+    std::ofstream(file) << topo.dump();
+    const Run r = run(file.string() + " --out " + (tmp.path / "o").string() + " --max-frames 20000",
+                      tmp.path);
+    CHECK(r.status == 3);
+    CHECK(r.err.find("stopped at 20000 frames") != std::string::npos);
+    const json s = json::parse(slurp(tmp.path / "o" / "summary.json"));
+    CHECK(s["stopped_early"] == true);
+    // Stopped within the 1 ms slice that crossed the limit, far before 60 s.
+    CHECK(s["end_ns"].get<std::int64_t>() < 1'000'000'000);
+    std::uint64_t sent = 0;
+    for (const auto& [name, l] : s["links"].items())
+        sent += l["a_to_b"]["frames_sent"].get<std::uint64_t>() +
+                l["b_to_a"]["frames_sent"].get<std::uint64_t>();
+    CHECK(sent > 20000);
+}
