@@ -336,6 +336,7 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
     // Link taps: every frame as it left the sending end (sim/hooks.hpp).
     std::vector<std::unique_ptr<PcapWriter>> writers;
     std::string tap_error;
+    std::uint64_t tapped = 0; // frames that left any link end
     const PcapOptions pcap_opts{PcapPrecision::nano, 262144, 1};
     for (std::size_t i = 0; i < links.size(); ++i) {
         const auto path = opts.out_dir / (topo.links[i].name + ".pcap");
@@ -343,8 +344,9 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
         if (!w) return output_failed("cannot write " + path.string() + ": " + to_string(w.error()));
         writers.push_back(std::make_unique<PcapWriter>(std::move(*w)));
         PcapWriter* writer = writers.back().get();
-        net.set_tap(links[i], [writer, &tap_error](sim::LinkId, sim::Direction, Instant t,
-                                                   Bytes frame) {
+        net.set_tap(links[i], [writer, &tap_error, &tapped](sim::LinkId, sim::Direction, Instant t,
+                                                            Bytes frame) {
+            ++tapped;
             if (auto r = writer->write(frame, Duration(ns_since_start(t))); !r && tap_error.empty())
                 tap_error = to_string(r.error());
         });
@@ -365,10 +367,19 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
             return output_failed("cannot write " + (opts.out_dir / "trace.jsonl").string());
     }
     std::string line;
+    // The runtime passes the name it stores for the node, so its address
+    // finds the node without building a string per event.
+    std::unordered_map<const char*, std::size_t> by_address;
     net.set_trace([&](Instant t, std::string_view node, const TraceEvent& e) {
-        const auto it = by_name.find(std::string(node));
-        if (it == by_name.end()) return;
-        const std::size_t n = it->second;
+        std::size_t n = 0;
+        if (const auto hit = by_address.find(node.data()); hit != by_address.end()) {
+            n = hit->second;
+        } else {
+            const auto it = by_name.find(std::string(node));
+            if (it == by_name.end()) return;
+            n = it->second;
+            by_address.emplace(node.data(), n);
+        }
         const std::size_t port = to_index(e.port);
         if (e.kind == TraceKind::frame_dropped && port < port_drops[n].size())
             port_drops[n][port].count(e.reason);
@@ -382,7 +393,25 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
     });
 
     const auto until = at_ns(static_cast<std::int64_t>(topo.until_ms) * 1'000'000);
-    const auto result = net.run_until(until);
+    // The run goes in slices so that a frame storm (a loop of hubs or
+    // switches) stops at max_frames instead of filling the disk: a slice is
+    // 1 ms of virtual time while frames move, doubling while none do.
+    std::int64_t step = 1'000'000;
+    std::uint64_t events = 0;
+    for (;;) {
+        const std::uint64_t before = tapped;
+        const auto next = std::min(ns_since_start(until), ns_since_start(net.now()) + step);
+        const auto slice = net.run_until(at_ns(next));
+        events += slice.events;
+        if (opts.max_frames != 0 && tapped > opts.max_frames) {
+            outcome.stopped_early = true;
+            break;
+        }
+        if (net.events_pending() == 0 || next >= ns_since_start(until)) break;
+        step =
+            tapped == before ? std::min<std::int64_t>(step * 2, std::int64_t{1} << 50) : 1'000'000;
+    }
+    const sim::RunResult result{events, net.now()};
 
     for (auto& w : writers) {
         if (auto r = w->close(); !r && tap_error.empty()) tap_error = to_string(r.error());
@@ -412,7 +441,8 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
                   {"seed", topo.seed},
                   {"until_ms", topo.until_ms},
                   {"end_ns", ns_since_start(result.time)},
-                  {"events", result.events}};
+                  {"events", result.events},
+                  {"stopped_early", outcome.stopped_early}};
     ojson jnodes = ojson::object();
     for (std::size_t i = 0; i < topo.nodes.size(); ++i) {
         const auto& nc = topo.nodes[i];

@@ -18,6 +18,9 @@ struct RunOptions {
     /// topology file's folder).
     std::filesystem::path base_dir;
     bool trace = false;
+    /// The run stops after the first 1 ms slice of virtual time in which
+    /// more than this many frames in all have left link ends (0: no limit).
+    std::uint64_t max_frames = 10'000'000;
 };
 
 /// How a run ended.
@@ -27,6 +30,8 @@ struct RunOutcome {
     ConfigError error;
     /// For output_failed: what could not be written.
     std::string output_error;
+    /// completed, but cut short by RunOptions::max_frames (outputs written).
+    bool stopped_early = false;
 };
 
 [[nodiscard]] RunOutcome run_topology(const TopologyConfig& topology, const RunOptions& options);

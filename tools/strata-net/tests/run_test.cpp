@@ -165,6 +165,13 @@ TEST_CASE("five routes: each route's datagrams leave by its port", "[run]") {
     CHECK(arp_replies == 6);
     CHECK(routes == 2);
 
+    // Link pcaps are nanosecond pcap (magic 0xA1B23C4D, little-endian on
+    // disk) with LINKTYPE_ETHERNET (1) at offset 20.
+    const std::string head = slurp(out / "l_isp.pcap").substr(0, 24);
+    REQUIRE(head.size() == 24);
+    CHECK(head.substr(0, 4) == std::string("\x4d\x3c\xb2\xa1", 4));
+    CHECK(head.substr(20, 4) == std::string("\x01\x00\x00\x00", 4));
+
     check_tshark_clean(out);
     if (have_tshark()) {
         // Forwarded once: TTL 64 - 1 (RFC 1812 §5.3.1), read by tshark.
@@ -226,6 +233,30 @@ TEST_CASE("firewall: SYN to the web port passes, the rest by rule", "[run]") {
     }
 }
 
+TEST_CASE("firewall made stateful: replies to the accepted SYN pass untouched by rules", "[run]") {
+    TempDir tmp;
+    json topo = json::parse(slurp(examples / "firewall.json"));
+    for (auto& n : topo["nodes"])
+        if (n.contains("file")) n["file"] = (examples / n["file"].get<std::string>()).string();
+    // Keep rule 0 only (SYN without ACK to web:80) and let tracking do the rest.
+    auto& f = topo["nodes"][0]["filter"];
+    f["stateful"] = true;
+    f["rules"] = json::array({f["rules"][0]});
+    const auto file = tmp.path / "stateful.json";
+    std::ofstream(file) << topo.dump(2);
+    const Run r = run(file.string() + " --out " + (tmp.path / "out").string(), tmp.path);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const json s = json::parse(slurp(tmp.path / "out" / "summary.json"));
+    // The SYN opens a tracked flow; the SYN-ACK and the ACK belong to it.
+    // Default drop: SYN to :22, UDP, ping, and the server's own SYN to :9999.
+    CHECK(s["nodes"]["fw"]["drops"] == json{{"filter", 4}});
+    CHECK(s["nodes"]["fw"]["router"]["filter"]["flows_created"] == 1);
+    CHECK(s["nodes"]["fw"]["router"]["filter"]["tracked"] == 2);
+    CHECK(s["nodes"]["web"]["replay"]["received"] == 3);    // ARP reply, SYN, ACK
+    CHECK(s["nodes"]["client"]["replay"]["received"] == 2); // ARP reply, SYN-ACK
+}
+
 TEST_CASE("same seed, same bytes; another seed, other losses", "[run]") {
     TempDir tmp;
     // five_routes with every impairment on the source's link.
@@ -283,4 +314,55 @@ TEST_CASE("bad files and bad replays exit 2 with one line", "[run]") {
     r = run((tmp.path / "absent.json").string() + " --out " + (tmp.path / "o").string(), tmp.path);
     CHECK(r.status == 2);
     CHECK(r.err.find("cannot open the file") != std::string::npos);
+}
+
+TEST_CASE("the example captures are what make_pcaps.py writes", "[run]") {
+    if (std::system("command -v python3 >/dev/null 2>&1") != 0) {
+        WARN("python3 not installed: generator not checked");
+        return;
+    }
+    TempDir tmp;
+    const std::string cmd =
+        "python3 " + (examples / "make_pcaps.py").string() + " " + tmp.path.string();
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(tmp.path)) {
+        INFO(e.path().filename().string());
+        REQUIRE(fs::exists(examples / e.path().filename()));
+        CHECK(slurp(e.path()) == slurp(examples / e.path().filename()));
+        ++n;
+    }
+    CHECK(n == 10);
+}
+
+TEST_CASE("a loop of hubs storms until --max-frames stops it", "[run]") {
+    TempDir tmp;
+    // Two hubs joined twice: the source's broadcast ARP request is repeated
+    // around the loop forever (a hub floods every port but the ingress).
+    const json topo = {{"until_ms", 60000},
+                       {"nodes",
+                        {{{"name", "h1"}, {"type", "hub"}, {"ports", 3}},
+                         {{"name", "h2"}, {"type", "hub"}, {"ports", 3}},
+                         {{"name", "p"},
+                          {"type", "replay"},
+                          {"file", (examples / "five_routes_src.pcap").string()}}}},
+                       {"links",
+                        {{{"name", "x1"}, {"a", "h1.1"}, {"b", "h2.1"}, {"rate_mbps", 100}},
+                         {{"name", "x2"}, {"a", "h1.2"}, {"b", "h2.2"}, {"rate_mbps", 100}},
+                         {{"name", "x3"}, {"a", "p.0"}, {"b", "h1.3"}, {"rate_mbps", 100}}}}};
+    const auto file = tmp.path / "storm.json";
+    std::ofstream(file) << topo.dump();
+    const Run r = run(file.string() + " --out " + (tmp.path / "o").string() + " --max-frames 20000",
+                      tmp.path);
+    CHECK(r.status == 3);
+    CHECK(r.err.find("stopped at 20000 frames") != std::string::npos);
+    const json s = json::parse(slurp(tmp.path / "o" / "summary.json"));
+    CHECK(s["stopped_early"] == true);
+    // Stopped within the 1 ms slice that crossed the limit, far before 60 s.
+    CHECK(s["end_ns"].get<std::int64_t>() < 1'000'000'000);
+    std::uint64_t sent = 0;
+    for (const auto& [name, l] : s["links"].items())
+        sent += l["a_to_b"]["frames_sent"].get<std::uint64_t>() +
+                l["b_to_a"]["frames_sent"].get<std::uint64_t>();
+    CHECK(sent > 20000);
 }
