@@ -1,9 +1,8 @@
 // The mapping table of a nat::Napt: one 32-byte entry per mapping, found two
 // ways.
-// - By the private endpoint (protocol, private address, private port): an
-//   open-addressing set (boost::unordered_flat_set) of 4-byte entry indices
-//   whose hash and equality look into the entries, so the index costs ~5
-//   bytes a slot instead of a key copy.
+// - By the private endpoint (protocol, private address, private port): a
+//   linear-probing index of 12-byte slots holding the key and the entry
+//   number (private_index.hpp).
 // - By the public endpoint (address in the pool, protocol, port): a flat
 //   array over the port range holding the entry index, which is also the
 //   "port in use" map (RFC 4787 REQ-1: never two mappings on one public port).
@@ -19,10 +18,9 @@
 #include <cstdint>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_set.hpp>
-
 #include <strata/core/time.hpp>
 #include <strata/policy/flow/timeouts.hpp>
+#include <strata/policy/nat/private_index.hpp>
 
 namespace strata::nat {
 
@@ -55,14 +53,10 @@ public:
                  std::uint16_t port_hi)
         : capacity_(capacity), addresses_(addresses), port_lo_(port_lo),
           range_(std::uint32_t{port_hi} - port_lo + 1u), entries_(reserved(capacity)),
-          // entries_ never grows past its reserved capacity and a moved
-          // vector keeps its buffer, so the functors' pointer stays valid for
-          // the table's life, moves included.
-          private_(0, PrivateHash{entries_.data()}, PrivateEq{entries_.data()}) {
-        heap_.reserve(std::size_t{capacity} + capacity / 4 + 1);
+          private_(capacity) {
+        heap_.reserve(std::size_t{capacity} + capacity / 8 + 1);
         public_.assign(std::size_t{addresses} * 3 * range_, npos);
         used_.assign(std::size_t{addresses} * 3, 0);
-        private_.reserve(capacity);
     }
     MappingTable(MappingTable&&) noexcept = default;
     MappingTable(const MappingTable&) = delete;
@@ -79,8 +73,23 @@ public:
     /// The entry of a private endpoint, or npos.
     [[nodiscard, gnu::always_inline]] std::uint32_t
     find_private(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) const noexcept {
-        const auto it = private_.find(PrivateKey{ip, port, protocol});
-        return it == private_.end() ? npos : *it;
+        const PrivateIndex::Slot* s = private_.find(protocol, ip, port);
+        return s ? s->entry : npos;
+    }
+
+    /// The same with the public endpoint: what an outbound packet needs,
+    /// without reading the entry. nullptr when not mapped.
+    [[nodiscard, gnu::always_inline]] const PrivateIndex::Slot*
+    find_private_slot(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) const noexcept {
+        return private_.find(protocol, ip, port);
+    }
+
+    /// Copies entry i's TCP state into its private-index slot (after a
+    /// SYN, FIN or RST changed it).
+    void sync_tcp(std::uint32_t i) noexcept {
+        const Mapping& m = entries_[i];
+        if (PrivateIndex::Slot* s = private_.find(m.protocol, m.private_ip, m.private_port))
+            s->tcp = m.tcp;
     }
 
     /// The slot of a public endpoint: npos (free), forward_bit | k, or an
@@ -118,7 +127,7 @@ public:
         }
         entries_[i].live = true;
         entries_[i].queued_ns = m.expiry_ns;
-        private_.insert(i);
+        private_.insert(m.protocol, m.private_ip, m.private_port, i, m.public_port, m.public_index);
         public_slot(m.public_index, l4_index(m.protocol), m.public_port) = i;
         if (!forward_slot)
             ++used_[std::size_t{m.public_index} * 3 +
@@ -132,7 +141,7 @@ public:
     /// forward it belonged to).
     void erase(std::uint32_t i, std::uint32_t restore) {
         Mapping& m = entries_[i];
-        private_.erase(i);
+        private_.erase(m.protocol, m.private_ip, m.private_port);
         public_slot(m.public_index, l4_index(m.protocol), m.public_port) = restore;
         if (restore == npos)
             --used_[std::size_t{m.public_index} * 3 +
@@ -187,54 +196,10 @@ public:
     [[nodiscard]] std::size_t memory_bytes() const noexcept {
         return entries_.capacity() * sizeof(Mapping) + heap_.capacity() * sizeof(Node) +
                public_.capacity() * sizeof(std::uint32_t) +
-               used_.capacity() * sizeof(std::uint32_t) +
-               private_.bucket_count() * (sizeof(std::uint32_t) + 1) + 16;
+               used_.capacity() * sizeof(std::uint32_t) + private_.memory_bytes();
     }
 
 private:
-    struct PrivateKey {
-        std::uint32_t ip;
-        std::uint16_t port;
-        std::uint8_t protocol;
-    };
-    static constexpr std::uint64_t pack(std::uint32_t ip, std::uint16_t port,
-                                        std::uint8_t protocol) noexcept {
-        return std::uint64_t{ip} << 24 | std::uint64_t{port} << 8 | protocol;
-    }
-    struct PrivateHash {
-        using is_transparent = void;
-        using is_avalanching = void;
-        const Mapping* entries;
-        static constexpr std::size_t mix(std::uint64_t k) noexcept {
-            // Multiply-xorshift (as in Murmur3's fmix64): every key bit
-            // reaches the high bits the table uses.
-            k ^= k >> 33;
-            k *= 0xff51afd7ed558ccdULL;
-            k ^= k >> 33;
-            k *= 0xc4ceb9fe1a85ec53ULL;
-            k ^= k >> 33;
-            return static_cast<std::size_t>(k);
-        }
-        std::size_t operator()(const PrivateKey& k) const noexcept {
-            return mix(pack(k.ip, k.port, k.protocol));
-        }
-        std::size_t operator()(std::uint32_t i) const noexcept {
-            const Mapping& m = entries[i];
-            return mix(pack(m.private_ip, m.private_port, m.protocol));
-        }
-    };
-    struct PrivateEq {
-        using is_transparent = void;
-        const Mapping* entries;
-        bool operator()(std::uint32_t a, std::uint32_t b) const noexcept { return a == b; }
-        bool operator()(const PrivateKey& k, std::uint32_t i) const noexcept {
-            const Mapping& m = entries[i];
-            return m.private_ip == k.ip && m.private_port == k.port && m.protocol == k.protocol;
-        }
-        bool operator()(std::uint32_t i, const PrivateKey& k) const noexcept {
-            return (*this)(k, i);
-        }
-    };
     struct Node {
         std::int64_t at;
         std::uint32_t entry;
@@ -255,7 +220,7 @@ private:
     // Stale nodes (left behind when a FIN or RST shortened a deadline) could
     // pile up for the 2 h 4 min of the established timeout under churn.
     // When the reserved heap is full, rebuild it from the live entries: one
-    // node each, O(n), no allocation (capacity + capacity / 4 > live).
+    // node each, O(n), no allocation (capacity + capacity / 8 + 1 > live).
     void compact() {
         heap_.clear();
         for (std::uint32_t i = 0; i < entries_.size(); ++i) {
@@ -280,7 +245,7 @@ private:
     std::uint32_t free_head_ = npos;
     std::size_t size_ = 0;
     std::vector<Mapping> entries_;
-    boost::unordered_flat_set<std::uint32_t, PrivateHash, PrivateEq> private_;
+    PrivateIndex private_;
     std::vector<std::uint32_t> public_;
     std::vector<std::uint32_t> used_;
     std::vector<Node> heap_;
