@@ -4,7 +4,8 @@
 // wildcard, exact, 1024-65535, … —, protocol tcp/udp/any) and a trace of
 // 65,536 packets, 80 % built inside a random rule.
 //
-//   filter_classify/strata/<n>          Rules::first_match, one packet at a time
+//   filter_classify/strata/<n>          Rules::first_match_burst, bursts of 64
+//   filter_classify/strata_single/<n>   Rules::first_match, one packet at a time
 //   filter_classify/rte_acl/<n>         rte_acl_classify in bursts of 64, with
 //                                       the fastest classify method on this CPU
 //   filter_classify/rte_acl_<method>/<n> each method this CPU supports
@@ -39,8 +40,9 @@
 #else
 #include <sched.h>
 
-#include "../tests/policy/filter/classbench.hpp"
 #include <strata/policy/filter/rules.hpp>
+
+#include "../tests/policy/filter/classbench.hpp"
 
 #if STRATA_HAVE_DPDK
 // DPDK's headers are C with GNU extensions that -Wpedantic -Werror rejects:
@@ -339,8 +341,8 @@ std::size_t check_agreement(std::size_t n) {
         rules.first_match_burst(w.trace, burst_out);
         for (std::size_t i = 0; i < trace_size; ++i)
             if (burst_out[i] != want[i] && bad++ < 5)
-                std::fprintf(stderr, "%zu rules, packet %zu: strata %u, burst %u\n", n, i,
-                             want[i], burst_out[i]);
+                std::fprintf(stderr, "%zu rules, packet %zu: strata %u, burst %u\n", n, i, want[i],
+                             burst_out[i]);
     }
     const std::size_t step = n >= 10000 ? 16 : 1;
     for (std::size_t i = 0; i < trace_size; i += step)
@@ -415,10 +417,17 @@ int main(int argc, char** argv) {
             while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set))
                 ++cpu;
         const std::string lcore = std::to_string(cpu);
-        const char* eal_args[] = {"bench_filter",    "--no-huge",      "--no-pci",
-                                  "-m",              "1024",           "--no-shconf",
-                                  "-l",              lcore.c_str(),    "--no-telemetry",
-                                  "--force-max-simd-bitwidth=512",     "--log-level=error"};
+        const char* eal_args[] = {"bench_filter",
+                                  "--no-huge",
+                                  "--no-pci",
+                                  "-m",
+                                  "1024",
+                                  "--no-shconf",
+                                  "-l",
+                                  lcore.c_str(),
+                                  "--no-telemetry",
+                                  "--force-max-simd-bitwidth=512",
+                                  "--log-level=error"};
         int n = static_cast<int>(std::size(eal_args));
         if (rte_eal_init(n, const_cast<char**>(eal_args)) >= 0) {
             dpdk_ready = true;
