@@ -250,7 +250,7 @@ struct Floor {
     std::array<MacAddress, 256> mac_of_hop{};
 
     template <class Out>
-    void receive(MutBytes frame, Out& out) const {
+    [[gnu::flatten]] void receive(MutBytes frame, Out& out) const {
         const auto eth_r = EthernetView<Byte>::checked(frame);
         if (!eth_r) return;
         const auto eth = *eth_r;

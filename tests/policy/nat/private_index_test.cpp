@@ -1,5 +1,5 @@
 // nat::PrivateIndex against std::map: random inserts, lookups and erases on
-// a small table (16 slots, up to 8 keys), so runs wrap around the end and
+// a small table (19 slots, up to 8 keys), so runs wrap around the end and
 // backward-shift deletion is exercised on every path.
 #include <map>
 #include <tuple>
@@ -13,7 +13,7 @@ using strata::nat::PrivateIndex;
 
 TEST_CASE("PrivateIndex agrees with std::map under random churn", "[nat][index]") {
     PrivateIndex index(8);
-    REQUIRE(index.bucket_count() == 16);
+    REQUIRE(index.bucket_count() == 8 + 8 * 2 / 5 + 8);
     std::map<std::tuple<std::uint8_t, std::uint32_t, std::uint16_t>, std::uint32_t> model;
     strata::RandomStream rng{3};
     std::uint32_t next_entry = 0;
@@ -24,11 +24,16 @@ TEST_CASE("PrivateIndex agrees with std::map under random churn", "[nat][index]"
         const auto port = static_cast<std::uint16_t>(1000 + rng.below(6));
         const auto key = std::make_tuple(protocol, ip, port);
         const auto it = model.find(key);
-        const std::uint32_t found = index.find(protocol, ip, port);
-        REQUIRE(found == (it == model.end() ? PrivateIndex::npos : it->second));
+        const PrivateIndex::Slot* found = index.find(protocol, ip, port);
+        REQUIRE((found == nullptr) == (it == model.end()));
+        if (found) {
+            REQUIRE(found->entry == it->second);
+            REQUIRE(found->public_port == static_cast<std::uint16_t>(it->second * 7));
+        }
         if (it == model.end()) {
             if (model.size() < 8) {
-                index.insert(protocol, ip, port, next_entry);
+                index.insert(protocol, ip, port, next_entry,
+                             static_cast<std::uint16_t>(next_entry * 7), 0);
                 model[key] = next_entry++;
             }
         } else if (rng.chance(0.6)) {
@@ -39,5 +44,5 @@ TEST_CASE("PrivateIndex agrees with std::map under random churn", "[nat][index]"
     // Every key still held is found; erasing an absent key changes nothing.
     index.erase(1, 1, 1);
     for (const auto& [k, v] : model)
-        CHECK(index.find(std::get<0>(k), std::get<1>(k), std::get<2>(k)) == v);
+        CHECK(index.find(std::get<0>(k), std::get<1>(k), std::get<2>(k))->entry == v);
 }

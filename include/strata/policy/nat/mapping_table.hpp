@@ -73,7 +73,23 @@ public:
     /// The entry of a private endpoint, or npos.
     [[nodiscard, gnu::always_inline]] std::uint32_t
     find_private(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) const noexcept {
+        const PrivateIndex::Slot* s = private_.find(protocol, ip, port);
+        return s ? s->entry : npos;
+    }
+
+    /// The same with the public endpoint: what an outbound packet needs,
+    /// without reading the entry. nullptr when not mapped.
+    [[nodiscard, gnu::always_inline]] const PrivateIndex::Slot*
+    find_private_slot(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) const noexcept {
         return private_.find(protocol, ip, port);
+    }
+
+    /// Copies entry i's TCP state into its private-index slot (after a
+    /// SYN, FIN or RST changed it).
+    void sync_tcp(std::uint32_t i) noexcept {
+        const Mapping& m = entries_[i];
+        if (PrivateIndex::Slot* s = private_.find(m.protocol, m.private_ip, m.private_port))
+            s->tcp = m.tcp;
     }
 
     /// The slot of a public endpoint: npos (free), forward_bit | k, or an
@@ -111,7 +127,7 @@ public:
         }
         entries_[i].live = true;
         entries_[i].queued_ns = m.expiry_ns;
-        private_.insert(m.protocol, m.private_ip, m.private_port, i);
+        private_.insert(m.protocol, m.private_ip, m.private_port, i, m.public_port, m.public_index);
         public_slot(m.public_index, l4_index(m.protocol), m.public_port) = i;
         if (!forward_slot)
             ++used_[std::size_t{m.public_index} * 3 +

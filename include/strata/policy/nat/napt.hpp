@@ -245,11 +245,27 @@ private:
         return it == forward_by_private_.end() ? MappingTable::npos
                                                : (MappingTable::forward_bit | it->second);
     }
-    [[gnu::always_inline]] void touch(std::uint32_t e, Instant now) {
+    /// A translated packet refreshes its mapping. Only a TCP deadline can
+    /// move earlier (FIN, RST), so only TCP reads the entry back; for UDP
+    /// and ICMP this is one store, which does not wait for the entry's
+    /// cache line.
+    [[gnu::always_inline]] void touch(std::uint32_t e, Instant now, std::uint8_t protocol) {
         Mapping& m = table_[e];
-        m.expiry_ns =
-            ns_since_start(now) + flow::idle_timeout(config_.timeouts, m.protocol, m.tcp).count();
-        table_.reschedule_earlier(e);
+        const std::int64_t t = ns_since_start(now);
+        if (protocol == 6) {
+            m.expiry_ns = t + flow::idle_timeout(config_.timeouts, 6, m.tcp).count();
+            table_.reschedule_earlier(e);
+        } else {
+            m.expiry_ns =
+                t + (protocol == 17 ? config_.timeouts.udp : config_.timeouts.icmp).count();
+        }
+    }
+    /// SYN, FIN or RST: the TCP state changes (RFC 5382 §5), in the entry
+    /// and in the private index's copy.
+    static constexpr std::uint8_t tcp_state_flags = 0x07; // FIN | SYN | RST
+    void observe_tcp(std::uint32_t e, std::uint8_t flags, bool outbound) {
+        table_[e].tcp.observe(flags, outbound);
+        table_.sync_tcp(e);
     }
     Outcome no_mapping() noexcept {
         ++counters_.dropped_no_mapping;
@@ -336,14 +352,15 @@ private:
         rewrite_l4(l4, protocol, ipd, l4d, false, m.private_port);
     }
     /// The same for the source, to the public endpoint.
-    [[gnu::always_inline]] void rewrite_source(const Ipv4View<Byte>& ip, MutBytes l4,
-                                               std::uint8_t protocol,
-                                               const Mapping& m) const noexcept {
+    [[gnu::always_inline]] static void rewrite_source(const Ipv4View<Byte>& ip, MutBytes l4,
+                                                      std::uint8_t protocol,
+                                                      std::uint32_t public_address,
+                                                      std::uint16_t public_port) noexcept {
         Byte* const h = ip.bytes().data();
         ChecksumDelta ipd, l4d;
-        detail::put32(h + detail::ip_src, public_ip(m), ipd);
+        detail::put32(h + detail::ip_src, public_address, ipd);
         detail::fix_checksum(h + detail::ip_checksum, ipd);
-        rewrite_l4(l4, protocol, ipd, l4d, true, m.public_port);
+        rewrite_l4(l4, protocol, ipd, l4d, true, public_port);
     }
     /// Port (TCP/UDP, source or destination) or echo identifier (ICMP) to
     /// `port`, and the transport checksum: TCP and UDP cover the address
@@ -382,32 +399,50 @@ private:
             if (e == MappingTable::npos) return outcome(Verdict::ports_exhausted);
         }
         Mapping& m = table_[e];
-        if (protocol == 6) m.tcp.observe(l4[13], false);
+        if (protocol == 6 && (l4[13] & tcp_state_flags) != 0) observe_tcp(e, l4[13], false);
         rewrite_destination(ip, l4, protocol, m);
-        touch(e, now);
+        touch(e, now, protocol);
         ++counters_.translated_in;
         if (!created && out.tracing()) out.trace(event(TraceKind::nat_mapping_used, m));
         return outcome(Verdict::translated, true, e);
     }
 
-    /// A packet from inside, source to be made public.
+    /// A packet from inside, source to be made public. The public endpoint
+    /// comes from the private index's slot, so the rewrite does not wait
+    /// for the entry; the entry's deadline and TCP state are updated after.
     template <class Out>
     [[gnu::always_inline]] Verdict outbound(const Ipv4View<Byte>& ip, MutBytes l4,
                                             std::uint8_t protocol, std::uint16_t port, Instant now,
                                             Out& out) {
         const std::uint32_t src = ip.src().value();
-        std::uint32_t e = table_.find_private(protocol, src, port);
-        const bool created = e == MappingTable::npos;
-        if (created) {
+        std::uint32_t e;
+        std::uint32_t public_address;
+        std::uint16_t public_port;
+        const PrivateIndex::Slot* slot = table_.find_private_slot(protocol, src, port);
+        const bool created = slot == nullptr;
+        if (!created) {
+            e = slot->entry;
+            public_address = base_ + slot->public_index;
+            public_port = slot->public_port;
+        } else {
             e = create(protocol, src, port, MappingTable::npos, now, out);
             if (e == MappingTable::npos) return Verdict::ports_exhausted;
+            public_address = public_ip(table_[e]);
+            public_port = table_[e].public_port;
         }
-        Mapping& m = table_[e];
-        if (protocol == 6) m.tcp.observe(l4[13], true);
-        rewrite_source(ip, l4, protocol, m);
-        touch(e, now);
+        rewrite_source(ip, l4, protocol, public_address, public_port);
+        if (protocol == 6 && !created && (l4[13] & tcp_state_flags) == 0) {
+            // No SYN/FIN/RST: the state, so the timeout, is the slot's copy
+            // and the deadline only moves later: one store, no read of the
+            // entry.
+            table_[e].expiry_ns =
+                ns_since_start(now) + flow::idle_timeout(config_.timeouts, 6, slot->tcp).count();
+        } else {
+            if (protocol == 6) observe_tcp(e, l4[13], true);
+            touch(e, now, protocol);
+        }
         ++counters_.translated_out;
-        if (!created && out.tracing()) out.trace(event(TraceKind::nat_mapping_used, m));
+        if (!created && out.tracing()) out.trace(event(TraceKind::nat_mapping_used, table_[e]));
         return Verdict::translated;
     }
 

@@ -1,18 +1,22 @@
 // The outbound index of a NAT's mapping table: (protocol, private address,
-// private port) -> entry number. Linear probing over 12-byte slots that hold
-// the whole key, at most half full, with backward-shift deletion (Knuth
-// 6.4 Algorithm R), so there are no tombstones and a lookup usually reads
-// one cache line before it reaches the entry. Measured against
-// boost::unordered_flat_set of entry numbers (whose equality had to read the
-// entry, and whose metadata lives apart from the elements): one cache miss
-// fewer per outbound packet on a 1 M-mapping table (bench/nat.cpp).
+// private port) -> entry number and public endpoint. Linear probing over
+// 16-byte slots that hold the whole key and what an outbound packet needs
+// (public port and pool index), so translating it does not wait for the
+// entry; the table is sized to 1.4 × capacity (at most ~71 % full; a
+// non-power-of-two size, the home slot by multiply-shift), with
+// backward-shift deletion (Knuth 6.4 Algorithm R): no tombstones. Measured
+// against boost::unordered_flat_set of entry numbers, whose equality had to
+// read the entry: two dependent cache misses fewer per outbound packet on a
+// 1 M-mapping table (bench/nat.cpp, docs/reference/nat.md).
 // Sized once at construction; never rehashes, never allocates afterwards.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
+
+#include <strata/policy/flow/timeouts.hpp>
 
 namespace strata::nat {
 
@@ -20,33 +24,49 @@ class PrivateIndex {
 public:
     static constexpr std::uint32_t npos = ~0u;
 
-    /// Room for `capacity` keys at a load factor of at most 1/2.
-    explicit PrivateIndex(std::uint32_t capacity)
-        : slots_(std::bit_ceil(std::size_t{capacity} * 2 < 16 ? 16 : std::size_t{capacity} * 2)),
-          mask_(slots_.size() - 1) {}
+    struct Slot {
+        std::uint32_t ip = 0;
+        std::uint16_t port = 0;
+        std::uint8_t protocol = 0;
+        /// A copy of the entry's TCP state, so that an outbound segment
+        /// without SYN/FIN/RST finds its timeout here too.
+        flow::TcpTracker tcp{};
+        std::uint32_t entry = npos;
+        std::uint16_t public_port = 0;
+        std::uint16_t public_index = 0;
+    };
+    static_assert(sizeof(Slot) == 16);
 
-    [[nodiscard]] std::uint32_t find(std::uint8_t protocol, std::uint32_t ip,
-                                     std::uint16_t port) const noexcept {
-        for (std::size_t i = home(protocol, ip, port);; i = (i + 1) & mask_) {
+    /// Room for `capacity` keys at a load factor of at most 1/1.4.
+    explicit PrivateIndex(std::uint32_t capacity)
+        : slots_(std::size_t{capacity} + capacity * 2ull / 5 + 8) {}
+
+    /// The slot of a key, or nullptr.
+    [[nodiscard]] const Slot* find(std::uint8_t protocol, std::uint32_t ip,
+                                   std::uint16_t port) const noexcept {
+        for (std::size_t i = home(protocol, ip, port);; i = next(i)) {
             const Slot& s = slots_[i];
-            if (s.entry == npos) return npos;
-            if (s.ip == ip && s.port == port && s.protocol == protocol) return s.entry;
+            if (s.entry == npos) return nullptr;
+            if (s.ip == ip && s.port == port && s.protocol == protocol) return &s;
         }
+    }
+    [[nodiscard]] Slot* find(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) noexcept {
+        return const_cast<Slot*>(std::as_const(*this).find(protocol, ip, port));
     }
 
     /// Precondition: the key is absent and fewer than capacity keys are held.
-    void insert(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port,
-                std::uint32_t entry) noexcept {
+    void insert(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port, std::uint32_t entry,
+                std::uint16_t public_port, std::uint16_t public_index) noexcept {
         std::size_t i = home(protocol, ip, port);
         while (slots_[i].entry != npos)
-            i = (i + 1) & mask_;
-        slots_[i] = Slot{ip, port, protocol, 0, entry};
+            i = next(i);
+        slots_[i] = Slot{ip, port, protocol, {}, entry, public_port, public_index};
     }
 
     /// Removes the key if present.
     void erase(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) noexcept {
         std::size_t i = home(protocol, ip, port);
-        for (;; i = (i + 1) & mask_) {
+        for (;; i = next(i)) {
             const Slot& s = slots_[i];
             if (s.entry == npos) return;
             if (s.ip == ip && s.port == port && s.protocol == protocol) break;
@@ -55,7 +75,7 @@ public:
         // is not between the hole and it (cyclically).
         std::size_t j = i;
         for (;;) {
-            j = (j + 1) & mask_;
+            j = next(j);
             const Slot& s = slots_[j];
             if (s.entry == npos) break;
             const std::size_t k = home(s.protocol, s.ip, s.port);
@@ -73,30 +93,23 @@ public:
     }
 
 private:
-    struct Slot {
-        std::uint32_t ip = 0;
-        std::uint16_t port = 0;
-        std::uint8_t protocol = 0;
-        std::uint8_t unused = 0;
-        std::uint32_t entry = npos;
-    };
-    static_assert(sizeof(Slot) == 12);
-
+    [[nodiscard]] std::size_t next(std::size_t i) const noexcept {
+        return i + 1 == slots_.size() ? 0 : i + 1;
+    }
     [[nodiscard]] std::size_t home(std::uint8_t protocol, std::uint32_t ip,
                                    std::uint16_t port) const noexcept {
-        // Murmur3's fmix64 over the packed key: every bit reaches the low
-        // bits the mask keeps.
+        // Murmur3's fmix64 over the packed key, then Lemire's multiply-shift
+        // of its high half onto [0, size).
         std::uint64_t k = std::uint64_t{ip} << 24 | std::uint64_t{port} << 8 | protocol;
         k ^= k >> 33;
         k *= 0xff51afd7ed558ccdULL;
         k ^= k >> 33;
         k *= 0xc4ceb9fe1a85ec53ULL;
         k ^= k >> 33;
-        return static_cast<std::size_t>(k) & mask_;
+        return static_cast<std::size_t>(((k >> 32) * slots_.size()) >> 32);
     }
 
     std::vector<Slot> slots_;
-    std::size_t mask_;
 };
 
 } // namespace strata::nat
