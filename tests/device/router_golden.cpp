@@ -13,7 +13,9 @@
 //   receive <port> [at <seconds>]           then the frame's hex lines
 //   poll at <seconds>
 //   expect <port>                           then the frame's hex lines
+//   icmp_rate <per second> <burst>          (the ICMP error token bucket)
 //   drops <reason> <count>                  (checked at the end)
+//   suppressed <count>                      (ICMP errors the bucket held back, at the end)
 // After each receive or poll, the frames sent must be exactly the ones the
 // following expect blocks list, in order.
 #include <cstdint>
@@ -110,6 +112,7 @@ void run_golden(const std::string& name) {
     };
     std::vector<Warm> warm;
     std::vector<std::pair<DropReason, std::uint64_t>> drops;
+    std::optional<std::uint64_t> suppressed;
     std::optional<Router<>> r;
     RecordingOut out;
     std::size_t consumed = 0;
@@ -153,6 +156,11 @@ void run_golden(const std::string& name) {
         } else if (w[0] == "neighbour") {
             warm.push_back(Warm{*Ipv4Address::parse(w[1]), *MacAddress::parse(w[2]),
                                 PortId{static_cast<std::uint16_t>(std::stoul(w[3]))}});
+        } else if (w[0] == "icmp_rate") {
+            config.icmp_rate = {static_cast<std::uint32_t>(std::stoul(w[1])),
+                                static_cast<std::uint32_t>(std::stoul(w[2]))};
+        } else if (w[0] == "suppressed") {
+            suppressed = std::stoull(w[1]);
         } else if (w[0] == "drops") {
             bool known = false;
             for (std::size_t k = 0; k < drop_reason_count; ++k)
@@ -199,6 +207,7 @@ void run_golden(const std::string& name) {
     }
     all_consumed(0);
     REQUIRE(r);
+    if (suppressed) CHECK(r->icmp_suppressed() == *suppressed);
     for (const auto& [reason, count] : drops) {
         INFO(name << ": drops " << to_string(reason));
         CHECK(r->drops()[reason] == count);
@@ -225,4 +234,7 @@ TEST_CASE("router golden: record route and parameter problem", "[router][golden]
 }
 TEST_CASE("router golden: the book's five-route table", "[router][golden]") {
     run_golden("book_table.txt");
+}
+TEST_CASE("router golden: ICMP error rate limit", "[router][golden]") {
+    run_golden("rate_limit.txt");
 }

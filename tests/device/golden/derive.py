@@ -434,6 +434,32 @@ def book():
     t.write()
 
 
+def rate_limit():
+    t = Transcript("rate_limit.txt", "ICMP errors through a token bucket: 1 a second, 2 saved "
+                   "(RFC 1812 §4.3.2.8; Linux's icmp_msgs_per_sec / icmp_msgs_burst)")
+    common(t)
+    t.raw("icmp_rate 1 2")
+    t.raw("")
+    data = b"rate"
+    p = udp_packet(A, B, 1, data)
+    err = icmp_error("10.0.0.1", raw(p), 11, 0, 0, "time exceeded")
+    t.say("Three expired datagrams at 0 s: the bucket holds two tokens, the third error is held.")
+    t.receive(0, eth(R0, A_MAC, 0x0800) + p, at=0)
+    t.expect(0, eth(A_MAC, R0, 0x0800) + err)
+    t.receive(0, eth(R0, A_MAC, 0x0800) + p)
+    t.expect(0, eth(A_MAC, R0, 0x0800) + err)
+    t.receive(0, eth(R0, A_MAC, 0x0800) + p)
+    t.say("Half a second later: half a token, still nothing.")
+    t.receive(0, eth(R0, A_MAC, 0x0800) + p, at="0.5")
+    t.say("At 1 s one token has come back: one error, then none.")
+    t.receive(0, eth(R0, A_MAC, 0x0800) + p, at=1)
+    t.expect(0, eth(A_MAC, R0, 0x0800) + err)
+    t.receive(0, eth(R0, A_MAC, 0x0800) + p)
+    t.raw("drops ttl_expired 6")
+    t.raw("suppressed 3")
+    t.write()
+
+
 if __name__ == "__main__":
     forward()
     errors()
@@ -442,3 +468,4 @@ if __name__ == "__main__":
     fragmentation()
     record_route()
     book()
+    rate_limit()

@@ -61,7 +61,9 @@ std::size_t write_tcp_reset(MutBytes b, const Ipv4View<B>& segment) noexcept {
         store_be32(t + 4, tcp.ack_number().value());
         t[13] = TcpFlags::rst_bit;
     } else {
-        const std::size_t data = segment.payload().size() - tcp.header_len();
+        const std::size_t seg = segment.payload().size();
+        // A data offset past the segment (malformed) counts no data.
+        const std::size_t data = tcp.header_len() < seg ? seg - tcp.header_len() : 0;
         const std::uint32_t len =
             static_cast<std::uint32_t>(data) + (tcp.syn() ? 1u : 0u) + (tcp.fin() ? 1u : 0u);
         store_be32(t + 8, tcp.seq_number().value() + len);

@@ -20,6 +20,7 @@
 
 #include <strata/core/time.hpp>
 #include <strata/policy/flow/timeouts.hpp>
+#include <strata/policy/nat/large_page_allocator.hpp>
 #include <strata/policy/nat/private_index.hpp>
 
 namespace strata::nat {
@@ -232,8 +233,8 @@ private:
         std::make_heap(heap_.begin(), heap_.end(), Later{});
         ++compactions_;
     }
-    static std::vector<Mapping> reserved(std::uint32_t capacity) {
-        std::vector<Mapping> v;
+    static std::vector<Mapping, LargePageAllocator<Mapping>> reserved(std::uint32_t capacity) {
+        std::vector<Mapping, LargePageAllocator<Mapping>> v;
         v.reserve(capacity == 0 ? 1 : capacity);
         return v;
     }
@@ -244,11 +245,11 @@ private:
     std::uint32_t range_;
     std::uint32_t free_head_ = npos;
     std::size_t size_ = 0;
-    std::vector<Mapping> entries_;
+    std::vector<Mapping, LargePageAllocator<Mapping>> entries_;
     PrivateIndex private_;
-    std::vector<std::uint32_t> public_;
+    std::vector<std::uint32_t, LargePageAllocator<std::uint32_t>> public_;
     std::vector<std::uint32_t> used_;
-    std::vector<Node> heap_;
+    std::vector<Node, LargePageAllocator<Node>> heap_;
     std::uint64_t compactions_ = 0;
 };
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <strata/policy/flow/timeouts.hpp>
+#include <strata/policy/nat/large_page_allocator.hpp>
 
 namespace strata::nat {
 
@@ -109,7 +110,7 @@ private:
         return static_cast<std::size_t>(((k >> 32) * slots_.size()) >> 32);
     }
 
-    std::vector<Slot> slots_;
+    std::vector<Slot, LargePageAllocator<Slot>> slots_;
 };
 
 } // namespace strata::nat
