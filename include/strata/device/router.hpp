@@ -449,8 +449,9 @@ private:
     /// Acts on a stage's verdict about `ip`: count the drop, and send the
     /// ICMP error or reset it asks for.
     template <class Out>
-    [[gnu::noinline, gnu::cold]] void conclude(PortId in, const Ipv4View<Byte>& ip, bool link_broadcast, const Step& s,
-                  Instant now, Out& out) {
+    [[gnu::noinline, gnu::cold]] void conclude(PortId in, const Ipv4View<Byte>& ip,
+                                               bool link_broadcast, const Step& s, Instant now,
+                                               Out& out) {
         drop(in, s.reason(), out);
         if (s.kind() == Step::Kind::icmp) {
             send_icmp_error(in, ip, link_broadcast, s.icmp(), now, out);
