@@ -6,8 +6,11 @@
 //   router_forward/floor    the same checks written by hand with the wire
 //                           views: MAC check, IPv4 validity and header
 //                           checksum, TTL, LPM on the same table, TTL - 1
-//                           (RFC 1624), MAC rewrite from an array indexed by
-//                           next hop, copy into the out buffer
+//                           (RFC 1624), the egress port from the next hop,
+//                           MAC rewrite from an array indexed by next hop
+//                           (no ARP cache, no MTU check, no local-address or
+//                           martian check: what strata does on top),
+//                           copy into the out buffer
 //   router_forward/strata_nat_filter
 //                           Router<Default, nat::Napt, filter::Stateful<Rules>>:
 //                           10,000 established TCP flows mapped and tracked,
@@ -247,7 +250,8 @@ void bm_router_strata(benchmark::State& state) { bm_strata<false>(state, plain_r
 /// The floor: what any router must do, written straight on the views.
 struct Floor {
     const routing::Default* table;
-    std::array<MacAddress, 256> mac_of_hop{};
+    std::array<MacAddress, 256> mac_of_hop{}; ///< the cheapest neighbour table there is
+    std::array<MacAddress, 2> port_mac{ingress_mac, egress_mac};
 
     template <class Out>
     [[gnu::flatten]] void receive(MutBytes frame, Out& out) const {
@@ -261,16 +265,18 @@ struct Floor {
         if (!ip.verify_checksum() || ip.ttl() <= 1) return;
         const routing::Match m = table->lookup(ip.dst());
         if (!m) return;
-        const auto hop = table->next_hop(m.hop()).gateway.octet(2);
+        const routing::NextHop& nh = table->next_hop(m.hop());
+        const auto hop = nh.gateway.octet(2);
+        const PortId port{nh.interface.value()};
         // TTL - 1 on the TTL/protocol word, checksum by RFC 1624 eqn. 3.
         const std::uint16_t old_word = load_be16(ip.bytes().data() + 8);
         const auto new_word = static_cast<std::uint16_t>(old_word - 0x0100);
         store_be16(ip.bytes().data() + 8, new_word);
         ip.set_checksum(checksum::update16(ip.checksum(), old_word, new_word));
         const std::size_t len = 14 + ip.total_len();
-        out.send(PortId{1}, len, [&](MutBytes b) -> std::size_t {
+        out.send(port, len, [&](MutBytes b) -> std::size_t {
             mac_of_hop[hop].to_bytes(b.data());
-            egress_mac.to_bytes(b.data() + 6);
+            port_mac[to_index(port) & 1].to_bytes(b.data() + 6);
             store_be16(b.data() + 12, 0x0800);
             std::memcpy(b.data() + 14, frame.data() + 14, len - 14);
             return len;
