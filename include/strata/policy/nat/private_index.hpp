@@ -11,8 +11,10 @@
 // Sized once at construction; never rehashes, never allocates afterwards.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -45,10 +47,11 @@ public:
     /// The slot of a key, or nullptr.
     [[nodiscard]] const Slot* find(std::uint8_t protocol, std::uint32_t ip,
                                    std::uint16_t port) const noexcept {
+        const std::uint64_t k = key_of(Slot{ip, port, protocol});
         for (std::size_t i = home(protocol, ip, port);; i = next(i)) {
             const Slot& s = slots_[i];
             if (s.entry == npos) return nullptr;
-            if (s.ip == ip && s.port == port && s.protocol == protocol) return &s;
+            if (key_of(s) == k) return &s;
         }
     }
     [[nodiscard]] Slot* find(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) noexcept {
@@ -66,11 +69,12 @@ public:
 
     /// Removes the key if present.
     void erase(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) noexcept {
+        const std::uint64_t k = key_of(Slot{ip, port, protocol});
         std::size_t i = home(protocol, ip, port);
         for (;; i = next(i)) {
             const Slot& s = slots_[i];
             if (s.entry == npos) return;
-            if (s.ip == ip && s.port == port && s.protocol == protocol) break;
+            if (key_of(s) == k) break;
         }
         // Backward shift: move up every later slot of the run whose home
         // is not between the hole and it (cyclically).
@@ -94,6 +98,17 @@ public:
     }
 
 private:
+    // The key is the slot's first 7 bytes (address, port, protocol): one
+    // 64-bit load and compare per probe, the TCP byte masked off, instead of
+    // three compares whose mispredictions showed in perf.
+    static constexpr std::uint64_t key_mask = std::endian::native == std::endian::little
+                                                  ? 0x00ff'ffff'ffff'ffffULL
+                                                  : 0xffff'ffff'ffff'ff00ULL;
+    [[nodiscard]] static std::uint64_t key_of(const Slot& s) noexcept {
+        std::uint64_t v;
+        std::memcpy(&v, &s, sizeof v);
+        return v & key_mask;
+    }
     [[nodiscard]] std::size_t next(std::size_t i) const noexcept {
         return i + 1 == slots_.size() ? 0 : i + 1;
     }
