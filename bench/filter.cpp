@@ -468,7 +468,9 @@ int main(int argc, char** argv) {
         const Classifier& c = strata_rules(n).classifier();
         std::fprintf(stderr, "strata: %zu rules built in %.2f ms, %zu bytes, %zu live rules, %s\n",
                      n, d.count(), c.memory_bytes(), c.live_count(),
-                     c.kind() == Classifier::Kind::scan ? "scan" : "bit vectors");
+                     c.kind() == Classifier::Kind::scan  ? "scan"
+                     : c.kind() == Classifier::Kind::rfc ? "rfc"
+                                                         : "bit vectors");
         if (check_agreement(n) != 0) return 2;
     }
     for (const auto n : sizes) {
@@ -477,6 +479,8 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark(("filter_classify/strata_single/" + s).c_str(), bm_strata, n);
         benchmark::RegisterBenchmark(("filter_classify/strata_scan/" + s).c_str(), bm_kind, n,
                                      Classifier::Kind::scan);
+        benchmark::RegisterBenchmark(("filter_classify/strata_rfc/" + s).c_str(), bm_kind, n,
+                                     Classifier::Kind::rfc);
         benchmark::RegisterBenchmark(("filter_classify/strata_bit_vector/" + s).c_str(), bm_kind,
                                      n, Classifier::Kind::bit_vector);
 #if STRATA_HAVE_DPDK
