@@ -118,6 +118,30 @@ void bm_strata_burst(benchmark::State& state, std::size_t n) {
     state.counters["memory_bytes"] = static_cast<double>(rules.memory_bytes());
 }
 
+/// Classifier with a forced structure (the automatic choice's candidates).
+void bm_kind(benchmark::State& state, std::size_t n, Classifier::Kind kind) {
+    const auto& w = workload(n);
+    static std::map<std::pair<std::size_t, int>, Classifier> cache;
+    auto key = std::pair{n, static_cast<int>(kind)};
+    auto it = cache.find(key);
+    if (it == cache.end()) it = cache.emplace(key, Classifier(w.rules, kind)).first;
+    const Classifier& c = it->second;
+    std::uint32_t results[burst];
+    std::size_t at = 0;
+    std::uint32_t sum = 0;
+    auto extra = [&](std::size_t i, std::uint32_t r) {
+        return matches_extra(w.rules[r], w.trace[at + i]);
+    };
+    for (auto _ : state) {
+        c.first_match_burst(std::span(w.trace).subspan(at, burst), results, extra);
+        sum += results[0];
+        at = (at + burst) % trace_size;
+    }
+    benchmark::DoNotOptimize(sum);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * burst));
+    state.counters["memory_bytes"] = static_cast<double>(c.memory_bytes());
+}
+
 void bm_linear(benchmark::State& state, std::size_t n) {
     const auto& w = workload(n);
     std::size_t at = 0;
@@ -441,14 +465,24 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         (void)strata_rules(n);
         const std::chrono::duration<double, std::milli> d = std::chrono::steady_clock::now() - t0;
-        std::fprintf(stderr, "strata: %zu rules built in %.2f ms, %zu bytes\n", n, d.count(),
-                     strata_rules(n).memory_bytes());
+        const Classifier& c = strata_rules(n).classifier();
+        std::fprintf(stderr, "strata: %zu rules built in %.2f ms, %zu bytes, %zu live rules, %s\n",
+                     n, d.count(), c.memory_bytes(), c.live_count(),
+                     c.kind() == Classifier::Kind::scan  ? "scan"
+                     : c.kind() == Classifier::Kind::rfc ? "rfc"
+                                                         : "bit vectors");
         if (check_agreement(n) != 0) return 2;
     }
     for (const auto n : sizes) {
         const std::string s = std::to_string(n);
         benchmark::RegisterBenchmark(("filter_classify/strata/" + s).c_str(), bm_strata_burst, n);
         benchmark::RegisterBenchmark(("filter_classify/strata_single/" + s).c_str(), bm_strata, n);
+        benchmark::RegisterBenchmark(("filter_classify/strata_scan/" + s).c_str(), bm_kind, n,
+                                     Classifier::Kind::scan);
+        benchmark::RegisterBenchmark(("filter_classify/strata_rfc/" + s).c_str(), bm_kind, n,
+                                     Classifier::Kind::rfc);
+        benchmark::RegisterBenchmark(("filter_classify/strata_bit_vector/" + s).c_str(), bm_kind,
+                                     n, Classifier::Kind::bit_vector);
 #if STRATA_HAVE_DPDK
         if (dpdk_ready && acl_workload(n).acl) {
             auto& a = acl_workload(n);
