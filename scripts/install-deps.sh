@@ -11,7 +11,7 @@ all_packages=("${demo_packages[@]}"
   clang-14 libclang-rt-14-dev   # the clang build and libFuzzer
   catch2 libbenchmark-dev       # tests and benchmarks
   libpcap-dev libcli11-dev nlohmann-json3-dev libfmt-dev  # capture I/O and tools
-  tcpdump iproute2              # capture tests
+  tcpdump iproute2 procps python3 nftables  # capture tests; Linux as the reference router (tests/linux)
   zlib1g-dev libisal-dev libtins-dev libdpdk-dev libhttp-parser-dev libldns-dev  # benchmark peers
 )
 
