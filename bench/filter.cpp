@@ -481,8 +481,8 @@ int main(int argc, char** argv) {
                                      Classifier::Kind::scan);
         benchmark::RegisterBenchmark(("filter_classify/strata_rfc/" + s).c_str(), bm_kind, n,
                                      Classifier::Kind::rfc);
-        benchmark::RegisterBenchmark(("filter_classify/strata_bit_vector/" + s).c_str(), bm_kind,
-                                     n, Classifier::Kind::bit_vector);
+        benchmark::RegisterBenchmark(("filter_classify/strata_bit_vector/" + s).c_str(), bm_kind, n,
+                                     Classifier::Kind::bit_vector);
 #if STRATA_HAVE_DPDK
         if (dpdk_ready && acl_workload(n).acl) {
             auto& a = acl_workload(n);

@@ -55,8 +55,9 @@ public:
         live.reserve(live_.size());
         for (const auto i : live_)
             live.push_back(rules[i]);
-        const bool scan = ScanClassifier::available() &&
-                          (kind == Kind::scan || (kind == Kind::automatic && live.size() <= scan_max));
+        const bool scan =
+            ScanClassifier::available() &&
+            (kind == Kind::scan || (kind == Kind::automatic && live.size() <= scan_max));
         if (scan) {
             scan_ = ScanClassifier(live);
             kind_ = Kind::scan;
@@ -132,17 +133,15 @@ public:
                 for (std::size_t i = 0; i < m; ++i) {
                     std::uint32_t r = o[i];
                     if (r == unresolved_mark)
-                        r = bits_.first_match(part[i], [&](std::uint32_t l) {
-                            return extra_ok(base + i, live_[l]);
-                        });
+                        r = bits_.first_match(
+                            part[i], [&](std::uint32_t l) { return extra_ok(base + i, live_[l]); });
                     o[i] = r == none ? none : live_[r];
                 }
             }
             return;
         }
-        bits_.first_match_burst(packets, out, [&](std::size_t i, std::uint32_t l) {
-            return extra_ok(i, live_[l]);
-        });
+        bits_.first_match_burst(
+            packets, out, [&](std::size_t i, std::uint32_t l) { return extra_ok(i, live_[l]); });
         for (std::size_t i = 0; i < packets.size(); ++i)
             if (out[i] != none) out[i] = live_[out[i]];
     }

@@ -125,7 +125,7 @@ private:
     /// A cross-product table: (class a, class b) -> class.
     struct Table {
         std::vector<std::uint16_t> cells;
-        std::uint32_t width = 0; ///< classes of b
+        std::uint32_t width = 0;   ///< classes of b
         std::uint8_t a = 0, b = 0; ///< the slots combined
         [[nodiscard]] std::uint16_t at(std::uint32_t a, std::uint32_t b) const noexcept {
             return cells[std::size_t{a} * width + b];
@@ -179,7 +179,8 @@ private:
         constexpr std::uint32_t end_bit = 0x80000000u;
         for (std::uint32_t r = 0; r < ranges.size(); ++r) {
             events.emplace_back(ranges[r].lo, r);
-            if (ranges[r].hi + std::size_t{1} < domain) events.emplace_back(ranges[r].hi + 1, r | end_bit);
+            if (ranges[r].hi + std::size_t{1} < domain)
+                events.emplace_back(ranges[r].hi + 1, r | end_bit);
         }
         std::sort(events.begin(), events.end());
         std::vector<std::uint64_t> cur(words_, 0);
@@ -245,8 +246,8 @@ private:
             r[6].push_back({b.lo[4], b.hi[4]});
         }
         std::vector<Classes> c0(7, Classes(words_));
-        const std::size_t domains[7] = {65536, 65536, 65536, 65536, 256, RuleBox::no_port + 1,
-                                        RuleBox::no_port + 1};
+        const std::size_t domains[7] = {
+            65536, 65536, 65536, 65536, 256, RuleBox::no_port + 1, RuleBox::no_port + 1};
         for (std::size_t k = 0; k < 7; ++k)
             if (!chunk(r[k], domains[k], chunks_[k], c0[k])) return false;
         // The phase trees tried, smallest tables first on ClassBench-style
@@ -290,7 +291,8 @@ private:
                 std::uint16_t v = none;
                 for (std::size_t w = 0; w < words_; ++w)
                     if (const std::uint64_t m = x[w] & y[w]; m != 0) {
-                        const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(m));
+                        const std::size_t r =
+                            w * 64 + static_cast<std::size_t>(std::countr_zero(m));
                         v = rules[r].has_extra_keys() ? unresolved : static_cast<std::uint16_t>(r);
                         break;
                     }
