@@ -169,6 +169,9 @@ private:
     /// catch-all rules (1,500-10,000 live rules): two to eight groups near
     /// the bound were no faster than the bit vectors (57-740 ns against
     /// 66-350 ns per packet) at ten to fifty times the memory, so one group.
+    /// Groups by address shape (both prefixes at least /16, source shorter,
+    /// destination shorter), halved while too large, were no better (3,000
+    /// rules: 4 groups, 187 ns; 10,000: 6 groups, 548 ns).
     static constexpr std::size_t max_rfc_groups = 1;
     bool build_rfc(std::span<const Rule> live) {
         for (std::size_t groups = 1; groups <= max_rfc_groups; groups *= 2) {
