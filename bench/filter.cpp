@@ -1,4 +1,4 @@
-// Packet classification: filter::Rules (a BitVectorClassifier) against DPDK's
+// Packet classification: filter::Rules (a filter::Classifier) against DPDK's
 // rte_acl and a linear scan, on ClassBench-style ACL rule sets (fixed seed;
 // tests/policy/filter/classbench.hpp: src/dst prefixes, port ranges —
 // wildcard, exact, 1024-65535, … —, protocol tcp/udp/any) and a trace of
@@ -6,6 +6,8 @@
 //
 //   filter_classify/strata/<n>          Rules::first_match_burst, bursts of 64
 //   filter_classify/strata_single/<n>   Rules::first_match, one packet at a time
+//   filter_classify/strata_{scan,rfc,bit_vector}/<n>  Classifier with that
+//                                       structure forced (bursts of 64)
 //   filter_classify/rte_acl/<n>         rte_acl_classify in bursts of 64, with
 //                                       the fastest classify method on this CPU
 //   filter_classify/rte_acl_<method>/<n> each method this CPU supports
