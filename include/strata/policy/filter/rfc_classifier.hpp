@@ -323,7 +323,7 @@ private:
         }
     };
     std::array<Chunk, chunk_count> chunks_; ///< phase 0
-    std::vector<Table> steps_; ///< the later phases; the last gives the rule
+    std::vector<Table> steps_;              ///< the later phases; the last gives the rule
 };
 
 } // namespace strata::filter
