@@ -93,8 +93,7 @@ TEST_CASE("each classifier structure equals a linear scan", "[filter][classifier
         }
 }
 
-TEST_CASE("shadowed rules are not indexed, and first-match order is kept",
-          "[filter][classifier]") {
+TEST_CASE("shadowed rules are not indexed, and first-match order is kept", "[filter][classifier]") {
     const Ipv4Prefix net{Ipv4Address{10, 0, 0, 0}, 8};
     const Ipv4Prefix host{Ipv4Address{10, 1, 2, 3}, 32};
     std::vector<Rule> list{

@@ -67,13 +67,13 @@ public:
     [[nodiscard]] std::uint16_t first_match(const Packet& p) const noexcept {
         const auto x = RuleBox::point(p);
         std::uint32_t c[slots];
-        c[0] = chunks_[0][x[0] >> 16];
-        c[1] = chunks_[1][x[0] & 0xffff];
-        c[2] = chunks_[2][x[1] >> 16];
-        c[3] = chunks_[3][x[1] & 0xffff];
-        c[4] = chunks_[4][x[2]];
-        c[5] = chunks_[5][x[3]];
-        c[6] = chunks_[6][x[4]];
+        c[0] = chunks_[0].at(x[0] >> 16);
+        c[1] = chunks_[1].at(x[0] & 0xffff);
+        c[2] = chunks_[2].at(x[1] >> 16);
+        c[3] = chunks_[3].at(x[1] & 0xffff);
+        c[4] = chunks_[4].at(x[2]);
+        c[5] = chunks_[5].at(x[3]);
+        c[6] = chunks_[6].at(x[4]);
         for (std::size_t k = 0; k < steps_.size(); ++k)
             c[chunk_count + k] = steps_[k].at(c[steps_[k].a], c[steps_[k].b]);
         return static_cast<std::uint16_t>(c[chunk_count + steps_.size() - 1]);
@@ -90,13 +90,13 @@ public:
             const std::size_t m = std::min(group, packets.size() - base);
             for (std::size_t i = 0; i < m; ++i) {
                 const auto x = RuleBox::point(packets[base + i]);
-                c[0][i] = chunks_[0][x[0] >> 16];
-                c[1][i] = chunks_[1][x[0] & 0xffff];
-                c[2][i] = chunks_[2][x[1] >> 16];
-                c[3][i] = chunks_[3][x[1] & 0xffff];
-                c[4][i] = chunks_[4][x[2]];
-                c[5][i] = chunks_[5][x[3]];
-                c[6][i] = chunks_[6][x[4]];
+                c[0][i] = chunks_[0].at(x[0] >> 16);
+                c[1][i] = chunks_[1].at(x[0] & 0xffff);
+                c[2][i] = chunks_[2].at(x[1] >> 16);
+                c[3][i] = chunks_[3].at(x[1] & 0xffff);
+                c[4][i] = chunks_[4].at(x[2]);
+                c[5][i] = chunks_[5].at(x[3]);
+                c[6][i] = chunks_[6].at(x[4]);
             }
             for (std::size_t k = 0; k < steps_.size(); ++k) {
                 const Table& t = steps_[k];
@@ -115,17 +115,17 @@ public:
     [[nodiscard]] std::size_t memory_bytes() const noexcept {
         std::size_t n = 0;
         for (const auto& t : chunks_)
-            n += t.size();
+            n += t.narrow.size() + 2 * t.wide.size();
         for (const auto& t : steps_)
-            n += t.cells.size();
-        return 2 * n;
+            n += 2 * t.cells.size();
+        return n;
     }
 
 private:
     /// A cross-product table: (class a, class b) -> class.
     struct Table {
         std::vector<std::uint16_t> cells;
-        std::uint32_t width = 0; ///< classes of b
+        std::uint32_t width = 0;   ///< classes of b
         std::uint8_t a = 0, b = 0; ///< the slots combined
         [[nodiscard]] std::uint16_t at(std::uint32_t a, std::uint32_t b) const noexcept {
             return cells[std::size_t{a} * width + b];
@@ -179,7 +179,8 @@ private:
         constexpr std::uint32_t end_bit = 0x80000000u;
         for (std::uint32_t r = 0; r < ranges.size(); ++r) {
             events.emplace_back(ranges[r].lo, r);
-            if (ranges[r].hi + std::size_t{1} < domain) events.emplace_back(ranges[r].hi + 1, r | end_bit);
+            if (ranges[r].hi + std::size_t{1} < domain)
+                events.emplace_back(ranges[r].hi + 1, r | end_bit);
         }
         std::sort(events.begin(), events.end());
         std::vector<std::uint64_t> cur(words_, 0);
@@ -245,10 +246,15 @@ private:
             r[6].push_back({b.lo[4], b.hi[4]});
         }
         std::vector<Classes> c0(7, Classes(words_));
-        const std::size_t domains[7] = {65536, 65536, 65536, 65536, 256, RuleBox::no_port + 1,
-                                        RuleBox::no_port + 1};
-        for (std::size_t k = 0; k < 7; ++k)
-            if (!chunk(r[k], domains[k], chunks_[k], c0[k])) return false;
+        const std::size_t domains[7] = {
+            65536, 65536, 65536, 65536, 256, RuleBox::no_port + 1, RuleBox::no_port + 1};
+        for (std::size_t k = 0; k < 7; ++k) {
+            if (!chunk(r[k], domains[k], chunks_[k].wide, c0[k])) return false;
+            if (c0[k].size() <= 256) {
+                chunks_[k].narrow.assign(chunks_[k].wide.begin(), chunks_[k].wide.end());
+                chunks_[k].wide = {};
+            }
+        }
         // The phase trees tried, smallest tables first on ClassBench-style
         // lists: slot 7 = src, 8 = dst, 9 = (proto, sport), then A: addr x
         // (pp x dport); B: ((addr x pp) x dport), one read more but no table
@@ -290,7 +296,8 @@ private:
                 std::uint16_t v = none;
                 for (std::size_t w = 0; w < words_; ++w)
                     if (const std::uint64_t m = x[w] & y[w]; m != 0) {
-                        const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(m));
+                        const std::size_t r =
+                            w * 64 + static_cast<std::size_t>(std::countr_zero(m));
                         v = rules[r].has_extra_keys() ? unresolved : static_cast<std::uint16_t>(r);
                         break;
                     }
@@ -305,8 +312,18 @@ private:
 
     bool built_ = false;
     std::size_t words_ = 0;
-    std::array<std::vector<std::uint16_t>, chunk_count> chunks_; ///< phase 0
-    std::vector<Table> steps_; ///< the later phases; the last gives the rule
+    /// A phase-0 table: one byte per value when the chunk has at most 256
+    /// classes (ports and the high address halves usually do), else two;
+    /// smaller tables stay in the caches.
+    struct Chunk {
+        std::vector<std::uint8_t> narrow;
+        std::vector<std::uint16_t> wide;
+        [[nodiscard]] std::uint32_t at(std::size_t v) const noexcept {
+            return narrow.empty() ? wide[v] : narrow[v];
+        }
+    };
+    std::array<Chunk, chunk_count> chunks_; ///< phase 0
+    std::vector<Table> steps_;              ///< the later phases; the last gives the rule
 };
 
 } // namespace strata::filter

@@ -48,7 +48,8 @@ struct RuleBox {
             if (other.lo[f] < lo[f] || other.hi[f] > hi[f]) return false;
         return true;
     }
-    [[nodiscard]] constexpr bool contains(const std::array<std::uint32_t, fields>& x) const noexcept {
+    [[nodiscard]] constexpr bool
+    contains(const std::array<std::uint32_t, fields>& x) const noexcept {
         for (std::size_t f = 0; f < fields; ++f)
             if (x[f] < lo[f] || x[f] > hi[f]) return false;
         return true;
