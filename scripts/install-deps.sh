@@ -6,7 +6,8 @@ set -euo pipefail
 
 what=${1:-all}
 
-demo_packages=(g++ cmake ninja-build pkg-config libboost1.81-dev librange-v3-dev libpcap-dev tshark)
+demo_packages=(g++ cmake ninja-build pkg-config libboost1.81-dev librange-v3-dev libpcap-dev tshark
+  libcli11-dev nlohmann-json3-dev python3)  # strata-net and the summary print
 all_packages=("${demo_packages[@]}"
   clang-14 libclang-rt-14-dev   # the clang build and libFuzzer
   catch2 libbenchmark-dev       # tests and benchmarks

@@ -127,8 +127,9 @@ private:
         std::vector<std::uint16_t> cells;
         std::uint32_t width = 0;   ///< classes of b
         std::uint8_t a = 0, b = 0; ///< the slots combined
-        [[nodiscard]] std::uint16_t at(std::uint32_t a, std::uint32_t b) const noexcept {
-            return cells[std::size_t{a} * width + b];
+        [[nodiscard]] std::uint16_t at(std::uint32_t class_a,
+                                       std::uint32_t class_b) const noexcept {
+            return cells[std::size_t{class_a} * width + class_b];
         }
     };
 
