@@ -55,11 +55,16 @@ struct ArpConfig {
     std::uint32_t cache_entries = 4096; ///< bound on the cache
 };
 
-/// Token bucket on ICMP errors (Linux: net.ipv4.icmp_msgs_per_sec 1000,
-/// icmp_msgs_burst 50).
+/// Token buckets on ICMP errors, as Linux's: one for the whole router
+/// (net.ipv4.icmp_msgs_per_sec 1000, icmp_msgs_burst 50) and one per
+/// destination host (icmp_ratelimit 1000 ms, a burst of XRLIM_BURST_FACTOR
+/// 6). Fragmentation needed is never limited (Linux exempts it: path MTU
+/// discovery depends on it).
 struct IcmpRateConfig {
     std::uint32_t per_second = 1000;
     std::uint32_t burst = 50;
+    Duration peer_interval = 1s; ///< one error per interval to one host; 0: no per-host limit
+    std::uint32_t peer_burst = 6;
 };
 
 struct RouterConfig {
