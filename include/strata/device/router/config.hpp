@@ -42,10 +42,15 @@ struct RouteConfig {
 };
 
 /// Most packets one unresolved next hop may hold (ArpConfig::queue_per_hop).
-inline constexpr std::uint8_t max_queue_per_hop = 8;
+inline constexpr std::uint8_t max_queue_per_hop = 128;
 
-/// ARP (RFC 826) with the limits Linux uses by default (neigh/default:
-/// mcast_solicit 3, retrans_time 1 s, unres_qlen 3 frames per neighbour).
+/// ARP (RFC 826) with Linux's neighbour defaults (mcast_solicit 3,
+/// retrans_time 1 s) and its old queue default (unres_qlen 3 packets per
+/// neighbour). Linux today bounds the queue by bytes (unres_qlen_bytes
+/// 212992, about 101 full-size frames): set queue_per_hop (at most
+/// max_queue_per_hop) and queue_slots to behave like it. The reachable time
+/// is Linux's base_reachable_time 30 s doubled: Linux keeps using a stale
+/// entry while it re-checks it, which this cache does not do.
 struct ArpConfig {
     Duration reachable = 60s;           ///< how long a learned entry is used
     Duration retry = 1s;                ///< between requests for one next hop
