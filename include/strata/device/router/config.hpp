@@ -48,9 +48,10 @@ inline constexpr std::uint8_t max_queue_per_hop = 128;
 /// retrans_time 1 s) and its old queue default (unres_qlen 3 packets per
 /// neighbour). Linux today bounds the queue by bytes (unres_qlen_bytes
 /// 212992, about 101 full-size frames): set queue_per_hop (at most
-/// max_queue_per_hop) and queue_slots to behave like it. The reachable time
-/// is Linux's base_reachable_time 30 s doubled: Linux keeps using a stale
-/// entry while it re-checks it, which this cache does not do.
+/// max_queue_per_hop) and queue_slots to behave like it. Linux keeps an
+/// entry REACHABLE 15-45 s (base_reachable_time 30 s, randomised) and then
+/// uses it STALE while it re-checks it; this cache uses an entry for
+/// `reachable` and then resolves it anew, queueing meanwhile.
 struct ArpConfig {
     Duration reachable = 60s;           ///< how long a learned entry is used
     Duration retry = 1s;                ///< between requests for one next hop
