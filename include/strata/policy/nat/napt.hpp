@@ -20,7 +20,7 @@
 //   SYN/FIN/RST seen (RFC 5382 REQ-5); expiry in poll(), lazily.
 // - ICMP errors are translated with their quoted header (RFC 5508 §4.2, REQ-3),
 //   hairpinning works (RFC 4787 REQ-9, RFC 5382 REQ-8), static forwards map a
-//   public port to a private endpoint.
+//   public port (inside the dynamic range or not) to a private endpoint.
 // - Every checksum is fixed incrementally (RFC 1624, translate.hpp); a UDP
 //   checksum of 0 stays 0 (RFC 768).
 // - Non-first fragments carry no ports: they are dropped and counted (Linux
@@ -387,9 +387,7 @@ private:
     [[gnu::always_inline]] Outcome inbound(MutBytes, const Ipv4View<Byte>& ip, MutBytes l4,
                                            std::uint16_t address, std::uint8_t protocol,
                                            std::uint16_t port, Instant now, Out& out) {
-        if (!table_.in_range(port)) return no_mapping();
-        const int l4i = l4_index(protocol);
-        std::uint32_t e = table_.public_slot(address, l4i, port);
+        std::uint32_t e = table_.find_public(address, l4_index(protocol), port);
         if (e == MappingTable::npos) return no_mapping();
         const bool created = (e & MappingTable::forward_bit) != 0;
         if (created) { // a static forward with no flow yet (only on address 0)
@@ -504,8 +502,8 @@ private:
         const std::uint32_t src = q->ip.src().value();
         const std::uint16_t port =
             load_be16(q->l4.data() + (q->protocol == 1 ? detail::icmp_ident : detail::l4_src_port));
-        if (!is_public(src) || !table_.in_range(port)) return no_mapping();
-        const std::uint32_t e = table_.public_slot(static_cast<std::uint16_t>(src - base_),
+        if (!is_public(src)) return no_mapping();
+        const std::uint32_t e = table_.find_public(static_cast<std::uint16_t>(src - base_),
                                                    l4_index(q->protocol), port);
         if (e == MappingTable::npos || (e & MappingTable::forward_bit) != 0) return no_mapping();
         const Mapping& m = table_[e];
