@@ -129,8 +129,7 @@ TEST_CASE("inside to the public address with no mapping: the router's own or dro
     CHECK(n.prerouting(lan, MutBytes(u), at_ns(0), out).verdict == Verdict::no_mapping);
 }
 
-TEST_CASE("the topology schema's example: a forward outside the dynamic range",
-          "[nat][forward]") {
+TEST_CASE("the topology schema's example: a forward outside the dynamic range", "[nat][forward]") {
     // "ports": [20000, 59999],
     // "forwards": [{"proto": "tcp", "public_port": 8080, "to": "10.0.0.5:80"}]
     // 8080 lies below the range; Linux DNAT has no rule tying a forwarded
@@ -165,8 +164,7 @@ TEST_CASE("the topology schema's example: a forward outside the dynamic range",
     CHECK(send_in(n, t, at_ns(1), out) == Verdict::no_mapping);
     // An ICMP error about the forwarded flow comes back to the server.
     Packet quoted = tcp(public_ip, 8080, r1, 51000, tcp_flags::ack);
-    Packet err =
-        icmp_error(r2, public_ip, IcmpType::dest_unreachable, 1, Bytes(quoted).first(28));
+    Packet err = icmp_error(r2, public_ip, IcmpType::dest_unreachable, 1, Bytes(quoted).first(28));
     REQUIRE(send_in(n, err, at_ns(2), out) == Verdict::translated);
     CHECK(dst_of(err) == h1);
     // Expiry gives the port back to the forward: it still works afterwards.

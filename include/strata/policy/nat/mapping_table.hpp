@@ -114,7 +114,7 @@ public:
     /// What a public endpoint holds (npos, forward_bit | k, or an entry),
     /// in the range or not.
     [[nodiscard, gnu::always_inline]] std::uint32_t find_public(std::uint16_t address, int l4,
-                                                               std::uint16_t port) noexcept {
+                                                                std::uint16_t port) noexcept {
         if (in_range(port)) [[likely]]
             return public_slot(address, l4, port);
         const std::uint32_t* s = outside_slot(address, l4, port);

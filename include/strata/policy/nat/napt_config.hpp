@@ -54,6 +54,12 @@ struct NaptConfig {
     /// steady state does not allocate; past it, new flows get
     /// Verdict::ports_exhausted.
     std::uint32_t capacity = 65536;
+    /// Fragmented datagrams in flight whose later fragments can be
+    /// translated (RFC 4787 REQ-14; fragment_table.hpp), and how long a
+    /// first fragment is remembered (Linux: ipfrag_time, 30 s). 0: later
+    /// fragments are all dropped.
+    std::uint32_t fragment_capacity = 1024;
+    Duration fragment_timeout = std::chrono::seconds{30};
 };
 
 namespace detail {
@@ -91,7 +97,8 @@ inline ConfigResult<void> validate(const NaptConfig& c) {
         const std::string at = detail::indexed("forwards", i);
         if (f.protocol != IpProtocol::tcp && f.protocol != IpProtocol::udp)
             return bad(ConfigErrc::bad_value, "protocol must be tcp or udp", at + ".proto");
-        if (f.public_port == 0) return bad(ConfigErrc::bad_value, "public port 0", at + ".public_port");
+        if (f.public_port == 0)
+            return bad(ConfigErrc::bad_value, "public port 0", at + ".public_port");
         if (f.private_address.is_unspecified() || f.private_port == 0)
             return bad(ConfigErrc::bad_value, "private endpoint 0.0.0.0 or port 0", at + ".to");
         for (std::size_t j = 0; j < i; ++j) {
