@@ -11,12 +11,15 @@
 // Sized once at construction; never rehashes, never allocates afterwards.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
 #include <strata/policy/flow/timeouts.hpp>
+#include <strata/policy/nat/large_page_allocator.hpp>
 
 namespace strata::nat {
 
@@ -42,15 +45,17 @@ public:
         : slots_(std::size_t{capacity} + capacity * 2ull / 5 + 8) {}
 
     /// The slot of a key, or nullptr.
-    [[nodiscard]] const Slot* find(std::uint8_t protocol, std::uint32_t ip,
-                                   std::uint16_t port) const noexcept {
+    [[nodiscard, gnu::always_inline]] const Slot* find(std::uint8_t protocol, std::uint32_t ip,
+                                                       std::uint16_t port) const noexcept {
+        const std::uint64_t k = key_of(Slot{ip, port, protocol});
         for (std::size_t i = home(protocol, ip, port);; i = next(i)) {
             const Slot& s = slots_[i];
             if (s.entry == npos) return nullptr;
-            if (s.ip == ip && s.port == port && s.protocol == protocol) return &s;
+            if (key_of(s) == k) return &s;
         }
     }
-    [[nodiscard]] Slot* find(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) noexcept {
+    [[nodiscard, gnu::always_inline]] Slot* find(std::uint8_t protocol, std::uint32_t ip,
+                                                 std::uint16_t port) noexcept {
         return const_cast<Slot*>(std::as_const(*this).find(protocol, ip, port));
     }
 
@@ -65,11 +70,12 @@ public:
 
     /// Removes the key if present.
     void erase(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) noexcept {
+        const std::uint64_t k = key_of(Slot{ip, port, protocol});
         std::size_t i = home(protocol, ip, port);
         for (;; i = next(i)) {
             const Slot& s = slots_[i];
             if (s.entry == npos) return;
-            if (s.ip == ip && s.port == port && s.protocol == protocol) break;
+            if (key_of(s) == k) break;
         }
         // Backward shift: move up every later slot of the run whose home
         // is not between the hole and it (cyclically).
@@ -93,11 +99,22 @@ public:
     }
 
 private:
-    [[nodiscard]] std::size_t next(std::size_t i) const noexcept {
+    // The key is the slot's first 7 bytes (address, port, protocol): one
+    // 64-bit load and compare per probe, the TCP byte masked off, instead of
+    // three compares whose mispredictions showed in perf.
+    static constexpr std::uint64_t key_mask = std::endian::native == std::endian::little
+                                                  ? 0x00ff'ffff'ffff'ffffULL
+                                                  : 0xffff'ffff'ffff'ff00ULL;
+    [[nodiscard, gnu::always_inline]] static std::uint64_t key_of(const Slot& s) noexcept {
+        std::uint64_t v;
+        std::memcpy(&v, &s, sizeof v);
+        return v & key_mask;
+    }
+    [[nodiscard, gnu::always_inline]] std::size_t next(std::size_t i) const noexcept {
         return i + 1 == slots_.size() ? 0 : i + 1;
     }
-    [[nodiscard]] std::size_t home(std::uint8_t protocol, std::uint32_t ip,
-                                   std::uint16_t port) const noexcept {
+    [[nodiscard, gnu::always_inline]] std::size_t home(std::uint8_t protocol, std::uint32_t ip,
+                                                       std::uint16_t port) const noexcept {
         // Murmur3's fmix64 over the packed key, then Lemire's multiply-shift
         // of its high half onto [0, size).
         std::uint64_t k = std::uint64_t{ip} << 24 | std::uint64_t{port} << 8 | protocol;
@@ -109,7 +126,7 @@ private:
         return static_cast<std::size_t>(((k >> 32) * slots_.size()) >> 32);
     }
 
-    std::vector<Slot> slots_;
+    std::vector<Slot, LargePageAllocator<Slot>> slots_;
 };
 
 } // namespace strata::nat
