@@ -1,4 +1,4 @@
-// Packet classification: filter::Rules (a BitVectorClassifier) against DPDK's
+// Packet classification: filter::Rules (a filter::Classifier) against DPDK's
 // rte_acl and a linear scan, on ClassBench-style ACL rule sets (fixed seed;
 // tests/policy/filter/classbench.hpp: src/dst prefixes, port ranges —
 // wildcard, exact, 1024-65535, … —, protocol tcp/udp/any) and a trace of
@@ -6,12 +6,16 @@
 //
 //   filter_classify/strata/<n>          Rules::first_match_burst, bursts of 64
 //   filter_classify/strata_single/<n>   Rules::first_match, one packet at a time
+//   filter_classify/strata_{scan,rfc,bit_vector}/<n>  Classifier with that
+//                                       structure forced (bursts of 64)
 //   filter_classify/rte_acl/<n>         rte_acl_classify in bursts of 64, with
 //                                       the fastest classify method on this CPU
 //   filter_classify/rte_acl_<method>/<n> each method this CPU supports
 //   filter_classify/linear/<n>          every rule in order until one matches
 //   filter_build/{strata,rte_acl}/<n>   building from the rule list
 // n = 100, 1000, 10000 rules. items_per_second is packets per second.
+// STRATA_BENCH_FILTER_SPECIFIC=1 in the environment drops generated rules
+// whose source and destination are both wildcards (no catch-all).
 // Before any timing, every packet of every trace is classified by strata,
 // by each rte_acl method and (on a sample) by the linear scan: they must
 // name the same rule (the lowest index, i.e. the highest rte_acl priority),
@@ -25,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -73,7 +78,16 @@ const Workload& workload(std::size_t n) {
     if (it == cache.end()) {
         testgen::Generator gen(seed + n);
         Workload w;
-        w.rules = gen.rules(n);
+        // STRATA_BENCH_FILTER_SPECIFIC=1: no rule with both addresses
+        // wildcard, hence no catch-all and few shadowed rules (the harder
+        // case for strata, whose shadow pruning then removes little).
+        const char* specific = std::getenv("STRATA_BENCH_FILTER_SPECIFIC");
+        while (w.rules.size() < n) {
+            Rule r = gen.rule();
+            if (specific && *specific == '1' && r.src.length() == 0 && r.dst.length() == 0)
+                continue;
+            w.rules.push_back(r);
+        }
         w.trace = gen.packets(w.rules, trace_size);
         it = cache.emplace(n, std::move(w)).first;
     }
@@ -116,6 +130,30 @@ void bm_strata_burst(benchmark::State& state, std::size_t n) {
     benchmark::DoNotOptimize(sum);
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * burst));
     state.counters["memory_bytes"] = static_cast<double>(rules.memory_bytes());
+}
+
+/// Classifier with a forced structure (the automatic choice's candidates).
+void bm_kind(benchmark::State& state, std::size_t n, Classifier::Kind kind) {
+    const auto& w = workload(n);
+    static std::map<std::pair<std::size_t, int>, Classifier> cache;
+    auto key = std::pair{n, static_cast<int>(kind)};
+    auto it = cache.find(key);
+    if (it == cache.end()) it = cache.emplace(key, Classifier(w.rules, kind)).first;
+    const Classifier& c = it->second;
+    std::uint32_t results[burst];
+    std::size_t at = 0;
+    std::uint32_t sum = 0;
+    auto extra = [&](std::size_t i, std::uint32_t r) {
+        return matches_extra(w.rules[r], w.trace[at + i]);
+    };
+    for (auto _ : state) {
+        c.first_match_burst(std::span(w.trace).subspan(at, burst), results, extra);
+        sum += results[0];
+        at = (at + burst) % trace_size;
+    }
+    benchmark::DoNotOptimize(sum);
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * burst));
+    state.counters["memory_bytes"] = static_cast<double>(c.memory_bytes());
 }
 
 void bm_linear(benchmark::State& state, std::size_t n) {
@@ -441,14 +479,24 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         (void)strata_rules(n);
         const std::chrono::duration<double, std::milli> d = std::chrono::steady_clock::now() - t0;
-        std::fprintf(stderr, "strata: %zu rules built in %.2f ms, %zu bytes\n", n, d.count(),
-                     strata_rules(n).memory_bytes());
+        const Classifier& c = strata_rules(n).classifier();
+        std::fprintf(stderr, "strata: %zu rules built in %.2f ms, %zu bytes, %zu live rules, %s\n",
+                     n, d.count(), c.memory_bytes(), c.live_count(),
+                     c.kind() == Classifier::Kind::scan  ? "scan"
+                     : c.kind() == Classifier::Kind::rfc ? "rfc"
+                                                         : "bit vectors");
         if (check_agreement(n) != 0) return 2;
     }
     for (const auto n : sizes) {
         const std::string s = std::to_string(n);
         benchmark::RegisterBenchmark(("filter_classify/strata/" + s).c_str(), bm_strata_burst, n);
         benchmark::RegisterBenchmark(("filter_classify/strata_single/" + s).c_str(), bm_strata, n);
+        benchmark::RegisterBenchmark(("filter_classify/strata_scan/" + s).c_str(), bm_kind, n,
+                                     Classifier::Kind::scan);
+        benchmark::RegisterBenchmark(("filter_classify/strata_rfc/" + s).c_str(), bm_kind, n,
+                                     Classifier::Kind::rfc);
+        benchmark::RegisterBenchmark(("filter_classify/strata_bit_vector/" + s).c_str(), bm_kind, n,
+                                     Classifier::Kind::bit_vector);
 #if STRATA_HAVE_DPDK
         if (dpdk_ready && acl_workload(n).acl) {
             auto& a = acl_workload(n);

@@ -6,8 +6,9 @@
 //       filter::Rule{.action = filter::Action::accept, .proto = 6, .dport = {{22, 22}}},
 //   }, filter::Action::drop);
 //
-// The lookup is a BitVectorClassifier: 10,000 rules do not mean 10,000
-// comparisons per packet. Built rules never change; build a new Rules to
+// The lookup is a filter::Classifier (shadowed rules dropped, then a SIMD
+// scan or bit vectors): 10,000 rules do not mean 10,000 comparisons per
+// packet. Built rules never change; build a new Rules to
 // change them (the router swaps whole policies).
 #pragma once
 
@@ -20,7 +21,7 @@
 
 #include <strata/core/config_error.hpp>
 #include <strata/core/time.hpp>
-#include <strata/policy/filter/bit_vector_classifier.hpp>
+#include <strata/policy/filter/classifier.hpp>
 #include <strata/policy/filter/concept.hpp>
 #include <strata/policy/filter/rule.hpp>
 
@@ -88,10 +89,10 @@ public:
     /// default chain policy, accept, unless given.
     static ConfigResult<Rules> build(std::vector<Rule> rules,
                                      Action default_action = Action::accept) {
-        if (rules.size() > BitVectorClassifier::max_rules)
+        if (rules.size() > Classifier::max_rules)
             return ConfigError{ConfigErrc::limit_exceeded,
                                std::to_string(rules.size()) + " rules (at most " +
-                                   std::to_string(BitVectorClassifier::max_rules) + ")"}
+                                   std::to_string(Classifier::max_rules) + ")"}
                 .at("filter.rules");
         if (const auto bad = check_rules(rules); bad.problem != Problem::none)
             return detail::rule_error(bad.index, rules[bad.index], bad.problem);
@@ -101,7 +102,7 @@ public:
     /// Judges one packet and counts the hit. `now` is unused: stateless.
     Verdict check(const Packet& p, Instant = {}) noexcept {
         const std::uint32_t r = first_match(p);
-        if (r == BitVectorClassifier::none) {
+        if (r == Classifier::none) {
             ++default_hits_;
             return {default_action_, Verdict::default_rule};
         }
@@ -137,6 +138,8 @@ public:
     [[nodiscard]] std::uint64_t default_hits() const noexcept { return default_hits_; }
     /// Bytes of the classifier's lookup structures.
     [[nodiscard]] std::size_t memory_bytes() const noexcept { return classifier_.memory_bytes(); }
+    /// The lookup structure (which kind was chosen, how many rules are live).
+    [[nodiscard]] const Classifier& classifier() const noexcept { return classifier_; }
 
 protected:
     /// Precondition: every rule passes check_rule (StaticRules checked them
@@ -147,7 +150,7 @@ protected:
 
 private:
     std::vector<Rule> rules_;
-    BitVectorClassifier classifier_;
+    Classifier classifier_;
     std::vector<std::uint64_t> hits_;
     std::uint64_t default_hits_ = 0;
     Action default_action_ = Action::accept;

@@ -26,7 +26,7 @@ namespace strata::filter {
 template <const auto& List, Action Default = Action::accept>
 class StaticRules : public Rules {
     static constexpr ListProblem bad = check_rules(List);
-    static_assert(std::size(List) <= BitVectorClassifier::max_rules,
+    static_assert(std::size(List) <= Classifier::max_rules,
                   "filter::StaticRules: more rules than the classifier holds (32,767)");
     static_assert(bad.problem != Problem::src_host_bits,
                   "filter::StaticRules: a rule's src prefix has host bits set");
