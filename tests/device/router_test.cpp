@@ -181,6 +181,35 @@ TEST_CASE("router: ICMP errors are rate limited by a token bucket on now", "[rou
     CHECK(r.icmp_suppressed() == 2);
 }
 
+TEST_CASE("router: six errors to one host, then one a second; frag needed is never limited",
+          "[router]") {
+    auto r = *Router<>::make(three_ports(), RandomStream{1});
+    warm(r);
+    REQUIRE(r.arp_cache().learn(Ipv4Address{10, 0, 0, 11}, host_a, PortId{0}, at_ns(0), true));
+    RecordingOut out;
+    for (int i = 0; i < 8; ++i) {
+        auto f = frame(r0, host_a, a, b, 1, 17, udp_bytes(4));
+        r.receive(PortId{0}, f, at_ns(0), out);
+    }
+    CHECK(out.frames.size() == 6); // Linux: icmp_ratelimit 1 s, burst 6 per host
+    auto f = frame(r0, host_a, Ipv4Address{10, 0, 0, 11}, b, 1, 17, udp_bytes(4));
+    r.receive(PortId{0}, f, at_ns(0), out);
+    CHECK(out.frames.size() == 7); // another host has its own bucket
+    f = frame(r0, host_a, a, b, 1, 17, udp_bytes(4));
+    r.receive(PortId{0}, f, at_ns(1'000'000'000), out);
+    CHECK(out.frames.size() == 8);
+    CHECK(r.icmp_suppressed() == 2);
+    out.clear();
+    // 600-byte datagrams with DF to port 2 (MTU 576): ten errors, none held.
+    for (int i = 0; i < 10; ++i) {
+        f = frame(r0, host_a, a, Ipv4Address{10, 0, 2, 30}, 64, 17, udp_bytes(572), {}, 1, true);
+        r.receive(PortId{0}, f, at_ns(1'000'000'000), out);
+    }
+    CHECK(out.frames.size() == 10);
+    CHECK(out.frames[0].bytes[34] == 3);
+    CHECK(out.frames[0].bytes[35] == 4);
+}
+
 TEST_CASE("router: the ARP queue holds three per next hop and drops the oldest", "[router]") {
     auto r = *Router<>::make(three_ports(), RandomStream{1});
     RecordingOut out;

@@ -476,7 +476,8 @@ private:
         if (!router::may_send_error_about(offending, link_broadcast,
                                           is_broadcast_of_mine(offending.dst())))
             return;
-        if (!rate_.allow(now)) return;
+        // Linux never limits fragmentation needed (path MTU discovery).
+        if (!(e.type == 3 && e.code == 4) && !rate_.allow(offending.src(), now)) return;
         const Step back = route(offending.src(), out);
         if (back.kind() != Step::Kind::forward) return;
         const Ipv4Address src = ports_[to_index(back.forward().port)].address;

@@ -128,3 +128,64 @@ TEST_CASE("inside to the public address with no mapping: the router's own or dro
     Packet u = udp(h1, 5000, public_ip, 40000);
     CHECK(n.prerouting(lan, MutBytes(u), at_ns(0), out).verdict == Verdict::no_mapping);
 }
+
+TEST_CASE("the topology schema's example: a forward outside the dynamic range", "[nat][forward]") {
+    // "ports": [20000, 59999],
+    // "forwards": [{"proto": "tcp", "public_port": 8080, "to": "10.0.0.5:80"}]
+    // 8080 lies below the range; Linux DNAT has no rule tying a forwarded
+    // port to the masquerade range, so this must be accepted.
+    auto c = config();
+    c.port_lo = 20000;
+    c.port_hi = 59999;
+    c.forwards = {{IpProtocol::tcp, 8080, Ipv4Address{10, 0, 0, 5}, 80}};
+    REQUIRE(nat::validate(c).has_value());
+    auto n = make(c);
+    RecordingOut out;
+    // Unsolicited SYN to public:8080 reaches 10.0.0.5:80, every checksum
+    // as recomputed from scratch.
+    Packet syn = tcp(r1, 51000, public_ip, 8080, tcp_flags::syn);
+    Packet model = syn;
+    REQUIRE(send_in(n, syn, at_ns(0), out) == Verdict::translated);
+    set_dst(model, Ipv4Address{10, 0, 0, 5}, 80);
+    recompute(model);
+    CHECK(syn == model);
+    // The answer leaves from public:8080 (the forward is the endpoint's
+    // mapping, RFC 4787 REQ-1).
+    Packet synack = tcp(h1, 80, r1, 51000, tcp_flags::syn | tcp_flags::ack);
+    Packet model2 = synack;
+    REQUIRE(send_out(n, synack, at_ns(1), out) == Verdict::translated);
+    set_src(model2, public_ip, 8080);
+    recompute(model2);
+    CHECK(synack == model2);
+    // UDP to 8080 and TCP to 8081 are not forwarded.
+    Packet u = udp(r1, 51000, public_ip, 8080);
+    CHECK(send_in(n, u, at_ns(1), out) == Verdict::no_mapping);
+    Packet t = tcp(r1, 51000, public_ip, 8081, tcp_flags::syn);
+    CHECK(send_in(n, t, at_ns(1), out) == Verdict::no_mapping);
+    // An ICMP error about the forwarded flow comes back to the server.
+    Packet quoted = tcp(public_ip, 8080, r1, 51000, tcp_flags::ack);
+    Packet err = icmp_error(r2, public_ip, IcmpType::dest_unreachable, 1, Bytes(quoted).first(28));
+    REQUIRE(send_in(n, err, at_ns(2), out) == Verdict::translated);
+    CHECK(dst_of(err) == h1);
+    // Expiry gives the port back to the forward: it still works afterwards.
+    n.poll(at_ns(0) + 3h, out);
+    CHECK(n.size() == 0);
+    Packet again = tcp(r2, 40000, public_ip, 8080, tcp_flags::syn);
+    REQUIRE(send_in(n, again, at_ns(0) + 3h, out) == Verdict::translated);
+    CHECK(dst_of(again) == h1);
+    CHECK(dport(again) == 80);
+    // Dynamic mappings stay in the range, never on 8080.
+    for (std::uint16_t i = 0; i < 50; ++i) {
+        Packet p = tcp(h2, static_cast<std::uint16_t>(7000 + i), r1, 80, tcp_flags::syn);
+        REQUIRE(send_out(n, p, at_ns(0) + 3h, out) == Verdict::translated);
+        CHECK(sport(p) >= 20000);
+        CHECK(sport(p) <= 59999);
+    }
+    // A duplicate (same protocol and public port) is still an error, even
+    // outside the range.
+    c.forwards.push_back({IpProtocol::tcp, 8080, h2, 8080});
+    auto d = nat::validate(c);
+    REQUIRE_FALSE(d.has_value());
+    CHECK(d.error().code() == ConfigErrc::duplicate);
+    CHECK(d.error().path() == "nat.forwards[1].public_port");
+}

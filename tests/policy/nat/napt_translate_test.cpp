@@ -30,9 +30,9 @@ TEST_CASE("invalid configurations are errors with a key path", "[nat][config]") 
     CHECK(r.error().path() == "nat.ports");
     CHECK(r.error().code() == ConfigErrc::bad_value);
 
-    auto outside = config();
-    outside.forwards = {{IpProtocol::tcp, 20080, h1, 80}, {IpProtocol::udp, 80, h2, 53}};
-    auto o = nat::Napt::make(outside, RandomStream{1});
+    auto zero = config();
+    zero.forwards = {{IpProtocol::tcp, 20080, h1, 80}, {IpProtocol::udp, 0, h2, 53}};
+    auto o = nat::Napt::make(zero, RandomStream{1});
     REQUIRE_FALSE(o.has_value());
     CHECK(o.error().path() == "nat.forwards[1].public_port");
 

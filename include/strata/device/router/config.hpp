@@ -42,10 +42,16 @@ struct RouteConfig {
 };
 
 /// Most packets one unresolved next hop may hold (ArpConfig::queue_per_hop).
-inline constexpr std::uint8_t max_queue_per_hop = 8;
+inline constexpr std::uint8_t max_queue_per_hop = 128;
 
-/// ARP (RFC 826) with the limits Linux uses by default (neigh/default:
-/// mcast_solicit 3, retrans_time 1 s, unres_qlen 3 frames per neighbour).
+/// ARP (RFC 826) with Linux's neighbour defaults (mcast_solicit 3,
+/// retrans_time 1 s) and its old queue default (unres_qlen 3 packets per
+/// neighbour). Linux today bounds the queue by bytes (unres_qlen_bytes
+/// 212992, about 101 full-size frames): set queue_per_hop (at most
+/// max_queue_per_hop) and queue_slots to behave like it. Linux keeps an
+/// entry REACHABLE 15-45 s (base_reachable_time 30 s, randomised) and then
+/// uses it STALE while it re-checks it; this cache uses an entry for
+/// `reachable` and then resolves it anew, queueing meanwhile.
 struct ArpConfig {
     Duration reachable = 60s;           ///< how long a learned entry is used
     Duration retry = 1s;                ///< between requests for one next hop
@@ -55,11 +61,16 @@ struct ArpConfig {
     std::uint32_t cache_entries = 4096; ///< bound on the cache
 };
 
-/// Token bucket on ICMP errors (Linux: net.ipv4.icmp_msgs_per_sec 1000,
-/// icmp_msgs_burst 50).
+/// Token buckets on ICMP errors, as Linux's: one for the whole router
+/// (net.ipv4.icmp_msgs_per_sec 1000, icmp_msgs_burst 50) and one per
+/// destination host (icmp_ratelimit 1000 ms, a burst of XRLIM_BURST_FACTOR
+/// 6). Fragmentation needed is never limited (Linux exempts it: path MTU
+/// discovery depends on it).
 struct IcmpRateConfig {
     std::uint32_t per_second = 1000;
     std::uint32_t burst = 50;
+    Duration peer_interval = 1s; ///< one error per interval to one host; 0: no per-host limit
+    std::uint32_t peer_burst = 6;
 };
 
 struct RouterConfig {

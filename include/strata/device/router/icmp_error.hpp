@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/checksum/internet.hpp>
@@ -70,15 +71,29 @@ template <ByteType B>
     return true;
 }
 
-/// A token bucket on `now` (Linux's icmp_global_allow): `per_second` tokens
-/// a second, at most `burst` saved. Every error asks for one token; the
-/// ones refused are counted.
+/// Token buckets on `now`: the router's (Linux's icmp_global_allow:
+/// `per_second` tokens a second, at most `burst` saved) and one per
+/// destination host (Linux's inet_peer_xrlim_allow: a token every
+/// `peer_interval`, at most `peer_burst` saved, full for a host not seen
+/// before). Hosts share 256 slots by address hash; a host that takes
+/// another's slot starts full, as a new inet_peer does. Every error asks
+/// both; the ones refused are counted.
 class IcmpRateLimit {
 public:
-    explicit constexpr IcmpRateLimit(IcmpRateConfig c = {}) noexcept
-        : config_(c), credit_(scaled(c.burst)) {}
+    explicit IcmpRateLimit(IcmpRateConfig c = {})
+        : config_(c), credit_(scaled(c.burst)), peers_(peer_slots) {}
 
-    /// One token, if there is one at `now`.
+    /// One error to `to` at `now`, if both buckets allow it.
+    bool allow(Ipv4Address to, Instant now) noexcept {
+        if (!allow_peer(to, now) || !allow(now)) {
+            ++suppressed_;
+            return false;
+        }
+        return true;
+    }
+
+    /// One token of the router's bucket, if there is one at `now`
+    /// (a refusal is not counted here: allow(to, now) counts).
     constexpr bool allow(Instant now) noexcept {
         if (started_) {
             const auto elapsed = ns_since_start(now) - ns_since_start(last_);
@@ -100,8 +115,24 @@ public:
             credit_ -= scaled(1);
             return true;
         }
-        ++suppressed_;
         return false;
+    }
+
+    /// One token of `to`'s bucket, if there is one at `now`.
+    bool allow_peer(Ipv4Address to, Instant now) noexcept {
+        const std::int64_t interval = config_.peer_interval.count();
+        if (interval <= 0) return true;
+        const std::int64_t cap = interval * std::int64_t{config_.peer_burst};
+        Peer& p = peers_[(to.value() * 0x9e3779b1u) >> 24];
+        if (!p.used || p.address != to.value()) p = Peer{to.value(), true, cap, now};
+        const std::int64_t elapsed = ns_since_start(now) - ns_since_start(p.last);
+        if (elapsed > 0) {
+            p.tokens = std::min(cap, p.tokens + elapsed);
+            p.last = now;
+        }
+        if (p.tokens < interval) return false;
+        p.tokens -= interval;
+        return true;
     }
 
     /// Errors refused so far.
@@ -111,11 +142,20 @@ private:
     static constexpr std::int64_t scaled(std::uint32_t tokens) noexcept {
         return std::int64_t{tokens} * 1'000'000'000;
     }
+    struct Peer {
+        std::uint32_t address = 0;
+        bool used = false;
+        std::int64_t tokens = 0; ///< in nanoseconds of interval
+        Instant last{};
+    };
+    static constexpr std::size_t peer_slots = 256;
+
     IcmpRateConfig config_;
     std::int64_t credit_;
     Instant last_{};
     bool started_ = false;
     std::uint64_t suppressed_ = 0;
+    std::vector<Peer> peers_;
 };
 
 /// Writes the 20-byte header of a datagram the router originates (no

@@ -18,6 +18,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <boost/unordered/unordered_flat_map.hpp>
+
 #include <strata/core/time.hpp>
 #include <strata/policy/flow/timeouts.hpp>
 #include <strata/policy/nat/large_page_allocator.hpp>
@@ -103,12 +105,34 @@ public:
     [[nodiscard]] bool in_range(std::uint16_t port) const noexcept {
         return static_cast<std::uint32_t>(port - port_lo_) < range_;
     }
+    /// The slot of a public endpoint anywhere: in the range, the array's;
+    /// outside it, a static forward's (address 0 only), or nullptr.
+    [[nodiscard]] std::uint32_t* slot(std::uint16_t address, int l4, std::uint16_t port) noexcept {
+        if (in_range(port)) return &public_slot(address, l4, port);
+        return outside_slot(address, l4, port);
+    }
+    /// What a public endpoint holds (npos, forward_bit | k, or an entry),
+    /// in the range or not.
+    [[nodiscard, gnu::always_inline]] std::uint32_t find_public(std::uint16_t address, int l4,
+                                                                std::uint16_t port) noexcept {
+        if (in_range(port)) [[likely]]
+            return public_slot(address, l4, port);
+        const std::uint32_t* s = outside_slot(address, l4, port);
+        return s ? *s : npos;
+    }
     /// Ports still free for (address, l4).
     [[nodiscard]] std::uint32_t free_ports(std::uint16_t address, int l4) const noexcept {
         return range_ - used_[std::size_t{address} * 3 + static_cast<std::size_t>(l4)];
     }
     /// Takes a public port for a static forward (configuration time).
+    /// A forwarded port outside the dynamic range is legal (Linux DNAT has
+    /// no such rule): it gets a slot of its own, and no dynamic mapping can
+    /// draw it anyway.
     void reserve_forward(std::uint16_t address, int l4, std::uint16_t port, std::uint32_t k) {
+        if (!in_range(port)) {
+            outside_[outside_key(address, l4, port)] = forward_bit | k;
+            return;
+        }
         public_slot(address, l4, port) = forward_bit | k;
         ++used_[std::size_t{address} * 3 + static_cast<std::size_t>(l4)];
     }
@@ -129,7 +153,7 @@ public:
         entries_[i].live = true;
         entries_[i].queued_ns = m.expiry_ns;
         private_.insert(m.protocol, m.private_ip, m.private_port, i, m.public_port, m.public_index);
-        public_slot(m.public_index, l4_index(m.protocol), m.public_port) = i;
+        *slot(m.public_index, l4_index(m.protocol), m.public_port) = i;
         if (!forward_slot)
             ++used_[std::size_t{m.public_index} * 3 +
                     static_cast<std::size_t>(l4_index(m.protocol))];
@@ -143,7 +167,7 @@ public:
     void erase(std::uint32_t i, std::uint32_t restore) {
         Mapping& m = entries_[i];
         private_.erase(m.protocol, m.private_ip, m.private_port);
-        public_slot(m.public_index, l4_index(m.protocol), m.public_port) = restore;
+        *slot(m.public_index, l4_index(m.protocol), m.public_port) = restore;
         if (restore == npos)
             --used_[std::size_t{m.public_index} * 3 +
                     static_cast<std::size_t>(l4_index(m.protocol))];
@@ -201,6 +225,16 @@ public:
     }
 
 private:
+    static std::uint32_t outside_key(std::uint16_t address, int l4, std::uint16_t port) noexcept {
+        return std::uint32_t{address} << 18 | static_cast<std::uint32_t>(l4) << 16 | port;
+    }
+    [[gnu::noinline]] std::uint32_t* outside_slot(std::uint16_t address, int l4,
+                                                  std::uint16_t port) noexcept {
+        if (outside_.empty()) return nullptr;
+        const auto it = outside_.find(outside_key(address, l4, port));
+        return it == outside_.end() ? nullptr : &it->second;
+    }
+
     struct Node {
         std::int64_t at;
         std::uint32_t entry;
@@ -249,6 +283,9 @@ private:
     PrivateIndex private_;
     std::vector<std::uint32_t, LargePageAllocator<std::uint32_t>> public_;
     std::vector<std::uint32_t> used_;
+    /// Slots of forwarded ports outside [port_lo, port_hi] (fixed at
+    /// configuration: only their values change afterwards).
+    boost::unordered_flat_map<std::uint32_t, std::uint32_t> outside_;
     std::vector<Node, LargePageAllocator<Node>> heap_;
     std::uint64_t compactions_ = 0;
 };

@@ -20,17 +20,22 @@
 //   SYN/FIN/RST seen (RFC 5382 REQ-5); expiry in poll(), lazily.
 // - ICMP errors are translated with their quoted header (RFC 5508 §4.2, REQ-3),
 //   hairpinning works (RFC 4787 REQ-9, RFC 5382 REQ-8), static forwards map a
-//   public port to a private endpoint.
+//   public port (inside the dynamic range or not) to a private endpoint.
 // - Every checksum is fixed incrementally (RFC 1624, translate.hpp); a UDP
 //   checksum of 0 stays 0 (RFC 768).
-// - Non-first fragments carry no ports: they are dropped and counted (Linux
-//   reassembles first; this NAT does not).
+// - Fragments (RFC 4787 REQ-14): a first fragment is translated like a whole
+//   datagram and remembered (fragment_table.hpp); the later fragments of it
+//   get the same address rewritten (only the IP header: they carry no
+//   ports). A later fragment that comes before its first is dropped and
+//   counted (dropped_fragments): holding it back would need a way to emit
+//   packets from a policy call, which nat::Policy does not have.
 #pragma once
 
 #include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <utility>
 
@@ -39,6 +44,8 @@
 #include <strata/core/config_error.hpp>
 #include <strata/core/random.hpp>
 #include <strata/policy/nat/concept.hpp>
+#include <strata/policy/nat/fragment_table.hpp>
+#include <strata/policy/nat/icmp_quote.hpp>
 #include <strata/policy/nat/mapping_table.hpp>
 #include <strata/policy/nat/napt_config.hpp>
 #include <strata/policy/nat/translate.hpp>
@@ -58,8 +65,11 @@ struct NaptCounters {
     std::uint64_t dropped_no_mapping = 0;      ///< unsolicited inbound (Verdict::no_mapping)
     std::uint64_t dropped_ports_exhausted = 0; ///< no free public port (Verdict::ports_exhausted)
     std::uint64_t dropped_table_full = 0;      ///< capacity reached (Verdict::ports_exhausted)
-    std::uint64_t dropped_fragments = 0;       ///< non-first fragments (Verdict::no_mapping)
-    std::uint64_t dropped_malformed = 0;       ///< transport header too short (Verdict::no_mapping)
+    std::uint64_t fragments_translated = 0;    ///< later fragments rewritten (also in translated_*)
+    /// Later fragments whose first fragment was not seen: out of order, or
+    /// too long ago (Verdict::no_mapping).
+    std::uint64_t dropped_fragments = 0;
+    std::uint64_t dropped_malformed = 0; ///< transport header too short (Verdict::no_mapping)
 };
 
 /// Where a private endpoint appears outside.
@@ -89,32 +99,15 @@ public:
     template <class Out>
     [[gnu::always_inline]] Outcome prerouting(PortId ingress, MutBytes packet, Instant now,
                                               Out& out) {
-        auto ip = Ipv4View<Byte>::checked(packet);
+        const auto ip = ipv4(packet);
         if (!ip) return outcome(Verdict::pass);
         const std::uint32_t dst = ip->dst().value();
         if (!is_public(dst)) return outcome(Verdict::pass);
         if (ingress != config_.outside_port && !is_inside(ingress)) return outcome(Verdict::pass);
         const auto address = static_cast<std::uint16_t>(dst - base_);
-        const std::uint8_t protocol = static_cast<std::uint8_t>(ip->protocol());
-        if (ip->frag_offset_raw() != 0) return drop_fragment();
-        const MutBytes l4 = ip->payload();
-        if (protocol == 1) {
-            if (l4.size() < icmp_field::header_len) return drop_malformed();
-            const auto type = static_cast<IcmpType>(l4[0]);
-            if (type == IcmpType::echo_reply)
-                return inbound(packet, *ip, l4, address, 1, load_be16(&l4[detail::icmp_ident]), now,
-                               out);
-            if (is_icmp_error(type)) return inbound_error(packet, *ip, l4, address, now, out);
-            return outcome(Verdict::pass); // echo requests and other queries are the router's own
-                                           // (RFC 5508 §3)
-        }
-        if (protocol == 6 || protocol == 17) {
-            if (l4.size() < (protocol == 6 ? tcp_field::min_header_len : udp_field::header_len))
-                return drop_malformed();
-            return inbound(packet, *ip, l4, address, protocol, load_be16(&l4[detail::l4_dst_port]),
-                           now, out);
-        }
-        return no_mapping();
+        if (ip->is_fragment()) [[unlikely]]
+            return fragment_in(*ip, address, now, out);
+        return transport_in(*ip, address, now, out);
     }
 
     /// Source translation once the egress is known: packets from inside that
@@ -127,27 +120,11 @@ public:
         const bool hairpin =
             !leaves && context.destination_translated && is_inside(ingress) && is_inside(egress);
         if (!leaves && !hairpin) return Verdict::pass;
-        auto ip = Ipv4View<Byte>::checked(packet);
+        const auto ip = ipv4(packet);
         if (!ip) return Verdict::pass;
-        const std::uint8_t protocol = static_cast<std::uint8_t>(ip->protocol());
-        const MutBytes l4 = ip->payload();
-        if (leaves && protocol == 1 && ip->frag_offset_raw() == 0 &&
-            l4.size() >= icmp_field::header_len && is_icmp_error(static_cast<IcmpType>(l4[0])))
-            return outbound_error(*ip, l4, now, out);
-        if (!is_inside(ingress) || is_public(ip->src().value())) return Verdict::pass;
-        if (protocol == 1) {
-            if (ip->frag_offset_raw() != 0) return drop_fragment().verdict;
-            if (l4.size() < icmp_field::header_len) return drop_malformed().verdict;
-            // Echo requests create query mappings (RFC 5508 REQ-1); other
-            // ICMP from inside is not translated.
-            if (static_cast<IcmpType>(l4[0]) != IcmpType::echo_request) return Verdict::pass;
-            return outbound(*ip, l4, 1, load_be16(&l4[detail::icmp_ident]), now, out);
-        }
-        if (protocol != 6 && protocol != 17) return Verdict::pass;
-        if (ip->frag_offset_raw() != 0) return drop_fragment().verdict;
-        if (l4.size() < (protocol == 6 ? tcp_field::min_header_len : udp_field::header_len))
-            return drop_malformed().verdict;
-        return outbound(*ip, l4, protocol, load_be16(&l4[detail::l4_src_port]), now, out);
+        if (ip->is_fragment()) [[unlikely]]
+            return fragment_out(ingress, leaves, *ip, now, out);
+        return transport_out(ingress, leaves, *ip, now, out);
     }
 
     /// Expires idle mappings (trace nat_mapping_expired).
@@ -180,14 +157,129 @@ public:
     }
     /// Bytes reserved by the mapping table (all of it is allocated at
     /// construction for config().capacity mappings).
-    [[nodiscard]] std::size_t memory_bytes() const noexcept { return table_.memory_bytes(); }
+    [[nodiscard]] std::size_t memory_bytes() const noexcept {
+        return table_.memory_bytes() + fragments_.memory_bytes();
+    }
+    /// The first fragments remembered for their later ones.
+    [[nodiscard]] const FragmentTable& fragments() const noexcept { return fragments_; }
     /// The mapping table itself (for tests and tools).
     [[nodiscard]] const MappingTable& table() const noexcept { return table_; }
 
 private:
+    /// An inbound packet (whole, or a first fragment) to `address` of the pool.
+    template <class Out>
+    [[gnu::always_inline]] Outcome transport_in(const Ipv4View<Byte>& ip, std::uint16_t address,
+                                                Instant now, Out& out) {
+        const std::uint8_t protocol = static_cast<std::uint8_t>(ip.protocol());
+        const MutBytes l4 = ip.payload();
+        if (protocol == 1) {
+            if (l4.size() < icmp_field::header_len) return drop_malformed();
+            const auto type = static_cast<IcmpType>(l4[0]);
+            if (type == IcmpType::echo_reply)
+                return inbound(ip, l4, address, 1, load_be16(&l4[detail::icmp_ident]), now, out);
+            if (is_icmp_error(type)) return inbound_error(ip, l4, address, now, out);
+            return outcome(Verdict::pass); // echo requests and other queries are the router's own
+                                           // (RFC 5508 §3)
+        }
+        if (protocol == 6 || protocol == 17) {
+            if (l4.size() < (protocol == 6 ? tcp_field::min_header_len : udp_field::header_len))
+                return drop_malformed();
+            return inbound(ip, l4, address, protocol, load_be16(&l4[detail::l4_dst_port]), now,
+                           out);
+        }
+        return no_mapping();
+    }
+
+    /// An outbound packet (whole, or a first fragment).
+    template <class Out>
+    [[gnu::always_inline]] Verdict transport_out(PortId ingress, bool leaves,
+                                                 const Ipv4View<Byte>& ip, Instant now, Out& out) {
+        const std::uint8_t protocol = static_cast<std::uint8_t>(ip.protocol());
+        const MutBytes l4 = ip.payload();
+        if (leaves && protocol == 1 && l4.size() >= icmp_field::header_len &&
+            is_icmp_error(static_cast<IcmpType>(l4[0])))
+            return outbound_error(ip, l4, now, out);
+        if (!is_inside(ingress) || is_public(ip.src().value())) return Verdict::pass;
+        if (protocol == 1) {
+            if (l4.size() < icmp_field::header_len) return drop_malformed().verdict;
+            // Echo requests create query mappings (RFC 5508 REQ-1); other
+            // ICMP from inside is not translated.
+            if (static_cast<IcmpType>(l4[0]) != IcmpType::echo_request) return Verdict::pass;
+            return outbound(ip, l4, 1, load_be16(&l4[detail::icmp_ident]), now, out);
+        }
+        if (protocol != 6 && protocol != 17) return Verdict::pass;
+        if (l4.size() < (protocol == 6 ? tcp_field::min_header_len : udp_field::header_len))
+            return drop_malformed().verdict;
+        return outbound(ip, l4, protocol, load_be16(&l4[detail::l4_src_port]), now, out);
+    }
+
+    /// A fragment to the public address. The first one is translated as a
+    /// whole datagram would be, and remembered if its destination changed;
+    /// a later one gets the destination its first fragment got.
+    template <class Out>
+    [[gnu::noinline]] Outcome fragment_in(const Ipv4View<Byte>& ip, std::uint16_t address,
+                                          Instant now, Out& out) {
+        const std::uint32_t src = ip.src().value(), dst = ip.dst().value();
+        const auto protocol = static_cast<std::uint8_t>(ip.protocol());
+        const std::int64_t t = ns_since_start(now);
+        if (ip.frag_offset_raw() == 0) {
+            const Outcome o = transport_in(ip, address, now, out);
+            if (o.verdict == Verdict::translated && ip.dst().value() != dst)
+                fragments_.remember(src, dst, protocol, ip.ident(),
+                                    FragmentTable::Field::destination, ip.dst().value(), t);
+            return o;
+        }
+        std::uint32_t to = 0;
+        if (!fragments_.find(src, dst, protocol, ip.ident(), FragmentTable::Field::destination, t,
+                             to))
+            return drop_fragment();
+        rewrite_address(ip, detail::ip_dst, to);
+        ++counters_.translated_in;
+        ++counters_.fragments_translated;
+        return outcome(Verdict::translated, true);
+    }
+    /// The same for the source of a fragment going out (or hairpinned).
+    template <class Out>
+    [[gnu::noinline]] Verdict fragment_out(PortId ingress, bool leaves, const Ipv4View<Byte>& ip,
+                                           Instant now, Out& out) {
+        const std::uint32_t src = ip.src().value(), dst = ip.dst().value();
+        const auto protocol = static_cast<std::uint8_t>(ip.protocol());
+        const std::int64_t t = ns_since_start(now);
+        if (ip.frag_offset_raw() == 0) {
+            const Verdict v = transport_out(ingress, leaves, ip, now, out);
+            if (v == Verdict::translated && ip.src().value() != src)
+                fragments_.remember(src, dst, protocol, ip.ident(), FragmentTable::Field::source,
+                                    ip.src().value(), t);
+            return v;
+        }
+        std::uint32_t to = 0;
+        if (fragments_.find(src, dst, protocol, ip.ident(), FragmentTable::Field::source, t, to)) {
+            rewrite_address(ip, detail::ip_src, to);
+            ++counters_.translated_out;
+            ++counters_.fragments_translated;
+            return Verdict::translated;
+        }
+        // Unknown datagram: from inside, with a protocol this NAT maps, it
+        // must not leave with its private source.
+        if (is_inside(ingress) && !is_public(src) && l4_index(protocol) >= 0)
+            return drop_fragment().verdict;
+        return Verdict::pass;
+    }
+    /// The source or destination address of a later fragment: only the IP
+    /// header checksum covers it (the transport checksum, in the first
+    /// fragment, was fixed there through the pseudo-header).
+    static void rewrite_address(const Ipv4View<Byte>& ip, std::size_t offset,
+                                std::uint32_t to) noexcept {
+        Byte* const h = ip.bytes().data();
+        ChecksumDelta d;
+        detail::put32(h + offset, to, d);
+        detail::fix_checksum(h + detail::ip_checksum, d);
+    }
+
     Napt(NaptConfig config, RandomStream random)
         : config_(std::move(config)), random_(random), base_(config_.public_address.value()),
-          table_(config_.capacity, config_.public_address_count, config_.port_lo, config_.port_hi) {
+          table_(config_.capacity, config_.public_address_count, config_.port_lo, config_.port_hi),
+          fragments_(config_.fragment_capacity, config_.fragment_timeout) {
         for (const PortId p : config_.inside_ports) {
             if (inside_.size() <= to_index(p)) inside_.resize(to_index(p) + 1u, 0);
             inside_[to_index(p)] = 1;
@@ -203,6 +295,19 @@ private:
         }
     }
 
+    /// The packet as IPv4, or nullopt. The usual header (version 4, IHL 5:
+    /// no options) is checked here, inline, with the same rules as
+    /// Ipv4View::checked(), which gets everything else (options included).
+    [[gnu::always_inline]] static std::optional<Ipv4View<Byte>> ipv4(MutBytes b) noexcept {
+        if (b.size() >= ipv4_field::header_len && b[0] == 0x45) [[likely]] {
+            const std::size_t total = load_be16(b.data() + 2);
+            if (total < ipv4_field::header_len || total > b.size()) return std::nullopt;
+            return Ipv4View<Byte>::unchecked(b);
+        }
+        auto r = Ipv4View<Byte>::checked(b);
+        if (!r) return std::nullopt;
+        return *r;
+    }
     /// An Outcome assembled in a register: built field by field, g++ and
     /// clang store the bytes to the stack and reload them as one word,
     /// which stalls store forwarding (a third of the inbound path, measured
@@ -211,8 +316,18 @@ private:
                                                   std::uint32_t entry = ~0u) noexcept {
         if constexpr (std::endian::native == std::endian::little && sizeof(Outcome) == 12 &&
                       offsetof(Outcome, context) == 4 && offsetof(Context, entry) == 4) {
-            return std::bit_cast<Outcome>(std::array<std::uint32_t, 3>{
-                static_cast<std::uint32_t>(v), std::uint32_t{translated_destination}, entry});
+            // Built as bytes, the first 8 are still stored one by one once
+            // inlined (SRA sees through bit_cast); an empty asm makes the
+            // 64-bit value opaque, so it is stored as one word.
+            std::uint64_t head =
+                static_cast<std::uint64_t>(v) | std::uint64_t{translated_destination} << 32;
+#if defined(__GNUC__)
+            asm("" : "+r"(head));
+#endif
+            Outcome o;
+            std::memcpy(static_cast<void*>(&o), &head, sizeof head);
+            o.context.entry = entry;
+            return o;
         } else {
             Outcome o;
             o.verdict = v;
@@ -384,12 +499,10 @@ private:
 
     /// A reply (or hairpinned packet) to public port `port` of `address`.
     template <class Out>
-    [[gnu::always_inline]] Outcome inbound(MutBytes, const Ipv4View<Byte>& ip, MutBytes l4,
+    [[gnu::always_inline]] Outcome inbound(const Ipv4View<Byte>& ip, MutBytes l4,
                                            std::uint16_t address, std::uint8_t protocol,
                                            std::uint16_t port, Instant now, Out& out) {
-        if (!table_.in_range(port)) return no_mapping();
-        const int l4i = l4_index(protocol);
-        std::uint32_t e = table_.public_slot(address, l4i, port);
+        std::uint32_t e = table_.find_public(address, l4_index(protocol), port);
         if (e == MappingTable::npos) return no_mapping();
         const bool created = (e & MappingTable::forward_bit) != 0;
         if (created) { // a static forward with no flow yet (only on address 0)
@@ -446,73 +559,24 @@ private:
         return Verdict::translated;
     }
 
-    // ICMP errors (RFC 5508 §4.2): the quoted datagram is a packet that went
-    // the other way, so its source (inbound error) or destination (outbound
-    // error) is the mapped endpoint. The outer address, the quoted address
-    // and port, the quoted IP checksum, the quoted transport checksum (when
-    // the quote reaches it: RFC 792 only promises 8 bytes; a truncated TCP
-    // or UDP checksum cannot be verified but is fixed anyway, as Linux does),
-    // and the ICMP checksum over all of it are rewritten incrementally.
-
-    /// The quoted datagram of an error, if it is a first fragment of TCP,
-    /// UDP or ICMP echo (`echo_type`) with at least 8 bytes of it quoted.
-    struct Quote {
-        Ipv4View<Byte> ip;
-        MutBytes l4;
-        std::uint8_t protocol;
-    };
-    static std::optional<Quote> quote(MutBytes icmp, IcmpType echo_type) noexcept {
-        auto inner = Ipv4View<Byte>::checked_quote(icmp.subspan(icmp_field::header_len));
-        if (!inner || inner->frag_offset_raw() != 0) return std::nullopt;
-        const auto protocol = static_cast<std::uint8_t>(inner->protocol());
-        const MutBytes l4 = inner->payload();
-        if (l4_index(protocol) < 0 || l4.size() < 8) return std::nullopt;
-        if (protocol == 1 && static_cast<IcmpType>(l4[0]) != echo_type) return std::nullopt;
-        return Quote{*inner, l4, protocol};
-    }
-    /// Rewrites the quoted address at `addr_off` and the quoted port (or echo
-    /// id) at `port_off` of q, fixing the quoted checksums; every change is
-    /// also recorded in `icmpd` for the outer ICMP checksum.
-    static void rewrite_quote(const Quote& q, std::size_t addr_off, std::size_t port_off,
-                              std::uint32_t addr, std::uint16_t port,
-                              ChecksumDelta& icmpd) noexcept {
-        Byte* const h = q.ip.bytes().data();
-        Byte* const t = q.l4.data();
-        ChecksumDelta ipd, l4d;
-        icmpd.change32(detail::put32(h + addr_off, addr, ipd), addr);
-        const std::uint16_t old_ipc = load_be16(h + detail::ip_checksum);
-        detail::fix_checksum(h + detail::ip_checksum, ipd);
-        icmpd.change16(old_ipc, load_be16(h + detail::ip_checksum));
-        if (q.protocol != 1) l4d.add(ipd);
-        icmpd.change16(detail::put16(t + port_off, port, l4d), port);
-        const std::size_t c = q.protocol == 1   ? detail::icmp_checksum
-                              : q.protocol == 6 ? detail::tcp_checksum
-                                                : detail::udp_checksum;
-        if (q.l4.size() >= c + 2) {
-            const std::uint16_t old_c = load_be16(t + c);
-            detail::fix_checksum(t + c, l4d, q.protocol == 17);
-            icmpd.change16(old_c, load_be16(t + c));
-        }
-    }
-
     /// An error from outside about a packet we translated on its way out.
     template <class Out>
-    [[gnu::noinline]] Outcome inbound_error(MutBytes, const Ipv4View<Byte>& ip, MutBytes icmp,
-                                            std::uint16_t, Instant, Out& out) {
-        const auto q = quote(icmp, IcmpType::echo_request);
+    [[gnu::noinline]] Outcome inbound_error(const Ipv4View<Byte>& ip, MutBytes icmp, std::uint16_t,
+                                            Instant, Out& out) {
+        const auto q = detail::quote(icmp, IcmpType::echo_request);
         if (!q) return drop_malformed();
         const std::uint32_t src = q->ip.src().value();
         const std::uint16_t port =
             load_be16(q->l4.data() + (q->protocol == 1 ? detail::icmp_ident : detail::l4_src_port));
-        if (!is_public(src) || !table_.in_range(port)) return no_mapping();
-        const std::uint32_t e = table_.public_slot(static_cast<std::uint16_t>(src - base_),
+        if (!is_public(src)) return no_mapping();
+        const std::uint32_t e = table_.find_public(static_cast<std::uint16_t>(src - base_),
                                                    l4_index(q->protocol), port);
         if (e == MappingTable::npos || (e & MappingTable::forward_bit) != 0) return no_mapping();
         const Mapping& m = table_[e];
         ChecksumDelta icmpd, ipd;
-        rewrite_quote(*q, detail::ip_src,
-                      q->protocol == 1 ? detail::icmp_ident : detail::l4_src_port, m.private_ip,
-                      m.private_port, icmpd);
+        detail::rewrite_quote(*q, detail::ip_src,
+                              q->protocol == 1 ? detail::icmp_ident : detail::l4_src_port,
+                              m.private_ip, m.private_port, icmpd);
         detail::fix_checksum(icmp.data() + detail::icmp_checksum, icmpd);
         Byte* const h = ip.bytes().data();
         detail::put32(h + detail::ip_dst, m.private_ip, ipd);
@@ -529,7 +593,7 @@ private:
     template <class Out>
     [[gnu::noinline]] Verdict outbound_error(const Ipv4View<Byte>& ip, MutBytes icmp, Instant,
                                              Out& out) {
-        const auto q = quote(icmp, IcmpType::echo_reply);
+        const auto q = detail::quote(icmp, IcmpType::echo_reply);
         if (!q) return Verdict::pass;
         const std::size_t port_off = q->protocol == 1 ? detail::icmp_ident : detail::l4_dst_port;
         const std::uint32_t e = table_.find_private(q->protocol, q->ip.dst().value(),
@@ -537,7 +601,7 @@ private:
         if (e == MappingTable::npos) return Verdict::pass;
         const Mapping& m = table_[e];
         ChecksumDelta icmpd, ipd;
-        rewrite_quote(*q, detail::ip_dst, port_off, public_ip(m), m.public_port, icmpd);
+        detail::rewrite_quote(*q, detail::ip_dst, port_off, public_ip(m), m.public_port, icmpd);
         detail::fix_checksum(icmp.data() + detail::icmp_checksum, icmpd);
         // From the host itself: its address goes public too. From the
         // router: its own (outside) address is kept.
@@ -556,6 +620,7 @@ private:
     RandomStream random_;
     std::uint32_t base_;
     MappingTable table_;
+    FragmentTable fragments_;
     std::vector<std::uint8_t> inside_;
     boost::unordered_flat_map<std::uint64_t, std::uint32_t> forward_by_private_;
     NaptCounters counters_{};

@@ -23,7 +23,9 @@ namespace strata::nat {
 /// also its endpoint-independent mapping (RFC 4787 REQ-1).
 struct StaticForward {
     IpProtocol protocol = IpProtocol::tcp; ///< tcp or udp
-    std::uint16_t public_port = 0;         ///< inside [port_lo, port_hi]
+    /// Any port but 0: inside [port_lo, port_hi] it is taken out of the
+    /// dynamic pool, outside it it is simply forwarded (as Linux DNAT).
+    std::uint16_t public_port = 0;
     Ipv4Address private_address{};
     std::uint16_t private_port = 0;
     friend constexpr bool operator==(const StaticForward&, const StaticForward&) = default;
@@ -52,6 +54,12 @@ struct NaptConfig {
     /// steady state does not allocate; past it, new flows get
     /// Verdict::ports_exhausted.
     std::uint32_t capacity = 65536;
+    /// Fragmented datagrams in flight whose later fragments can be
+    /// translated (RFC 4787 REQ-14; fragment_table.hpp), and how long a
+    /// first fragment is remembered (Linux: ipfrag_time, 30 s). 0: later
+    /// fragments are all dropped.
+    std::uint32_t fragment_capacity = 1024;
+    Duration fragment_timeout = std::chrono::seconds{30};
 };
 
 namespace detail {
@@ -89,11 +97,8 @@ inline ConfigResult<void> validate(const NaptConfig& c) {
         const std::string at = detail::indexed("forwards", i);
         if (f.protocol != IpProtocol::tcp && f.protocol != IpProtocol::udp)
             return bad(ConfigErrc::bad_value, "protocol must be tcp or udp", at + ".proto");
-        if (f.public_port < c.port_lo || f.public_port > c.port_hi)
-            return bad(ConfigErrc::bad_value,
-                       "public port " + std::to_string(f.public_port) + " outside the range [" +
-                           std::to_string(c.port_lo) + ", " + std::to_string(c.port_hi) + "]",
-                       at + ".public_port");
+        if (f.public_port == 0)
+            return bad(ConfigErrc::bad_value, "public port 0", at + ".public_port");
         if (f.private_address.is_unspecified() || f.private_port == 0)
             return bad(ConfigErrc::bad_value, "private endpoint 0.0.0.0 or port 0", at + ".to");
         for (std::size_t j = 0; j < i; ++j) {

@@ -45,8 +45,8 @@ public:
         : slots_(std::size_t{capacity} + capacity * 2ull / 5 + 8) {}
 
     /// The slot of a key, or nullptr.
-    [[nodiscard]] const Slot* find(std::uint8_t protocol, std::uint32_t ip,
-                                   std::uint16_t port) const noexcept {
+    [[nodiscard, gnu::always_inline]] const Slot* find(std::uint8_t protocol, std::uint32_t ip,
+                                                       std::uint16_t port) const noexcept {
         const std::uint64_t k = key_of(Slot{ip, port, protocol});
         for (std::size_t i = home(protocol, ip, port);; i = next(i)) {
             const Slot& s = slots_[i];
@@ -54,7 +54,8 @@ public:
             if (key_of(s) == k) return &s;
         }
     }
-    [[nodiscard]] Slot* find(std::uint8_t protocol, std::uint32_t ip, std::uint16_t port) noexcept {
+    [[nodiscard, gnu::always_inline]] Slot* find(std::uint8_t protocol, std::uint32_t ip,
+                                                 std::uint16_t port) noexcept {
         return const_cast<Slot*>(std::as_const(*this).find(protocol, ip, port));
     }
 
@@ -104,16 +105,16 @@ private:
     static constexpr std::uint64_t key_mask = std::endian::native == std::endian::little
                                                   ? 0x00ff'ffff'ffff'ffffULL
                                                   : 0xffff'ffff'ffff'ff00ULL;
-    [[nodiscard]] static std::uint64_t key_of(const Slot& s) noexcept {
+    [[nodiscard, gnu::always_inline]] static std::uint64_t key_of(const Slot& s) noexcept {
         std::uint64_t v;
         std::memcpy(&v, &s, sizeof v);
         return v & key_mask;
     }
-    [[nodiscard]] std::size_t next(std::size_t i) const noexcept {
+    [[nodiscard, gnu::always_inline]] std::size_t next(std::size_t i) const noexcept {
         return i + 1 == slots_.size() ? 0 : i + 1;
     }
-    [[nodiscard]] std::size_t home(std::uint8_t protocol, std::uint32_t ip,
-                                   std::uint16_t port) const noexcept {
+    [[nodiscard, gnu::always_inline]] std::size_t home(std::uint8_t protocol, std::uint32_t ip,
+                                                       std::uint16_t port) const noexcept {
         // Murmur3's fmix64 over the packed key, then Lemire's multiply-shift
         // of its high half onto [0, size).
         std::uint64_t k = std::uint64_t{ip} << 24 | std::uint64_t{port} << 8 | protocol;
