@@ -183,6 +183,7 @@ void sim_hop_strata(benchmark::State& state) {
         return r ? std::optional<Rtr>(std::move(*r)) : std::nullopt;
     };
 
+    std::uint64_t hops_done = 0;
     for (auto _ : state) {
         state.PauseTiming();
         strata::sim::Network net(1);
@@ -257,9 +258,10 @@ void sim_hop_strata(benchmark::State& state) {
         state.counters["allocs_per_frame"] =
             static_cast<double>(allocs) / static_cast<double>(frames);
         state.counters["frame_buffers"] = static_cast<double>(net.frame_buffers());
-        state.SetItemsProcessed(static_cast<std::int64_t>(frames * hops));
+        hops_done += frames * hops;
         state.ResumeTiming();
     }
+    state.SetItemsProcessed(static_cast<std::int64_t>(hops_done));
 }
 
 #endif
