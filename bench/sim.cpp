@@ -16,7 +16,6 @@
 //     wall time of the run / (frames * 6). Goal: <= 250 ns. rss_growth_kb:
 //     resident memory at the end minus after the first 10% of the frames
 //     (flat = no per-frame growth); allocs_per_frame over the whole run.
-//     Built only when device/switch.hpp and device/router.hpp exist.
 //   Allocation check: a counting global operator new. The strata loop must
 //   not call it at all while timed (the benchmark fails with an error if it
 //   does); allocs_per_event is reported for both.
@@ -27,26 +26,21 @@
 #endif
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <new>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
 #include <strata/core/random.hpp>
-#include <strata/sim/scheduler.hpp>
-
-#if __has_include(<strata/device/router.hpp>) && __has_include(<strata/device/switch.hpp>)
-#define STRATA_BENCH_SIM_HOP 1
-#include <chrono>
-#include <cstdio>
-#include <vector>
-
 #include <strata/device/router.hpp>
 #include <strata/device/switch.hpp>
 #include <strata/layer/encode.hpp>
@@ -56,7 +50,7 @@
 #include <strata/policy/mac/learning.hpp>
 #include <strata/sim/network.hpp>
 #include <strata/sim/replay.hpp>
-#endif
+#include <strata/sim/scheduler.hpp>
 
 namespace {
 std::atomic<std::uint64_t> g_allocations{0};
@@ -123,8 +117,6 @@ void sim_schedule_std_map(benchmark::State& state, std::size_t pending) {
     state.counters["allocs_per_event"] =
         static_cast<double>(allocated) / static_cast<double>(events == 0 ? 1 : events);
 }
-
-#if defined(STRATA_BENCH_SIM_HOP)
 
 long resident_kb() {
     long pages = 0, resident = 0;
@@ -264,8 +256,6 @@ void sim_hop_strata(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(hops_done));
 }
 
-#endif
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -279,12 +269,10 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark((std::string("sim_schedule/std_map/") + name).c_str(),
                                      [n](benchmark::State& s) { sim_schedule_std_map(s, n); });
     }
-#if defined(STRATA_BENCH_SIM_HOP)
     // One iteration is 1 M frames (over a second): the default minimum time
     // gives one. Iterations()/UseRealTime() would rename it; the wall time
     // is in ns_per_frame_hop.
     benchmark::RegisterBenchmark("sim_hop/strata", sim_hop_strata)->Unit(benchmark::kMillisecond);
-#endif
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();
