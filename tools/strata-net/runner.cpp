@@ -401,13 +401,18 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
     for (;;) {
         const std::uint64_t before = tapped;
         const auto next = std::min(ns_since_start(until), ns_since_start(net.now()) + step);
-        const auto slice = net.run_until(at_ns(next));
+        // A bounded number of events per slice: frames that circulate through
+        // zero-delay links never let virtual time pass, and must still be
+        // counted and stopped (checked every 100,000 events).
+        constexpr std::uint64_t slice_events = 100'000;
+        const auto slice = net.run_until(at_ns(next), slice_events);
         events += slice.events;
+        const bool capped = slice.events == slice_events;
         if (opts.max_frames != 0 && tapped > opts.max_frames) {
             outcome.stopped_early = true;
             break;
         }
-        if (net.events_pending() == 0 || next >= ns_since_start(until)) break;
+        if (net.events_pending() == 0 || (!capped && next >= ns_since_start(until))) break;
         step =
             tapped == before ? std::min<std::int64_t>(step * 2, std::int64_t{1} << 50) : 1'000'000;
     }

@@ -191,18 +191,21 @@ public:
     /// Runs every event at or before `limit`, in (time, sequence) order; stops
     /// early when none is left. Afterwards now() is `limit` if events remain
     /// (time has passed up to it), else the time of the last event.
-    RunResult run_until(Instant limit) {
+    /// `max_events` bounds the work of one call, so a caller can stop a
+    /// network whose frames circulate without time passing (a loop of
+    /// zero-delay, unlimited-rate links) and still look at it.
+    RunResult run_until(Instant limit, std::uint64_t max_events = ~std::uint64_t{0}) {
         for (std::uint32_t i = 0; i < boxes_.size(); ++i)
             refresh_poll(i, false);
         const std::int64_t end = ns_since_start(limit);
         const std::uint64_t before = events_;
-        while (!sched_.empty() && sched_.top().time <= end) {
+        while (!sched_.empty() && sched_.top().time <= end && events_ - before < max_events) {
             const Event e = sched_.pop();
             now_ = e.time;
             ++events_;
             dispatch(e);
         }
-        if (!sched_.empty() && end > now_) now_ = end;
+        if (!sched_.empty() && sched_.top().time > end && end > now_) now_ = end;
         return RunResult{events_ - before, at_ns(now_)};
     }
 

@@ -366,3 +366,29 @@ TEST_CASE("a loop of hubs storms until --max-frames stops it", "[run]") {
                 l["b_to_a"]["frames_sent"].get<std::uint64_t>();
     CHECK(sent > 20000);
 }
+
+TEST_CASE("a loop of zero-delay, unlimited-rate links is stopped too", "[run]") {
+    TempDir tmp;
+    // The same loop with rate 0 and delay 0: every copy arrives at the
+    // instant it was sent, so virtual time never passes. The run still
+    // stops, because a slice also ends after a million events.
+    const json topo = {{"until_ms", 60000},
+                       {"nodes",
+                        {{{"name", "h1"}, {"type", "hub"}, {"ports", 3}},
+                         {{"name", "h2"}, {"type", "hub"}, {"ports", 3}},
+                         {{"name", "p"},
+                          {"type", "replay"},
+                          {"file", (examples / "five_routes_src.pcap").string()}}}},
+                       {"links",
+                        {{{"name", "x1"}, {"a", "h1.1"}, {"b", "h2.1"}},
+                         {{"name", "x2"}, {"a", "h1.2"}, {"b", "h2.2"}},
+                         {{"name", "x3"}, {"a", "p.0"}, {"b", "h1.3"}}}}};
+    const auto file = tmp.path / "storm0.json";
+    std::ofstream(file) << topo.dump();
+    const Run r = run(file.string() + " --out " + (tmp.path / "o").string() + " --max-frames 50000",
+                      tmp.path);
+    CHECK(r.status == 3);
+    const json s = json::parse(slurp(tmp.path / "o" / "summary.json"));
+    CHECK(s["stopped_early"] == true);
+    CHECK(s["end_ns"].get<std::int64_t>() < 1'000'000);
+}
