@@ -23,6 +23,7 @@ struct LargePageAllocator {
     using value_type = T;
     static constexpr std::size_t huge_page = std::size_t{2} << 20;
     static constexpr std::size_t threshold = std::size_t{4} << 20;
+    static constexpr std::size_t cache_line = 64;
 
     LargePageAllocator() noexcept = default;
     template <class U>
@@ -30,7 +31,10 @@ struct LargePageAllocator {
 
     [[nodiscard]] T* allocate(std::size_t n) {
         const std::size_t bytes = n * sizeof(T);
-        if (bytes < threshold) return std::allocator<T>().allocate(n);
+        // Small arrays on cache-line boundaries: with malloc's 16-byte
+        // alignment every other 32-byte Mapping would straddle two lines.
+        if (bytes < threshold)
+            return static_cast<T*>(::operator new (bytes, std::align_val_t{cache_line}));
         const std::size_t rounded = (bytes + huge_page - 1) / huge_page * huge_page;
         void* p = ::operator new (rounded, std::align_val_t{huge_page});
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
@@ -40,7 +44,7 @@ struct LargePageAllocator {
     }
     void deallocate(T* p, std::size_t n) noexcept {
         const std::size_t bytes = n * sizeof(T);
-        if (bytes < threshold) return std::allocator<T>().deallocate(p, n);
+        if (bytes < threshold) return ::operator delete (p, std::align_val_t{cache_line});
         ::operator delete (p, std::align_val_t{huge_page});
     }
 
