@@ -42,6 +42,8 @@
 #include <rte_acl.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+
+#include "dpdk_eal.hpp"
 #else
 #include <sched.h>
 
@@ -447,33 +449,7 @@ private:
 int main(int argc, char** argv) {
     const std::size_t sizes[] = {100, 1000, 10000};
 #if STRATA_HAVE_DPDK
-    {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        int cpu = 0;
-        if (sched_getaffinity(0, sizeof set, &set) == 0)
-            while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set))
-                ++cpu;
-        const std::string lcore = std::to_string(cpu);
-        const char* eal_args[] = {"bench_filter",
-                                  "--no-huge",
-                                  "--no-pci",
-                                  "-m",
-                                  "1024",
-                                  "--no-shconf",
-                                  "-l",
-                                  lcore.c_str(),
-                                  "--no-telemetry",
-                                  "--force-max-simd-bitwidth=512",
-                                  "--log-level=error"};
-        int n = static_cast<int>(std::size(eal_args));
-        if (rte_eal_init(n, const_cast<char**>(eal_args)) >= 0) {
-            dpdk_ready = true;
-        } else {
-            std::fprintf(stderr, "DPDK EAL init failed (%s): rte_acl skipped\n",
-                         rte_strerror(rte_errno));
-        }
-    }
+    dpdk_ready = strata::bench::init_dpdk_eal("bench_filter", "1024", "rte_acl");
 #endif
     for (const auto n : sizes) {
         const auto t0 = std::chrono::steady_clock::now();

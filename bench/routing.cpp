@@ -42,6 +42,8 @@
 #include <rte_fib.h>
 #include <rte_lpm.h>
 #include <rte_malloc.h>
+
+#include "dpdk_eal.hpp"
 #else
 #include <strata/policy/routing/adaptive.hpp>
 #include <strata/policy/routing/binary_trie.hpp>
@@ -426,26 +428,7 @@ void register_strata(const std::string& name) {
 
 int main(int argc, char** argv) {
 #if STRATA_HAVE_DPDK
-    {
-        const char* eal_args[] = {"bench_routing",
-                                  "--no-huge",
-                                  "--no-pci",
-                                  "-m",
-                                  "2048",
-                                  "--no-shconf",
-                                  "-l",
-                                  "0",
-                                  "--no-telemetry",
-                                  "--force-max-simd-bitwidth=512",
-                                  "--log-level=error"};
-        int n = static_cast<int>(std::size(eal_args));
-        if (rte_eal_init(n, const_cast<char**>(eal_args)) >= 0) {
-            dpdk_ready = true;
-        } else {
-            std::fprintf(stderr, "DPDK EAL init failed (%s): rte_lpm/rte_fib skipped\n",
-                         rte_strerror(rte_errno));
-        }
-    }
+    dpdk_ready = strata::bench::init_dpdk_eal("bench_routing", "2048", "rte_lpm/rte_fib");
 #endif
     register_strata<BinaryTrie>("binary_trie");
     register_strata<Dir24_8>("dir24_8");

@@ -335,21 +335,30 @@ TEST_CASE("the example captures are what make_pcaps.py writes", "[run]") {
     CHECK(n == 10);
 }
 
+namespace {
+// Two hubs joined twice, fed by a replay: the source's first frame is
+// repeated around the loop forever (a hub floods every port but the ingress).
+json hub_loop(std::uint64_t rate_mbps) {
+    json links = {{{"name", "x1"}, {"a", "h1.1"}, {"b", "h2.1"}},
+                  {{"name", "x2"}, {"a", "h1.2"}, {"b", "h2.2"}},
+                  {{"name", "x3"}, {"a", "p.0"}, {"b", "h1.3"}}};
+    if (rate_mbps != 0)
+        for (auto& l : links)
+            l["rate_mbps"] = rate_mbps;
+    return {{"until_ms", 60000},
+            {"nodes",
+             {{{"name", "h1"}, {"type", "hub"}, {"ports", 3}},
+              {{"name", "h2"}, {"type", "hub"}, {"ports", 3}},
+              {{"name", "p"},
+               {"type", "replay"},
+               {"file", (examples / "five_routes_src.pcap").string()}}}},
+            {"links", links}};
+}
+} // namespace
+
 TEST_CASE("a loop of hubs storms until --max-frames stops it", "[run]") {
     TempDir tmp;
-    // Two hubs joined twice: the source's broadcast ARP request is repeated
-    // around the loop forever (a hub floods every port but the ingress).
-    const json topo = {{"until_ms", 60000},
-                       {"nodes",
-                        {{{"name", "h1"}, {"type", "hub"}, {"ports", 3}},
-                         {{"name", "h2"}, {"type", "hub"}, {"ports", 3}},
-                         {{"name", "p"},
-                          {"type", "replay"},
-                          {"file", (examples / "five_routes_src.pcap").string()}}}},
-                       {"links",
-                        {{{"name", "x1"}, {"a", "h1.1"}, {"b", "h2.1"}, {"rate_mbps", 100}},
-                         {{"name", "x2"}, {"a", "h1.2"}, {"b", "h2.2"}, {"rate_mbps", 100}},
-                         {{"name", "x3"}, {"a", "p.0"}, {"b", "h1.3"}, {"rate_mbps", 100}}}}};
+    const json topo = hub_loop(100);
     const auto file = tmp.path / "storm.json";
     std::ofstream(file) << topo.dump();
     const Run r = run(file.string() + " --out " + (tmp.path / "o").string() + " --max-frames 20000",
@@ -371,18 +380,8 @@ TEST_CASE("a loop of zero-delay, unlimited-rate links is stopped too", "[run]") 
     TempDir tmp;
     // The same loop with rate 0 and delay 0: every copy arrives at the
     // instant it was sent, so virtual time never passes. The run still
-    // stops, because a slice also ends after a million events.
-    const json topo = {{"until_ms", 60000},
-                       {"nodes",
-                        {{{"name", "h1"}, {"type", "hub"}, {"ports", 3}},
-                         {{"name", "h2"}, {"type", "hub"}, {"ports", 3}},
-                         {{"name", "p"},
-                          {"type", "replay"},
-                          {"file", (examples / "five_routes_src.pcap").string()}}}},
-                       {"links",
-                        {{{"name", "x1"}, {"a", "h1.1"}, {"b", "h2.1"}},
-                         {{"name", "x2"}, {"a", "h1.2"}, {"b", "h2.2"}},
-                         {{"name", "x3"}, {"a", "p.0"}, {"b", "h1.3"}}}}};
+    // stops, because a slice also ends after 100,000 events.
+    const json topo = hub_loop(0);
     const auto file = tmp.path / "storm0.json";
     std::ofstream(file) << topo.dump();
     const Run r = run(file.string() + " --out " + (tmp.path / "o").string() + " --max-frames 50000",
