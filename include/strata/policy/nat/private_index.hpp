@@ -84,8 +84,8 @@ public:
             j = next(j);
             const Slot& s = slots_[j];
             if (s.entry == npos) break;
-            const std::size_t k = home(s.protocol, s.ip, s.port);
-            const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+            const std::size_t h = home(s.protocol, s.ip, s.port);
+            const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
             if (stays) continue;
             slots_[i] = s;
             i = j;
