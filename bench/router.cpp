@@ -5,12 +5,16 @@
 //                           the whole receive() path
 //   router_forward/floor    the same checks written by hand with the wire
 //                           views: MAC check, IPv4 validity and header
-//                           checksum, TTL, LPM on the same table, TTL - 1
-//                           (RFC 1624), the egress port from the next hop,
-//                           MAC rewrite from an array indexed by next hop
-//                           (no ARP cache, no MTU check, no local-address or
-//                           martian check: what strata does on top),
-//                           copy into the out buffer
+//                           checksum, TTL, martian source (RFC 1812 §5.3.7),
+//                           local destination (§5.2.3: the 4 own and
+//                           broadcast addresses compared one by one,
+//                           multicast and class E), LPM on the same table,
+//                           too big with DF (RFC 1191) against an array of
+//                           port MTUs, TTL - 1 (RFC 1624), the egress port
+//                           from the next hop, MAC rewrite from an array
+//                           indexed by next hop (no ARP cache: what strata
+//                           does on top, with counters and the port range
+//                           check), copy into the out buffer
 //   router_forward/strata_nat_filter
 //                           Router<Default, nat::Napt, filter::Stateful<Rules>>:
 //                           10,000 established TCP flows mapped and tracked,
@@ -252,6 +256,10 @@ struct Floor {
     const routing::Default* table;
     std::array<MacAddress, 256> mac_of_hop{}; ///< the cheapest neighbour table there is
     std::array<MacAddress, 2> port_mac{ingress_mac, egress_mac};
+    std::array<std::uint32_t, 2> port_mtu{1500, 1500};
+    /// The ports' addresses and their networks' broadcast addresses.
+    std::array<Ipv4Address, 4> own{Ipv4Address{10, 255, 0, 1}, Ipv4Address{10, 255, 0, 255},
+                                   outside_address, Ipv4Address{100, 64, 255, 255}};
 
     template <class Out>
     [[gnu::flatten]] void receive(MutBytes frame, Out& out) const {
@@ -263,11 +271,23 @@ struct Floor {
         if (!ip_r) return;
         const auto ip = *ip_r;
         if (!ip.verify_checksum() || ip.ttl() <= 1) return;
-        const routing::Match m = table->lookup(ip.dst());
+        // RFC 1812 §5.3.7: no forwarding from 0/8's 0.0.0.0, 127/8, class D or E.
+        const std::uint32_t src = ip.src().value();
+        if (src == 0 || (src >> 24) == 127 || (src >> 28) >= 0xe) return;
+        // RFC 1812 §5.2.3 (§4.2.2.11): the router's own addresses, the
+        // directed broadcasts of its networks, 255.255.255.255 and multicast
+        // are delivered locally, not forwarded.
+        const Ipv4Address dst = ip.dst();
+        if ((dst.value() >> 28) >= 0xe || dst == own[0] || dst == own[1] || dst == own[2] ||
+            dst == own[3])
+            return;
+        const routing::Match m = table->lookup(dst);
         if (!m) return;
         const routing::NextHop& nh = table->next_hop(m.hop());
         const auto hop = nh.gateway.octet(2);
         const PortId port{nh.interface.value()};
+        // RFC 1812 §5.2.6 / RFC 1191: too big with DF is not forwarded.
+        if (ip.total_len() > port_mtu[to_index(port) & 1] && ip.dont_frag()) return;
         // TTL - 1 on the TTL/protocol word, checksum by RFC 1624 eqn. 3.
         const std::uint16_t old_word = load_be16(ip.bytes().data() + 8);
         const auto new_word = static_cast<std::uint16_t>(old_word - 0x0100);
