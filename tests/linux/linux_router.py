@@ -44,8 +44,16 @@ class HarnessError(Exception):
     pass
 
 
+def in_netns(ns):
+    """The command prefix that runs a program in network namespace `ns`.
+    nsenter enters the network namespace only; `ip netns exec` also makes a
+    private mount namespace with / as a slave, which fails where / is not a
+    mount point (a chroot, as on a fresh-Debian test machine)."""
+    return ["nsenter", f"--net=/var/run/netns/{ns}"]
+
+
 def sh(*args, ns=None, check=True, input=None):
-    cmd = (["ip", "netns", "exec", ns] if ns else []) + [str(a) for a in args]
+    cmd = (in_netns(ns) if ns else []) + [str(a) for a in args]
     r = subprocess.run(cmd, input=input, capture_output=True, text=True, timeout=20)
     if check and r.returncode != 0:
         raise HarnessError(f"{' '.join(cmd)}: {r.stderr.strip() or r.stdout.strip()}")
@@ -258,7 +266,7 @@ table ip strata_nat {{
             path = os.path.join(self.workdir, f"linux.{p.name}.pcap")
             self.pcaps[p.name] = path
             proc = subprocess.Popen(
-                ["ip", "netns", "exec", self.ns_o, "tcpdump", "-i", self.outside[p.name], "-Q",
+                in_netns(self.ns_o) + ["tcpdump", "-i", self.outside[p.name], "-Q",
                  "in", "-U", "--immediate-mode", "-n", "-s", "0", "-w", path, "arp or ip"], stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE, text=True)
             self.procs.append(proc)
