@@ -1,6 +1,6 @@
 // The simulator driving the real devices: replay -> switch -> router ->
-// replay. What arrives is checked against RFC 791/1812 by hand: TTL one less, MACs rewritten for the next hop, the
-// header checksum (RFC 1071) recomputed by the test itself.
+// replay. What arrives is checked against RFC 791/1812 by hand: TTL one less, MACs rewritten for
+// the next hop, the header checksum (RFC 1071) recomputed by the test itself.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -17,6 +17,7 @@
 #include <strata/sim/network.hpp>
 #include <strata/sim/replay.hpp>
 
+#include "common/tshark_check.hpp"
 #include "sim/test_nodes.hpp"
 
 using namespace strata;
@@ -100,7 +101,7 @@ TEST_CASE("devices: replay -> switch -> router -> replay, checked by hand", "[si
     CHECK(net.drops(r).total() == 0);
 
     // The three taps in one capture read clean in tshark.
-    if (std::system("command -v tshark > /dev/null 2>&1") != 0) {
+    if (!testcommon::have_tshark()) {
         WARN("tshark is not installed: skipped");
         return;
     }
@@ -111,15 +112,8 @@ TEST_CASE("devices: replay -> switch -> router -> replay, checked by hand", "[si
     REQUIRE(f != nullptr);
     REQUIRE(std::fwrite(capture.data(), 1, capture.size(), f) == capture.size());
     std::fclose(f);
-    const std::string cmd = std::string("tshark -r ") + path +
-                            " -Y '_ws.malformed || _ws.expert.severity >= warning' 2>/dev/null";
-    std::FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string out;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, p) != nullptr)
-        out += buf;
-    CHECK(pclose(p) == 0);
+    const auto warnings = testcommon::tshark_warnings(path);
     std::remove(path);
-    CHECK(out == "");
+    REQUIRE(warnings.has_value());
+    CHECK(*warnings == "");
 }

@@ -12,6 +12,7 @@
 #include <strata/sim/network.hpp>
 #include <strata/sim/replay.hpp>
 
+#include "common/tshark_check.hpp"
 #include "sim/test_nodes.hpp"
 
 using namespace strata;
@@ -88,7 +89,7 @@ TEST_CASE("pcap taps: another seed with loss, other captures", "[sim][pcap]") {
 }
 
 TEST_CASE("pcap taps: tshark reads the capture without a warning", "[sim][pcap][tshark]") {
-    if (std::system("command -v tshark > /dev/null 2>&1") != 0) {
+    if (!testcommon::have_tshark()) {
         WARN("tshark is not installed: skipped");
         return;
     }
@@ -119,16 +120,8 @@ TEST_CASE("pcap taps: tshark reads the capture without a warning", "[sim][pcap][
     CHECK(ordered);
     CHECK(frames > 500); // 300 out, most of them echoed back
 
-    const std::string cmd = std::string("tshark -r ") + path +
-                            " -Y '_ws.malformed || _ws.expert.severity >= warning' 2>/dev/null";
-    std::FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::string out;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, p) != nullptr)
-        out += buf;
-    const int rc = pclose(p);
+    const auto warnings = testcommon::tshark_warnings(path);
     std::remove(path);
-    CHECK(rc == 0);
-    CHECK(out == "");
+    REQUIRE(warnings.has_value());
+    CHECK(*warnings == "");
 }
