@@ -48,6 +48,7 @@
 #include <strata/policy/nat/icmp_quote.hpp>
 #include <strata/policy/nat/mapping_table.hpp>
 #include <strata/policy/nat/napt_config.hpp>
+#include <strata/policy/nat/napt_counters.hpp>
 #include <strata/policy/nat/translate.hpp>
 #include <strata/wire/icmp.hpp>
 #include <strata/wire/ipv4.hpp>
@@ -55,29 +56,6 @@
 #include <strata/wire/udp.hpp>
 
 namespace strata::nat {
-
-struct NaptCounters {
-    std::uint64_t mappings_created = 0;
-    std::uint64_t mappings_expired = 0;
-    std::uint64_t translated_out = 0; ///< sources rewritten (outbound, hairpin, errors out)
-    std::uint64_t translated_in = 0;  ///< destinations rewritten (replies, forwards, errors in)
-    std::uint64_t icmp_errors_translated = 0;  ///< of which ICMP errors (either way)
-    std::uint64_t dropped_no_mapping = 0;      ///< unsolicited inbound (Verdict::no_mapping)
-    std::uint64_t dropped_ports_exhausted = 0; ///< no free public port (Verdict::ports_exhausted)
-    std::uint64_t dropped_table_full = 0;      ///< capacity reached (Verdict::ports_exhausted)
-    std::uint64_t fragments_translated = 0;    ///< later fragments rewritten (also in translated_*)
-    /// Later fragments whose first fragment was not seen: out of order, or
-    /// too long ago (Verdict::no_mapping).
-    std::uint64_t dropped_fragments = 0;
-    std::uint64_t dropped_malformed = 0; ///< transport header too short (Verdict::no_mapping)
-};
-
-/// Where a private endpoint appears outside.
-struct PublicEndpoint {
-    Ipv4Address address{};
-    std::uint16_t port = 0;
-    friend constexpr bool operator==(const PublicEndpoint&, const PublicEndpoint&) = default;
-};
 
 class Napt {
 public:
@@ -233,7 +211,7 @@ private:
         if (!fragments_.find(src, dst, protocol, ip.ident(), FragmentTable::Field::destination, t,
                              to))
             return drop_fragment();
-        rewrite_address(ip, detail::ip_dst, to);
+        detail::rewrite_fragment_address(ip, detail::ip_dst, to);
         ++counters_.translated_in;
         ++counters_.fragments_translated;
         return outcome(Verdict::translated, true);
@@ -254,7 +232,7 @@ private:
         }
         std::uint32_t to = 0;
         if (fragments_.find(src, dst, protocol, ip.ident(), FragmentTable::Field::source, t, to)) {
-            rewrite_address(ip, detail::ip_src, to);
+            detail::rewrite_fragment_address(ip, detail::ip_src, to);
             ++counters_.translated_out;
             ++counters_.fragments_translated;
             return Verdict::translated;
@@ -265,17 +243,6 @@ private:
             return drop_fragment().verdict;
         return Verdict::pass;
     }
-    /// The source or destination address of a later fragment: only the IP
-    /// header checksum covers it (the transport checksum, in the first
-    /// fragment, was fixed there through the pseudo-header).
-    static void rewrite_address(const Ipv4View<Byte>& ip, std::size_t offset,
-                                std::uint32_t to) noexcept {
-        Byte* const h = ip.bytes().data();
-        ChecksumDelta d;
-        detail::put32(h + offset, to, d);
-        detail::fix_checksum(h + detail::ip_checksum, d);
-    }
-
     Napt(NaptConfig config, RandomStream random)
         : config_(std::move(config)), random_(random), base_(config_.public_address.value()),
           table_(config_.capacity, config_.public_address_count, config_.port_lo, config_.port_hi),

@@ -10,6 +10,7 @@
 
 #include <strata/checksum/internet.hpp>
 #include <strata/core/bytes.hpp>
+#include <strata/wire/ipv4.hpp>
 
 namespace strata::nat {
 
@@ -68,6 +69,17 @@ constexpr std::uint32_t put32(Byte* p, std::uint32_t v, ChecksumDelta& d) noexce
     store_be32(p, v);
     d.change32(old, v);
     return old;
+}
+
+/// The source or destination address of a later fragment: only the IP
+/// header checksum covers it (the transport checksum, in the first
+/// fragment, was fixed there through the pseudo-header).
+inline void rewrite_fragment_address(const Ipv4View<Byte>& ip, std::size_t offset,
+                                     std::uint32_t to) noexcept {
+    Byte* const h = ip.bytes().data();
+    ChecksumDelta d;
+    put32(h + offset, to, d);
+    fix_checksum(h + ip_checksum, d);
 }
 
 } // namespace detail
