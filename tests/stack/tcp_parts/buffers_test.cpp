@@ -1,10 +1,13 @@
 // The RFC 6675 scoreboard, the send and receive rings (with RFC 2018 SACK
 // ranges), RFC 6528 ISNs over SipHash-2-4, and SYN cookies. Expected values
 // are worked out by hand in the comments, or are the SipHash paper's vectors.
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -355,4 +358,198 @@ TEST_CASE("SynCookies round trip and reject", "[tcp_parts][syncookie]") {
     RandomStream other{8};
     const SynCookies sc2{other};
     CHECK_FALSE(sc2.check(t, cookie, now));
+}
+
+// ---------------------------------------------------------------------------
+// Model checks: the same operations on a byte-per-flag model written straight
+// from the RFC text, with random inputs (fixed seeds).
+namespace {
+struct ByteModel {
+    std::vector<bool> sacked; // per byte offset from the first snd_una
+    std::uint32_t una = 0, nxt = 0, mss = 10;
+    // IsLost (RFC 6675 §4): DupThresh discontiguous SACKed runs or more than
+    // 2 SMSS SACKed bytes above b.
+    bool lost(std::uint32_t b) const {
+        std::uint32_t runs = 0, bytes = 0;
+        for (std::uint32_t i = b + 1; i < nxt; ++i) {
+            if (!sacked[i]) continue;
+            ++bytes;
+            if (i == b + 1 || !sacked[i - 1]) ++runs;
+        }
+        return runs >= 3 || bytes > 2 * mss;
+    }
+    // SetPipe per octet.
+    std::uint32_t pipe(std::uint32_t high_rxt) const {
+        std::uint32_t p = 0;
+        for (std::uint32_t b = una; b < nxt; ++b) {
+            if (sacked[b]) continue;
+            if (!lost(b)) ++p;
+            if (b < high_rxt) ++p;
+        }
+        return p;
+    }
+};
+} // namespace
+
+TEST_CASE("SackScoreboard agrees with a byte model of RFC 6675", "[tcp_parts][sack]") {
+    RandomStream rng{2026};
+    for (int round = 0; round < 300; ++round) {
+        ByteModel m;
+        const SeqNum base{static_cast<std::uint32_t>(rng.next())}; // anywhere, wrap included
+        m.nxt = 20 + static_cast<std::uint32_t>(rng.below(181));
+        m.sacked.assign(m.nxt, false);
+        const SeqNum nxt = base + m.nxt;
+        SackScoreboard sb;
+        const int updates = 1 + static_cast<int>(rng.below(6));
+        for (int u = 0; u < updates; ++u) {
+            if (rng.chance(0.3)) m.una += static_cast<std::uint32_t>(rng.below(m.nxt / 4 + 1));
+            if (m.una > m.nxt) m.una = m.nxt;
+            std::array<TcpSackBlock, 4> blocks{};
+            const std::size_t n = 1 + rng.below(4);
+            std::uint32_t expect_new = 0;
+            for (std::size_t k = 0; k < n; ++k) {
+                const auto l = static_cast<std::int64_t>(rng.below(m.nxt + 20)) - 10;
+                const auto len = static_cast<std::int64_t>(rng.below(40)) - 5;
+                blocks[k] = TcpSackBlock{base + static_cast<std::uint32_t>(l),
+                                         base + static_cast<std::uint32_t>(l + len)};
+                // The rules of update(): non-empty, ending above snd_una and
+                // not beyond snd_nxt; cut at snd_una.
+                if (len <= 0 || l + len <= m.una || l + len > m.nxt) continue;
+                for (auto b = l < m.una ? std::int64_t{m.una} : l; b < l + len; ++b) {
+                    const auto i = static_cast<std::size_t>(b);
+                    if (!m.sacked[i]) ++expect_new;
+                    m.sacked[i] = true;
+                }
+            }
+            CHECK(sb.update(base + m.una, nxt, std::span{blocks}.first(n)) == expect_new);
+        }
+        const SeqNum una = base + m.una;
+        std::uint32_t total = 0;
+        bool all_same = true;
+        for (std::uint32_t b = m.una; b < m.nxt; ++b) {
+            total += m.sacked[b] ? 1 : 0;
+            all_same = all_same && sb.is_sacked(base + b) == m.sacked[b];
+            if (!m.sacked[b]) all_same = all_same && sb.is_lost(base + b, m.mss) == m.lost(b);
+        }
+        CHECK(all_same);
+        CHECK(sb.sacked_bytes() == total);
+        const std::uint32_t hr = m.una + static_cast<std::uint32_t>(rng.below(m.nxt - m.una + 1));
+        CHECK(sb.pipe(una, nxt, base + hr, m.mss) == m.pipe(hr));
+        // NextSeg: the lowest unSACKed byte at or above HighRxt with SACKed data above it.
+        std::optional<std::uint32_t> first;
+        std::uint32_t last_sacked = 0;
+        bool any = false;
+        for (std::uint32_t b = m.una; b < m.nxt; ++b)
+            if (m.sacked[b]) any = true, last_sacked = b;
+        for (std::uint32_t b = hr; any && b < last_sacked; ++b)
+            if (!m.sacked[b]) {
+                first = b;
+                break;
+            }
+        const auto s = sb.next_seg(una, nxt, base + hr, m.mss);
+        REQUIRE(s.has_value() == first.has_value());
+        if (first) {
+            std::uint32_t len = 0;
+            while (len < m.mss && !m.sacked[*first + len])
+                ++len;
+            CHECK(s->seq == base + *first);
+            CHECK(s->len == len);
+            CHECK(s->lost == m.lost(*first));
+        }
+    }
+}
+
+TEST_CASE("RecvBuffer agrees with a byte model", "[tcp_parts][buffers]") {
+    RandomStream rng{77};
+    const auto stream = [](std::size_t i) { return static_cast<Byte>((i * 7 + i / 251) & 0xff); };
+    for (int round = 0; round < 100; ++round) {
+        const std::size_t cap = 16 + rng.below(40);
+        RecvBuffer rb(cap);
+        std::vector<bool> have(4096, false); // absolute stream positions received
+        std::size_t rcv_nxt = 0, read_pos = 0;
+        bool has_last = false; // the last stored segment was out of order
+        std::size_t last_b = 0, last_e = 0;
+        for (int step = 0; step < 200 && rcv_nxt + 2 * cap < have.size(); ++step) {
+            if (rng.chance(0.3)) {
+                std::array<Byte, 32> out{};
+                const std::size_t want = rng.below(out.size() + 1);
+                const std::size_t got = rb.read(std::span{out}.first(want));
+                REQUIRE(got == std::min(want, rcv_nxt - read_pos));
+                for (std::size_t i = 0; i < got; ++i)
+                    REQUIRE(out[i] == stream(read_pos + i));
+                read_pos += got;
+            } else {
+                const std::size_t off = rng.below(cap + 4);
+                const std::size_t len = 3 + rng.below(8);
+                std::array<Byte, 16> seg{};
+                for (std::size_t i = 0; i < len; ++i)
+                    seg[i] = stream(rcv_nxt + off + i);
+                const std::size_t window = cap - (rcv_nxt - read_pos);
+                std::size_t expect = 0;
+                if (off < window) {
+                    const std::size_t end = std::min(off + len, window);
+                    for (std::size_t i = off; i < end; ++i)
+                        have[rcv_nxt + i] = true;
+                    while (have[rcv_nxt + expect])
+                        ++expect;
+                    has_last = off > 0 && expect == 0;
+                    last_b = off;
+                    last_e = end;
+                }
+                REQUIRE(rb.insert(off, std::span{seg}.first(len)) == expect);
+                rcv_nxt += expect;
+            }
+            // The out-of-order runs of the model, as offsets from rcv_nxt.
+            std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;
+            for (std::size_t i = rcv_nxt; i <= rcv_nxt + cap; ++i)
+                if (have[i] && (i == rcv_nxt || !have[i - 1]))
+                    runs.emplace_back(static_cast<std::uint32_t>(i - rcv_nxt), 0);
+                else if (!have[i] && i > rcv_nxt && have[i - 1])
+                    runs.back().second = static_cast<std::uint32_t>(i - rcv_nxt);
+            if (runs.size() > RecvBuffer::max_ranges) break; // beyond what the model mimics
+            std::array<RecvBuffer::Range, RecvBuffer::max_ranges> r{};
+            const std::size_t n = rb.sack_ranges(r);
+            REQUIRE(n == runs.size());
+            std::vector<std::pair<std::uint32_t, std::uint32_t>> got;
+            for (std::size_t i = 0; i < n; ++i)
+                got.emplace_back(r[i].begin, r[i].end);
+            std::sort(got.begin(), got.end());
+            CHECK(got == runs);
+            // RFC 2018 §4: the first block holds the segment just stored.
+            if (has_last && n > 0) CHECK((r[0].begin <= last_b && last_e <= r[0].end));
+            CHECK(rb.window() == cap - (rcv_nxt - read_pos));
+        }
+    }
+}
+
+TEST_CASE("SendBuffer agrees with a deque", "[tcp_parts][buffers]") {
+    RandomStream rng{5};
+    SendBuffer sb(37);
+    std::vector<Byte> model;
+    Byte next = 0;
+    for (int step = 0; step < 5000; ++step) {
+        if (rng.chance(0.5)) {
+            std::array<Byte, 20> in{};
+            const std::size_t n = rng.below(in.size() + 1);
+            for (std::size_t i = 0; i < n; ++i)
+                in[i] = static_cast<Byte>(next + i);
+            const std::size_t took = sb.write(std::span{in}.first(n));
+            REQUIRE(took == std::min(n, 37 - model.size()));
+            model.insert(model.end(), in.begin(), in.begin() + static_cast<std::ptrdiff_t>(took));
+            next = static_cast<Byte>(next + took);
+        } else {
+            const std::size_t n = rng.below(15);
+            sb.consume(n);
+            model.erase(model.begin(),
+                        model.begin() + static_cast<std::ptrdiff_t>(std::min(n, model.size())));
+        }
+        const std::size_t off = rng.below(40), len = rng.below(40);
+        const auto p = sb.peek(off, len);
+        const std::size_t expect = off >= model.size() ? 0 : std::min(len, model.size() - off);
+        REQUIRE(p.size() == expect);
+        for (std::size_t i = 0; i < expect; ++i)
+            REQUIRE((i < p.first.size() ? p.first[i] : p.second[i - p.first.size()]) ==
+                    model[off + i]);
+        REQUIRE(sb.size() == model.size());
+    }
 }
