@@ -133,6 +133,15 @@ TEST_CASE("SackScoreboard ignores D-SACK and bogus blocks and merges", "[tcp_par
     // pipe: unSACKed [2000, 3000) has 3000 SACKed bytes above (> 2 SMSS): lost;
     // [6000, 11000) has nothing above: 5000 counted.
     CHECK(sb.pipe(una, nxt, una, 1000) == 5000);
+    // NextSeg: the hole [2000, 3000) is lost (rule 1); with snd_nxt pulled back
+    // to 1500 after a timeout only [1000, 1500) could be named, and it is SACKed.
+    auto s = sb.next_seg(una, nxt, una, 1000);
+    REQUIRE(s);
+    CHECK((s->seq == SeqNum{2000} && s->len == 1000 && s->lost));
+    CHECK_FALSE(sb.next_seg(una, SeqNum{1500}, una, 1000));
+    s = sb.next_seg(una, SeqNum{2500}, una, 1000); // the hole cut at snd_nxt
+    REQUIRE(s);
+    CHECK((s->seq == SeqNum{2000} && s->len == 500));
     sb.clear();
     CHECK(sb.empty());
 }
