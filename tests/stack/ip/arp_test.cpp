@@ -209,6 +209,9 @@ TEST_CASE("arp: requests for our address are answered; entries age", "[stack][ip
     // Reachable 30 s.
     CHECK(nc.lookup(peer_ip, t0 + 30s - 1ns) == std::optional<MacAddress>{peer_mac});
     CHECK_FALSE(nc.lookup(peer_ip, t0 + 30s));
+    // Aged out: the next frame resolves it again.
+    CHECK(nc.enqueue(peer_ip, port0, Bytes(ip_frame(1)), t0 + 30s) == NeighborCache::Queued::first);
+    nc.release(peer_ip, peer_mac, [](PortId, MutBytes) {});
 
     // A request for another host from a stranger teaches nothing...
     const Ipv4Address stranger{10, 0, 0, 50};
@@ -244,4 +247,21 @@ TEST_CASE("arp: probes, conflicts, our own announcement", "[stack][ip][arp]") {
     CHECK_FALSE(mine.conflict);
     CHECK_FALSE(mine.reply);
     CHECK_FALSE(mine.learned);
+}
+
+TEST_CASE("arp: the frame slots are shared and bounded", "[stack][ip][arp]") {
+    NeighborCache nc = host_cache(NeighborConfig{.queue_slots = 4, .announcements = 0});
+    const Ipv4Address b{10, 0, 0, 20}, c{10, 0, 0, 30};
+    for (Byte m = 1; m <= 3; ++m)
+        nc.enqueue(peer_ip, port0, Bytes(ip_frame(m)), t0);
+    CHECK(nc.enqueue(b, port0, Bytes(ip_frame(4)), t0) == NeighborCache::Queued::first);
+    // All four slots used: a third address cannot start...
+    CHECK(nc.enqueue(c, port0, Bytes(ip_frame(5)), t0) == NeighborCache::Queued::no_room);
+    CHECK_FALSE(nc.resolving(c));
+    // ...and b, with one frame, replaces its own oldest.
+    CHECK(nc.enqueue(b, port0, Bytes(ip_frame(6)), t0) == NeighborCache::Queued::dropped_old);
+    CHECK(nc.counters().frames_dropped == 2);
+    std::vector<Byte> markers;
+    nc.release(b, peer_mac, [&](PortId, MutBytes f) { markers.push_back(f[14]); });
+    CHECK(markers == std::vector<Byte>{6});
 }
