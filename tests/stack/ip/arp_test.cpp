@@ -226,6 +226,13 @@ TEST_CASE("arp: requests for our address are answered; entries age", "[stack][ip
     CHECK(refresh.learned);
     CHECK_FALSE(refresh.reply);
     CHECK(nc.lookup(peer_ip, t0 + 49s) == std::optional<MacAddress>{peer_mac});
+    // An unsolicited reply to us from a stranger creates no entry (Linux,
+    // arp_accept 0).
+    const auto unsolicited =
+        nc.on_arp(port0, reply(stranger_mac, stranger, our_mac, our_ip).arp(), t0);
+    CHECK_FALSE(unsolicited.learned);
+    CHECK_FALSE(unsolicited.reply);
+    CHECK_FALSE(nc.lookup(stranger, t0));
 }
 
 TEST_CASE("arp: probes, conflicts, our own announcement", "[stack][ip][arp]") {
