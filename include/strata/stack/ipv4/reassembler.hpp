@@ -325,7 +325,14 @@ inline Reassembler::Result Reassembler::add(Ipv4View<const Byte> ip, Instant now
         ++counters_.no_memory;
         return {Status::no_memory, {}};
     }
-    const std::size_t need = (len + block_size - 1) / block_size;
+    // Data continuing the previous fragment in order fills its last block
+    // first, so small in-order fragments do not cost a block each.
+    std::uint32_t room = 0;
+    if (s->last_block != none) {
+        const Block& lb = blocks_[s->last_block];
+        if (lb.offset + lb.len == off) room = static_cast<std::uint32_t>(block_size) - lb.len;
+    }
+    const std::size_t need = len <= room ? 0 : (len - room + block_size - 1) / block_size;
     if (need > free_blocks_ && !make_room(si, need)) {
         kill(si);
         ++counters_.no_memory;
@@ -352,7 +359,14 @@ inline Reassembler::Result Reassembler::add(Ipv4View<const Byte> ip, Instant now
     if (end > s->max_end) s->max_end = end;
 
     // Copy the data into blocks, appended to the datagram's list.
-    for (std::uint32_t done = 0; done < len;) {
+    std::uint32_t done = room < len ? room : len;
+    if (done != 0) {
+        Block& lb = blocks_[s->last_block];
+        std::memcpy(pool_.data() + std::size_t{s->last_block} * block_size + lb.len, data.data(),
+                    done);
+        lb.len += done;
+    }
+    while (done < len) {
         const std::uint32_t b = free_head_;
         free_head_ = blocks_[b].next;
         --free_blocks_;
