@@ -576,3 +576,17 @@ TEST_CASE("fragment then reassemble: sizes, MTUs, orders", "[stack][ip]") {
     }
     CHECK(runs == 2 * 7 * 5 * 2);
 }
+
+TEST_CASE("reassembly: too many holes is no_memory", "[stack][ip]") {
+    Reassembler re(ReassemblyConfig{30s, 64 * 1024, 4, 2});
+    // [16, 24) splits [0, ∞) into [0, 16) and [24, ∞): two holes, the cap.
+    CHECK(re.add(view(frag(16, 8, true)), at_ns(0)).status == Status::incomplete);
+    // [40, 48) would split [24, ∞) again: a third hole.
+    CHECK(re.add(view(frag(40, 8, true)), at_ns(0)).status == Status::no_memory);
+    CHECK(re.pending() == 0);
+    // Filling a hole from its edge needs no new descriptor.
+    CHECK(re.add(view(frag(16, 8, true, 2)), at_ns(0)).status == Status::incomplete);
+    CHECK(re.add(view(frag(24, 8, true, 2)), at_ns(0)).status == Status::incomplete);
+    CHECK(re.add(view(frag(0, 16, true, 2)), at_ns(0)).status == Status::incomplete);
+    CHECK(re.add(view(frag(32, 8, false, 2)), at_ns(0)).status == Status::complete);
+}
