@@ -2,6 +2,11 @@
 // built per event (a run traces every frame).
 #include "trace_json.hpp"
 
+#include <utility>
+
+#include <strata/stack/errno.hpp>
+#include <strata/stack/tcp/state.hpp>
+
 namespace strata::net {
 namespace {
 
@@ -23,6 +28,20 @@ void field(std::string& s, std::string_view key, std::uint64_t v) {
 void endpoint(std::string& s, std::string_view key, Ipv4Address a, std::uint16_t port) {
     field(s, key, to_string(a) + ':' + std::to_string(port));
 }
+// "SYN,ACK": the set flags in the order tcpdump prints them.
+std::string tcp_flag_names(std::uint32_t bits) {
+    static constexpr std::pair<std::uint32_t, const char*> names[] = {
+        {0x002, "SYN"}, {0x010, "ACK"}, {0x001, "FIN"}, {0x004, "RST"}, {0x008, "PSH"},
+        {0x020, "URG"}, {0x040, "ECE"}, {0x080, "CWR"}, {0x100, "NS"}};
+    std::string out;
+    for (const auto& [bit, name] : names) {
+        if ((bits & bit) == 0) continue;
+        if (!out.empty()) out += ',';
+        out += name;
+    }
+    return out;
+}
+
 const char* protocol_name(std::uint8_t p) {
     switch (p) {
     case 1:
@@ -115,6 +134,41 @@ void append_trace_line(std::string& s, std::int64_t t_ns, std::string_view node,
         else
             field(s, "rule", e.value);
         s += e.reason == DropReason::filter ? ",\"dropped\":true" : ",\"dropped\":false";
+        break;
+    case TraceKind::tcp_segment_sent:
+        endpoint(s, "local", e.addr[0], e.l4[0]);
+        endpoint(s, "remote", e.addr[1], e.l4[1]);
+        field(s, "flags", tcp_flag_names(e.value));
+        field(s, "seq", e.l4_seq[0]);
+        field(s, "ack", e.l4_seq[1]);
+        field(s, "length", e.length);
+        break;
+    case TraceKind::tcp_state_changed:
+        endpoint(s, "local", e.addr[0], e.l4[0]);
+        endpoint(s, "remote", e.addr[1], e.l4[1]);
+        field(s, "from", stack::tcp::name(static_cast<stack::tcp::State>(e.length)));
+        field(s, "to", stack::tcp::name(static_cast<stack::tcp::State>(e.value)));
+        break;
+    case TraceKind::icmp_echo_sent:
+        field(s, "to", to_string(e.addr[1]));
+        field(s, "id", e.l4[0]);
+        field(s, "seq", e.value);
+        break;
+    case TraceKind::icmp_echo_answered:
+        field(s, "from", to_string(e.addr[1]));
+        field(s, "seq", e.value);
+        field(s, "rtt_us", e.length);
+        break;
+    case TraceKind::socket_error:
+        endpoint(s, "local", e.addr[0], e.l4[0]);
+        endpoint(s, "remote", e.addr[1], e.l4[1]);
+        field(s, "errno", stack::name(static_cast<stack::Errno>(e.value)));
+        break;
+    case TraceKind::app_event:
+        endpoint(s, "local", e.addr[0], e.l4[0]);
+        endpoint(s, "remote", e.addr[1], e.l4[1]);
+        field(s, "code", e.value);
+        field(s, "length", e.length);
         break;
     }
     s += "}\n";

@@ -37,6 +37,13 @@ enum class TraceKind : std::uint8_t {
     nat_mapping_expired, ///< the mapping timed out
     filter_rule_hit,     ///< value = rule index (0-based; ~0 = the default action), reason = filter
                          ///< when it dropped
+    // Hosts (stack/): addr[0]:l4[0] is the host's own end, addr[1]:l4[1] the peer's.
+    tcp_segment_sent,  ///< value = TCP flags (wire bits), length = payload bytes, seq/ack in l4_seq
+    tcp_state_changed, ///< value = the new stack::tcp::State (its number), length = the old one
+    icmp_echo_sent,    ///< a ping to addr[1]: value = sequence number, l4[0] = identifier
+    icmp_echo_answered, ///< its reply came back: value = sequence, length = RTT in µs
+    socket_error,       ///< a socket failed: value = the errno number (stack::Errno)
+    app_event,          ///< an application step: value = app-defined code, length = a size
 };
 
 constexpr std::string_view to_string(TraceKind k) noexcept {
@@ -77,6 +84,18 @@ constexpr std::string_view to_string(TraceKind k) noexcept {
         return "nat_mapping_expired";
     case TraceKind::filter_rule_hit:
         return "filter_rule_hit";
+    case TraceKind::tcp_segment_sent:
+        return "tcp_segment_sent";
+    case TraceKind::tcp_state_changed:
+        return "tcp_state_changed";
+    case TraceKind::icmp_echo_sent:
+        return "icmp_echo_sent";
+    case TraceKind::icmp_echo_answered:
+        return "icmp_echo_answered";
+    case TraceKind::socket_error:
+        return "socket_error";
+    case TraceKind::app_event:
+        return "app_event";
     }
     return "unknown";
 }
@@ -92,6 +111,8 @@ struct TraceEvent {
     Ipv4Address addr[2]{};
     std::uint16_t l4[2]{};
     std::uint32_t value = 0;
+    std::uint32_t length = 0;  ///< a second number where the kind says (hosts)
+    std::uint32_t l4_seq[2]{}; ///< TCP sequence and acknowledgment numbers (tcp_segment_sent)
 
     static constexpr TraceEvent dropped(PortId p, DropReason r) noexcept {
         TraceEvent e{TraceKind::frame_dropped};
@@ -137,6 +158,21 @@ struct TraceEvent {
         e.l4[0] = private_port;
         e.addr[1] = public_ip;
         e.l4[1] = public_port;
+        return e;
+    }
+    /// A host's event about one conversation (the tcp_*, icmp_echo_*,
+    /// socket_error and app_event kinds).
+    static constexpr TraceEvent conversation(TraceKind k, Ipv4Address local,
+                                             std::uint16_t local_port, Ipv4Address remote,
+                                             std::uint16_t remote_port, std::uint32_t value,
+                                             std::uint32_t length = 0) noexcept {
+        TraceEvent e{k};
+        e.addr[0] = local;
+        e.l4[0] = local_port;
+        e.addr[1] = remote;
+        e.l4[1] = remote_port;
+        e.value = value;
+        e.length = length;
         return e;
     }
     static constexpr TraceEvent rule_hit(PortId in, std::uint32_t rule, bool dropped) noexcept {
