@@ -178,7 +178,7 @@ public:
         if (Listener* l = lst(id)) {
             // Connections not yet accepted die with the listener (Linux
             // inet_csk_listen_stop resets them).
-            for (std::size_t i = 0; i < table_.capacity(); ++i)
+            for (std::size_t i = 0; i < table_.used_end(); ++i)
                 if (Connection* c = table_.conn_at(i); c && c->listener == id && !c->user_owned) {
                     c->send_rst = c->state != State::closed;
                     c->abort_with(Errno::ok);
@@ -288,7 +288,7 @@ public:
     void for_each(F&& f) const {
         for (ConnId l : table_.listeners())
             if (const Listener* li = lst(l)) f(l, FourTuple{li->local, {}}, State::listen);
-        for (std::size_t i = 0; i < table_.capacity(); ++i)
+        for (std::size_t i = 0; i < table_.used_end(); ++i)
             if (const Connection* t = table_.conn_at(i); t && t->state != State::closed)
                 f(table_.id_at(i), t->tuple, t->state);
     }
@@ -386,7 +386,7 @@ public:
     void poll(Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
         pending_ = false;
-        for (std::size_t i = 0; i < table_.capacity(); ++i) {
+        for (std::size_t i = 0; i < table_.used_end(); ++i) {
             Connection* t = table_.conn_at(i);
             if (!t) continue;
             if (t->next_timer() <= now) on_timers(*t, now, ctr_);
@@ -399,7 +399,7 @@ public:
     [[nodiscard]] Instant poll_at() const noexcept {
         if (pending_) return last_now_;
         Instant at = never;
-        for (std::size_t i = 0; i < table_.capacity(); ++i)
+        for (std::size_t i = 0; i < table_.used_end(); ++i)
             if (const Connection* t = table_.conn_at(i)) at = std::min(at, t->next_timer());
         return at;
     }
