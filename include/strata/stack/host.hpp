@@ -43,7 +43,7 @@ namespace strata::stack {
 struct Readiness {
     bool readable = false; ///< data, a datagram, a connection to accept, EOF or an error
     bool writable = false;
-    bool hangup = false;   ///< the peer closed (TCP FIN received) or the connection is gone
+    bool hangup = false; ///< the peer closed (TCP FIN received) or the connection is gone
     Errno error = Errno::ok;
 };
 
@@ -85,7 +85,7 @@ public:
     template <class Out>
     void receive(PortId, MutBytes frame, Instant now, Out& out) {
         now_ = now;
-        ip_.start(out);
+        ip_.start(now);
         on_frame(frame, now, out);
         run(now, out);
     }
@@ -93,7 +93,17 @@ public:
     template <class Out>
     void poll(Instant now, Out& out) {
         now_ = now;
-        ip_.poll(now, out, [&](MutBytes packet) { unresolved(packet, now); });
+        ip_.poll(
+            now, out, [&](MutBytes packet) { unresolved(packet, now); },
+            [&](const ExpiredDatagram& d) {
+                // RFC 792, RFC 1122 §3.3.2: time exceeded, code 1, when fragment 0 came.
+                if (!d.had_first) return;
+                const auto q = Ipv4View<const Byte>::checked_quote(d.quote);
+                if (q)
+                    ip_.send_icmp_error(
+                        *q, IcmpRepr{IcmpTimeExceeded{IcmpTimeExceededCode::reassembly, d.quote}},
+                        now, out);
+            });
         run(now, out);
     }
 
@@ -232,7 +242,8 @@ public:
                 return Readiness{r.readable || r.error != Errno::ok, r.writable, false, r.error};
             }
         if constexpr (has_icmp)
-            if (s->kind == SocketKind::icmp) return Readiness{icmp_.readable(s->handle), true, false, Errno::ok};
+            if (s->kind == SocketKind::icmp)
+                return Readiness{icmp_.readable(s->handle), true, false, Errno::ok};
         return Readiness{};
     }
 
@@ -260,7 +271,8 @@ public:
     }
     /// The next echo reply; awaited, waits for it at most `timeout` (then ETIMEDOUT).
     auto ping_reply(int fd, Duration timeout = std::chrono::seconds(10)) {
-        auto f = [this, fd, until = now_ + timeout](bool wait) -> std::optional<SysResult<PingReply>> {
+        auto f = [this, fd,
+                  until = now_ + timeout](bool wait) -> std::optional<SysResult<PingReply>> {
             SysResult<PingReply> r = do_ping_reply(fd);
             if (wait && r.error() == Errno::eagain) {
                 if (now_ >= until) return SysResult<PingReply>{Errno::etimedout};
@@ -268,7 +280,8 @@ public:
             }
             return r;
         };
-        return SocketOp<SysResult<PingReply>, decltype(f)>(waits_, now_, std::move(f), now_ + timeout);
+        return SocketOp<SysResult<PingReply>, decltype(f)>(waits_, now_, std::move(f),
+                                                           now_ + timeout);
     }
 
     // ------------------------------------------------------------ coroutines
@@ -336,7 +349,8 @@ private:
         SocketSlot* s = fds_.get(fd);
         if (s == nullptr) return Errno::ebadf;
         if constexpr (has_udp)
-            if (s->kind == SocketKind::udp) return udp_.sendto(s->handle, data, to, address(), rng_);
+            if (s->kind == SocketKind::udp)
+                return udp_.sendto(s->handle, data, to, address(), rng_);
         return Errno::eopnotsupp;
     }
     SysResult<Received> do_recvfrom(int fd, MutBytes buf) {
@@ -434,22 +448,11 @@ private:
         case EtherType::arp:
             return ip_.on_arp(eth, now, out);
         case EtherType::ipv4:
-            return on_ipv4(MutBytes(eth.payload()), now, out);
+            return ip_.on_ipv4(MutBytes(eth.payload()), now, out,
+                               [&](const Ipv4View<const Byte>& ip) { deliver(ip, now, out); });
         default:
             return ip_.drop(DropReason::unsupported, out);
         }
-    }
-
-    template <class Out>
-    void on_ipv4(MutBytes packet, Instant now, Out& out) {
-        const auto ip_r = Ipv4View<Byte>::checked(packet);
-        if (!ip_r) return ip_.drop(DropReason::malformed, out);
-        const auto ip = *ip_r;
-        if (!out.caps(host_port).ipv4.verifies_rx && !ip.verify_checksum())
-            return ip_.drop(DropReason::bad_checksum, out);
-        if (!ip_.accepts(ip.dst())) return ip_.drop(DropReason::not_for_me, out);
-        if (ip.is_fragment()) return ip_.drop(DropReason::unsupported, out); // reassembly: TODO ip helper
-        deliver(Ipv4View<const Byte>(ip), now, out);
     }
 
     /// A whole datagram for us: protocol dispatch (RFC 1122 §3.2.1.? 1, 6, 17).
@@ -466,8 +469,9 @@ private:
             break;
         }
         // RFC 1122 §3.2.2.1: protocol unreachable for a transport we lack.
-        ip_.send_icmp_error(ip, IcmpRepr{IcmpDestUnreachable{IcmpUnreachable::protocol, 0, icmp_quote(ip)}},
-                            now, out);
+        ip_.send_icmp_error(
+            ip, IcmpRepr{IcmpDestUnreachable{IcmpUnreachable::protocol, 0, icmp_quote(ip)}}, now,
+            out);
         ip_.drop(DropReason::unsupported, out);
     }
 
@@ -485,12 +489,13 @@ private:
             ++udp_.counters().bad_checksum;
             return ip_.drop(DropReason::bad_checksum, out);
         }
-        const auto r = udp_.deliver(Endpoint{ip.src(), u.src_port()}, Endpoint{ip.dst(), u.dst_port()},
-                                    u.payload());
+        const auto r = udp_.deliver(Endpoint{ip.src(), u.src_port()},
+                                    Endpoint{ip.dst(), u.dst_port()}, u.payload());
         if (r == UdpEngine::Delivered::no_socket)
             // RFC 1122 §4.1.3.1: port unreachable (never for a broadcast, §3.2.2).
-            ip_.send_icmp_error(ip, IcmpRepr{IcmpDestUnreachable{IcmpUnreachable::port, 0, icmp_quote(ip)}},
-                                now, out);
+            ip_.send_icmp_error(
+                ip, IcmpRepr{IcmpDestUnreachable{IcmpUnreachable::port, 0, icmp_quote(ip)}}, now,
+                out);
         else if (r == UdpEngine::Delivered::queue_full)
             ip_.drop(DropReason::queue_full, out);
     }
@@ -513,11 +518,9 @@ private:
             // Linux's icmp_echo_ignore_broadcasts = 1 (RFC 1122 §3.2.2.6 allows it).
             if (ip_.is_broadcast(ip.dst()) || v.code() != 0) return;
             const IcmpRepr reply{IcmpEchoReply{v.identifier(), v.sequence(), Bytes(v.payload())}};
-            const bool sent = ip_.send_ip(ip.src(), IpProtocol::icmp, reply.buffer_len(),
-                                          DontFragment::if_fits, now, out,
-                                          [&](MutBytes b, Ipv4Address) {
-                                              reply.emit(IcmpView<Byte>::unchecked(b));
-                                          });
+            const bool sent = ip_.send_ip(
+                ip.src(), IpProtocol::icmp, reply.buffer_len(), DontFragment::if_fits, now, out,
+                [&](MutBytes b, Ipv4Address) { reply.emit(IcmpView<Byte>::unchecked(b)); });
             if (sent) {
                 ++icmp_.counters().echo_replies_out;
                 if (out.tracing()) {
@@ -531,7 +534,8 @@ private:
         }
         case IcmpType::echo_reply:
             if (v.code() == 0)
-                icmp_.echo_reply(ip.src(), v.identifier(), v.sequence(), ip.ttl(), v.payload().size(), now);
+                icmp_.echo_reply(ip.src(), v.identifier(), v.sequence(), ip.ttl(),
+                                 v.payload().size(), now);
             return;
         default:
             break;
@@ -547,11 +551,12 @@ private:
     /// An ICMP error about one of our datagrams, to whom it concerns.
     template <class Out>
     void icmp_error(const IcmpErrorReport& r, Instant now, Out& out) {
-        (void)out;
         if (r.kind == IcmpErrorReport::Kind::frag_needed)
-            ip_.learn_pmtu(r.tuple.remote.addr, r.next_hop_mtu, r.quoted_total_len, now);
+            (void)ip_.learn_pmtu(r.tuple.remote.addr, r.next_hop_mtu, r.quoted_total_len,
+                                 out.caps(host_port).mtu, now);
         if constexpr (has_udp)
-            if (r.protocol == IpProtocol::udp && r.type == static_cast<std::uint8_t>(IcmpType::dest_unreachable) &&
+            if (r.protocol == IpProtocol::udp &&
+                r.type == static_cast<std::uint8_t>(IcmpType::dest_unreachable) &&
                 r.kind != IcmpErrorReport::Kind::frag_needed)
                 udp_.icmp_error(r.tuple.local, r.tuple.remote, r.error());
     }
@@ -571,7 +576,8 @@ private:
         r.tuple.local = Endpoint{ip_r->src(), Port{load_be16(l4.data())}};
         r.tuple.remote = Endpoint{ip_r->dst(), Port{load_be16(l4.data() + 2)}};
         if constexpr (has_udp)
-            if (r.protocol == IpProtocol::udp) udp_.icmp_error(r.tuple.local, r.tuple.remote, r.error());
+            if (r.protocol == IpProtocol::udp)
+                udp_.icmp_error(r.tuple.local, r.tuple.remote, r.error());
         (void)now;
     }
 

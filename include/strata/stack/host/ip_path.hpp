@@ -1,15 +1,17 @@
-// A host's link and network layers: Ethernet in and out, ARP (RFC 826:
-// answer for our address, learn, resolve next hops with a bounded queue of
-// packets per neighbour, announce the address once, RFC 5227 §2.3), and
-// IPv4 output (RFC 791, RFC 1122 §3.3): the route gives next hop and source
-// address, the datagram gets TTL 64 and a fresh identification, and is
-// fragmented when it is larger than the path MTU unless DF is wanted, with
-// the path MTU learned from "fragmentation needed" (RFC 1191).
+// A host's link and network layers, built from the IP components
+// (stack/arp, stack/ipv4): Ethernet in and out; ARP through the
+// NeighborCache (RFC 826: answer for our address, learn, resolve next hops
+// with a bounded queue of frames per neighbour; RFC 5227 announcements from
+// the first poll); IPv4 input (RFC 791, RFC 1122 §3.2.1: header and
+// checksum, our address and broadcasts, reassembly with the Reassembler)
+// and output (the RouteTable gives next hop and source address; TTL 64; a
+// fresh identification per datagram; fragmentation above the path MTU
+// unless DF; the PmtuCache learns from "fragmentation needed", RFC 1191).
 //
 // Headers are written in place in the runtime's buffer when the neighbour
-// is known and the datagram fits (the steady state); otherwise the
-// datagram is built once in a buffer made at construction and then
-// fragmented or copied into the ARP queue's preallocated slots.
+// is known and the datagram fits (the steady state); otherwise the frame is
+// built once in a buffer made at construction, then fragmented and/or
+// copied into the neighbour queue's preallocated slots.
 #pragma once
 
 #include <algorithm>
@@ -18,17 +20,19 @@
 #include <optional>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
 #include <strata/core/bytes.hpp>
 #include <strata/core/ip_protocol.hpp>
 #include <strata/core/time.hpp>
-#include <strata/device/router/arp_cache.hpp>
-#include <strata/device/router/fragment.hpp>
 #include <strata/node/drop.hpp>
 #include <strata/node/out.hpp>
 #include <strata/node/trace.hpp>
+#include <strata/stack/arp/arp_frames.hpp>
+#include <strata/stack/arp/neighbor_cache.hpp>
 #include <strata/stack/host/config.hpp>
+#include <strata/stack/ipv4/fragmenter.hpp>
+#include <strata/stack/ipv4/pmtu_cache.hpp>
+#include <strata/stack/ipv4/reassembler.hpp>
+#include <strata/stack/ipv4/route_table.hpp>
 #include <strata/wire/arp.hpp>
 #include <strata/wire/ethernet.hpp>
 #include <strata/wire/icmp.hpp>
@@ -47,27 +51,23 @@ enum class DontFragment : std::uint8_t {
 struct IpCounters {
     std::uint64_t packets_in = 0;
     std::uint64_t packets_out = 0;
-    std::uint64_t fragments_out = 0;
+    std::uint64_t fragments_out =
+        0; ///< datagrams that left in more than one piece count each piece
+    std::uint64_t reassembled = 0;
     std::uint64_t no_route = 0;
     std::uint64_t too_big_df = 0;
-    std::uint64_t arp_requests_out = 0;
-    std::uint64_t arp_replies_out = 0;
 };
 
 class IpPath {
 public:
-    /// The route to one destination.
-    struct Hop {
-        Ipv4Address next_hop{};
-        Ipv4Address source{};
-        bool broadcast = false;
-    };
-
     explicit IpPath(const HostConfig& c)
-        : mac_(c.mac), prefix_(c.address), gateway_(c.gateway), mtu_(c.mtu), ttl_(c.ttl),
-          gratuitous_(c.send_gratuitous_arp), arp_(c.arp, c.mtu), datagram_(65536),
-          fragment_(c.mtu) {
-        pmtu_.reserve(pmtu_capacity);
+        : mac_(c.mac), prefix_(c.address), mtu_(c.mtu), ttl_(c.ttl), neighbors_(neighbor_config(c)),
+          reassembler_(c.reassembly), pmtu_(c.pmtu), frame_(ethernet_field::header_len + 65535),
+          fragment_(ethernet_field::header_len + std::max<std::uint32_t>(c.mtu, 68)) {
+        routes_.add_address(host_port, c.address);
+        if (!c.gateway.is_unspecified()) routes_.set_default_gateway(c.gateway, host_port);
+        for (const HostRoute& r : c.routes)
+            routes_.add(r);
     }
 
     [[nodiscard]] Ipv4Address address() const noexcept { return prefix_.address(); }
@@ -75,106 +75,105 @@ public:
     [[nodiscard]] const Ipv4Prefix& prefix() const noexcept { return prefix_; }
     void seed_ident(std::uint16_t id) noexcept { ident_ = id; }
 
-    /// Connected prefix on-link, everything else through the gateway.
-    [[nodiscard]] std::optional<Hop> route(Ipv4Address dst) const noexcept {
-        if (dst.is_broadcast() || dst == prefix_.broadcast_address())
-            return Hop{dst, address(), true};
-        if (prefix_.contains(dst)) return Hop{dst, address(), false};
-        if (!gateway_.is_unspecified()) return Hop{gateway_, address(), false};
-        return std::nullopt;
-    }
     /// Ours: the address, the limited broadcast, the subnet's broadcast.
     [[nodiscard]] bool accepts(Ipv4Address dst) const noexcept {
-        return dst == address() || dst.is_broadcast() || dst == prefix_.broadcast_address();
+        return routes_.is_local(dst) || routes_.is_broadcast(dst);
     }
     [[nodiscard]] bool is_broadcast(Ipv4Address dst) const noexcept {
-        return dst.is_broadcast() || dst == prefix_.broadcast_address();
+        return routes_.is_broadcast(dst);
     }
-
-    /// The path MTU towards `dst`: the interface's, lowered by what ICMP
-    /// taught (RFC 1191 §3), until that ages out.
+    /// The source address the host uses towards `dst` (RFC 1122 §3.3.4.3).
+    [[nodiscard]] Ipv4Address source_for(Ipv4Address dst) const noexcept {
+        const auto h = routes_.lookup(dst);
+        return h ? h->source : address();
+    }
+    /// The path MTU towards `dst` (RFC 1191): the interface's, lowered by
+    /// what ICMP taught until that ages out.
     [[nodiscard]] std::uint32_t path_mtu(Ipv4Address dst, std::uint32_t port_mtu,
                                          Instant now) const noexcept {
-        const std::uint32_t link = std::min(mtu_, port_mtu);
-        const auto it = pmtu_.find(dst.value());
-        if (it == pmtu_.end() || it->second.expires <= now) return link;
-        return std::min(link, it->second.mtu);
+        return pmtu_.mtu(dst, std::min(mtu_, port_mtu), now);
     }
-    /// RFC 1191 §3: lower the estimate to the next-hop MTU (never raise it;
-    /// never below 68, RFC 791). A zero MTU (an old router) gives the next
-    /// plateau below the datagram's length (RFC 1191 §5, table 7-1).
-    void learn_pmtu(Ipv4Address dst, std::uint16_t next_hop_mtu, std::uint16_t datagram_len,
-                    Instant now) {
-        std::uint32_t m = next_hop_mtu;
-        if (m == 0) {
-            constexpr std::uint32_t plateaus[] = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
-            m = 68;
-            for (const auto p : plateaus)
-                if (p < datagram_len) {
-                    m = p;
-                    break;
-                }
-        }
-        m = std::max<std::uint32_t>(m, 68);
-        if (m >= mtu_) return;
-        if (pmtu_.size() >= pmtu_capacity && !pmtu_.contains(dst.value()))
-            boost::unordered::erase_if(pmtu_, [&](const auto& kv) { return kv.second.expires <= now; });
-        if (pmtu_.size() >= pmtu_capacity && !pmtu_.contains(dst.value())) return;
-        auto& e = pmtu_[dst.value()];
-        if (e.expires > now && e.mtu <= m) return;
-        // RFC 1191 §6.3: try the larger MTU again after 10 minutes.
-        e = Pmtu{m, now + std::chrono::minutes(10)};
+    /// Fragmentation needed (RFC 1191 §4); the new estimate when it went down.
+    std::optional<std::uint32_t> learn_pmtu(Ipv4Address dst, std::uint16_t next_hop_mtu,
+                                            std::uint16_t quoted_total_len, std::uint32_t port_mtu,
+                                            Instant now) {
+        return pmtu_.learn(dst, next_hop_mtu, quoted_total_len, std::min(mtu_, port_mtu), now);
     }
 
     // ------------------------------------------------------------ input
-    /// An ARP packet (Ethernet payload). Learns the sender, answers a
-    /// request for our address, and sends what waited for the sender.
+    /// An ARP packet: learn, answer, send what waited for the sender.
     template <class Out>
     void on_arp(const EthernetView<Byte>& eth, Instant now, Out& out) {
         const auto a_r = ArpView<const Byte>::checked(Bytes(eth.payload()));
         if (!a_r) return drop(DropReason::malformed, out);
-        const auto a = *a_r;
-        if (a.hardware_type() != arp_htype_ethernet || a.protocol_type() != EtherType::ipv4 ||
-            a.hardware_len() != 6 || a.protocol_len() != 4)
-            return drop(DropReason::unsupported, out);
-        const Ipv4Address spa = a.sender_protocol_addr();
-        const MacAddress sha = a.sender_hardware_addr();
-        const bool for_me = a.target_protocol_addr() == address();
-        // RFC 826 "merge": refresh a known sender, add it when we are the
-        // target. Our own address from another station teaches nothing (a
-        // conflict, RFC 5227; not resolved here).
-        if (!spa.is_unspecified() && spa != address() && sha.is_unicast() &&
-            arp_.learn(spa, sha, host_port, now, for_me) && arp_.resolving(spa)) {
+        const ArpReaction r = neighbors_.on_arp(host_port, *a_r, now);
+        if (r.resolved) {
             if (out.tracing()) {
-                auto e = TraceEvent::mac_event(TraceKind::arp_resolved, host_port, sha);
-                e.addr[0] = spa;
+                auto e = TraceEvent::mac_event(TraceKind::arp_resolved, host_port, r.peer_mac);
+                e.addr[0] = r.peer_ip;
                 out.trace(e);
             }
-            arp_.drain(spa, [&](PortId, PortId, MutBytes packet) { send_frame(sha, packet, out); });
+            neighbors_.release(r.peer_ip, r.peer_mac,
+                               [&](PortId, MutBytes frame) { send_copy(frame, out); });
         }
-        if (!for_me) return; // someone else's conversation: not a drop
-        if (a.operation() != ArpOperation::request) return;
-        send_arp(ArpOperation::reply, sha, sha, spa, out);
-        ++counters_.arp_replies_out;
+        if (!r.reply) return;
+        out.send(host_port, arp_frame_len, [&](MutBytes b) -> std::size_t {
+            return write_arp_reply(b, r.our_mac, r.our_ip, r.peer_mac, r.peer_ip);
+        });
         if (out.tracing()) {
             TraceEvent e{TraceKind::arp_reply_sent};
             e.port = host_port;
-            e.mac = mac_;
-            e.addr[0] = address();
-            e.addr[1] = spa;
+            e.mac = r.our_mac;
+            e.addr[0] = r.our_ip;
+            e.addr[1] = r.peer_ip;
             out.trace(e);
+        }
+    }
+
+    /// An IPv4 packet (Ethernet payload). Calls deliver(Ipv4View<const
+    /// Byte>) with each whole datagram for us (reassembled if it came in
+    /// fragments); counts and drops the rest.
+    template <class Out, class Deliver>
+    void on_ipv4(MutBytes packet, Instant now, Out& out, Deliver&& deliver) {
+        const auto ip_r = Ipv4View<const Byte>::checked(Bytes(packet));
+        if (!ip_r) return drop(DropReason::malformed, out);
+        const auto ip = *ip_r;
+        if (ip.version() != 4) return drop(DropReason::unsupported, out);
+        if (!out.caps(host_port).ipv4.verifies_rx && !ip.verify_checksum())
+            return drop(DropReason::bad_checksum, out);
+        if (!accepts(ip.dst())) return drop(DropReason::not_for_me, out);
+        ++counters_.packets_in;
+        if (!ip.is_fragment()) [[likely]]
+            return deliver(ip);
+        const auto r = reassembler_.add(ip, now);
+        switch (r.status) {
+        case Reassembler::Status::incomplete:
+            return;
+        case Reassembler::Status::complete: {
+            const auto whole = Ipv4View<const Byte>::checked(r.datagram);
+            if (!whole) return drop(DropReason::malformed, out);
+            ++counters_.reassembled;
+            return deliver(*whole);
+        }
+        case Reassembler::Status::overlap:
+        case Reassembler::Status::malformed:
+            return drop(DropReason::malformed, out);
+        case Reassembler::Status::too_big:
+            return drop(DropReason::too_big, out);
+        case Reassembler::Status::no_memory:
+            return drop(DropReason::queue_full, out);
         }
     }
 
     // ------------------------------------------------------------ output
     /// Sends one datagram of `l4_len` transport bytes to `dst`; fill(MutBytes
-    /// l4, Ipv4Address source) writes them (checksum included). False when
-    /// there is no route or DF forbids the size; queued behind ARP counts as
-    /// sent.
+    /// l4, Ipv4Address source) writes them, checksum included. False when
+    /// there is no route or DF forbids the size; queued behind ARP counts
+    /// as sent.
     template <class Out, class Fill>
     bool send_ip(Ipv4Address dst, IpProtocol protocol, std::size_t l4_len, DontFragment df,
                  Instant now, Out& out, Fill&& fill) {
-        const auto hop = route(dst);
+        const auto hop = routes_.lookup(dst);
         if (!hop) {
             ++counters_.no_route;
             return false;
@@ -192,96 +191,106 @@ public:
         ip.dont_frag = fits;
         ip.payload_len = static_cast<std::uint16_t>(l4_len);
         ++counters_.packets_out;
-        const MacAddress* to = hop->broadcast ? &broadcast_mac : nullptr;
-        if (to == nullptr)
-            if (const router::Neighbour* n = arp_.find(hop->next_hop, now)) to = &n->mac;
-        if (to != nullptr && fits) [[likely]] {
-            const std::size_t len = ethernet_field::header_len + total;
+        std::optional<MacAddress> to;
+        if (routes_.is_broadcast(dst))
+            to = MacAddress::broadcast();
+        else
+            to = neighbors_.lookup(hop->next_hop, now);
+        constexpr std::size_t eh = ethernet_field::header_len;
+        if (to && fits) [[likely]] {
+            const std::size_t len = eh + total;
             out.send(host_port, len, [&](MutBytes b) -> std::size_t {
                 if (b.size() < len) return 0;
                 write_ethernet(b.data(), *to, EtherType::ipv4);
-                ip.emit(Ipv4View<Byte>::unchecked(b.subspan(ethernet_field::header_len, total)));
-                fill(b.subspan(ethernet_field::header_len + ipv4_field::header_len, l4_len),
-                     hop->source);
+                ip.emit(Ipv4View<Byte>::unchecked(b.subspan(eh, total)));
+                fill(b.subspan(eh + ipv4_field::header_len, l4_len), hop->source);
                 return len;
             });
             return true;
         }
-        // Slow path: build the datagram once, then fragment and/or queue.
-        const MutBytes d = MutBytes(datagram_).first(total);
-        ip.emit(Ipv4View<Byte>::unchecked(d));
-        fill(d.subspan(ipv4_field::header_len), hop->source);
+        // Slow path: the frame once in our buffer, then fragments and/or the ARP queue.
+        const MutBytes f = MutBytes(frame_).first(eh + total);
+        write_ethernet(f.data(), to.value_or(MacAddress::zero()), EtherType::ipv4);
+        ip.emit(Ipv4View<Byte>::unchecked(f.subspan(eh)));
+        fill(f.subspan(eh + ipv4_field::header_len), hop->source);
         if (fits) {
-            forward(*hop, to, d, now, out);
+            forward(*hop, to, f, now, out);
             return true;
         }
-        const auto n = router::fragment(Ipv4View<Byte>::unchecked(d), mtu, [&](std::size_t len, auto&& write) {
-            write(fragment_.data());
-            forward(*hop, to, MutBytes(fragment_).first(len), now, out);
-        });
-        counters_.fragments_out += n;
-        if (n > 1 && out.tracing()) {
+        std::size_t pieces = 0;
+        const auto r = fragment(Ipv4View<const Byte>::unchecked(Bytes(f.subspan(eh))), mtu,
+                                [&](std::size_t len, auto&& write) {
+                                    const MutBytes g = MutBytes(fragment_).first(eh + len);
+                                    copy_bytes(Bytes(f.first(eh)), g.data());
+                                    write(g.subspan(eh));
+                                    forward(*hop, to, g, now, out);
+                                    ++pieces;
+                                });
+        counters_.fragments_out += pieces;
+        if (r.status != FragmentStatus::ok) return false;
+        if (out.tracing()) {
             TraceEvent e{TraceKind::fragmented};
             e.port = host_port;
-            e.value = static_cast<std::uint32_t>(n);
+            e.value = static_cast<std::uint32_t>(pieces);
             out.trace(e);
         }
-        return n != 0;
+        return true;
     }
 
     /// RFC 792 / RFC 1122 §3.2.2: an error about `offending` back to its
     /// source, quoting its header and first 8 data bytes. Never about an
-    /// ICMP error, a broadcast, or a non-first fragment (§3.2.2 list).
+    /// ICMP error, a broadcast, or a non-first fragment (§3.2.2's list).
     template <class Out>
-    void send_icmp_error(const Ipv4View<const Byte>& offending, IcmpRepr message, Instant now,
-                         Out& out) {
+    void send_icmp_error(const Ipv4View<const Byte>& offending, const IcmpRepr& message,
+                         Instant now, Out& out) {
         if (is_broadcast(offending.dst()) || offending.src().is_unspecified() ||
-            offending.src().is_broadcast() || offending.frag_offset() != 0)
+            is_broadcast(offending.src()) || offending.frag_offset() != 0)
             return;
         if (offending.protocol() == IpProtocol::icmp) {
             const Bytes p = Bytes(offending.payload());
             if (p.empty() || is_icmp_error(IcmpType{p[0]})) return;
         }
-        const std::size_t len = message.buffer_len();
-        const bool sent = send_ip(offending.src(), IpProtocol::icmp, len, DontFragment::if_fits, now,
-                                  out, [&](MutBytes b, Ipv4Address) {
-                                      message.emit(IcmpView<Byte>::unchecked(b));
-                                  });
-        if (sent && out.tracing()) {
-            const auto type = static_cast<std::uint8_t>(message.type());
-            out.trace(TraceEvent::icmp_error(host_port, offending.src(), type, code_of(message)));
-        }
+        const bool sent = send_ip(
+            offending.src(), IpProtocol::icmp, message.buffer_len(), DontFragment::if_fits, now,
+            out, [&](MutBytes b, Ipv4Address) { message.emit(IcmpView<Byte>::unchecked(b)); });
+        if (sent && out.tracing())
+            out.trace(TraceEvent::icmp_error(host_port, offending.src(),
+                                             static_cast<std::uint8_t>(message.type()),
+                                             code_of(message)));
     }
 
-    /// Sends the gratuitous ARP (once) and retries or gives up pending
-    /// resolutions; gave_up(MutBytes packet) sees each packet dropped.
-    template <class Out, class GaveUp>
-    void poll(Instant now, Out& out, GaveUp&& gave_up) {
-        start(out);
-        arp_.poll(
+    /// Announces the address (first call), retries or gives up ARP
+    /// resolutions, expires reassemblies; gave_up(MutBytes ip_packet) sees
+    /// each datagram dropped because its next hop never answered, expired(
+    /// const ExpiredDatagram&) each reassembly that timed out.
+    template <class Out, class GaveUp, class Expired>
+    void poll(Instant now, Out& out, GaveUp&& gave_up, Expired&& expired) {
+        start(now);
+        neighbors_.expire(
             now,
-            [&](Ipv4Address ip, PortId) {
-                send_arp(ArpOperation::request, MacAddress::broadcast(), MacAddress::zero(), ip, out);
-                trace_request(ip, out);
-            },
-            [&](Ipv4Address ip) {
-                arp_.drain(ip, [&](PortId, PortId, MutBytes packet) {
-                    drop(DropReason::arp_unresolved, out);
-                    gave_up(packet);
+            [&](const ArpRequest& q) {
+                out.send(host_port, arp_frame_len, [&](MutBytes b) -> std::size_t {
+                    return write_arp_request(b, q.sender_mac, q.sender_ip, q.target);
                 });
+                trace_request(q.target, out);
+            },
+            [&](Ipv4Address, PortId, MutBytes frame) {
+                drop(DropReason::arp_unresolved, out);
+                if (frame.size() > ethernet_field::header_len)
+                    gave_up(frame.subspan(ethernet_field::header_len));
             });
+        reassembler_.expire(now, expired);
     }
-    /// RFC 5227 §2.3 announcement: an ARP request for our own address.
-    template <class Out>
-    void start(Out& out) {
+    /// Registers our address with ARP (its announcements start now).
+    void start(Instant now) {
         if (started_) return;
         started_ = true;
-        if (!gratuitous_) return;
-        send_arp(ArpOperation::request, MacAddress::broadcast(), MacAddress::zero(), address(), out);
-        trace_request(address(), out);
+        neighbors_.add_address(host_port, mac_, address(), now);
     }
-    [[nodiscard]] bool started() const noexcept { return started_; }
-    [[nodiscard]] Instant poll_at() const noexcept { return started_ ? arp_.poll_at() : Instant{}; }
+    [[nodiscard]] Instant poll_at() const noexcept {
+        if (!started_) return Instant{};
+        return std::min(neighbors_.poll_at(), reassembler_.poll_at());
+    }
 
     template <class Out>
     void drop(DropReason r, Out& out) {
@@ -290,16 +299,17 @@ public:
     }
     [[nodiscard]] const DropCounts& drops() const noexcept { return drops_; }
     [[nodiscard]] const IpCounters& counters() const noexcept { return counters_; }
-    [[nodiscard]] const router::ArpCache& arp_cache() const noexcept { return arp_; }
+    [[nodiscard]] const NeighborCache& neighbors() const noexcept { return neighbors_; }
+    [[nodiscard]] const Reassembler& reassembler() const noexcept { return reassembler_; }
+    [[nodiscard]] const PmtuCache& pmtu() const noexcept { return pmtu_; }
+    [[nodiscard]] const RouteTable& routes() const noexcept { return routes_; }
 
 private:
-    static constexpr std::size_t pmtu_capacity = 256;
-    static constexpr MacAddress broadcast_mac = MacAddress::broadcast();
-    struct Pmtu {
-        std::uint32_t mtu = 0;
-        Instant expires{};
-    };
-
+    static NeighborConfig neighbor_config(const HostConfig& c) noexcept {
+        NeighborConfig n = c.arp;
+        n.frame_bytes = ethernet_field::header_len + c.mtu;
+        return n;
+    }
     static std::uint8_t code_of(const IcmpRepr& m) noexcept {
         if (const auto* u = std::get_if<IcmpDestUnreachable>(&m.message))
             return static_cast<std::uint8_t>(u->code);
@@ -307,54 +317,40 @@ private:
             return static_cast<std::uint8_t>(t->code);
         return 0;
     }
-
     void write_ethernet(Byte* b, const MacAddress& to, EtherType type) const noexcept {
         to.to_bytes(b);
         mac_.to_bytes(b + 6);
         store_be16(b + 12, static_cast<std::uint16_t>(type));
     }
 
-    /// Frames `packet` to the resolved `to`, or queues it behind ARP.
+    /// Sends `frame` (Ethernet header written, destination MAC `to` when
+    /// known), or queues it behind ARP for the next hop.
     template <class Out>
-    void forward(const Hop& hop, const MacAddress* to, MutBytes packet, Instant now, Out& out) {
-        if (to != nullptr) return send_frame(*to, packet, out);
-        switch (arp_.enqueue(hop.next_hop, host_port, host_port, packet, now)) {
-        case router::ArpCache::Queued::first:
-            send_arp(ArpOperation::request, MacAddress::broadcast(), MacAddress::zero(), hop.next_hop,
-                     out);
+    void forward(const NextHop& hop, const std::optional<MacAddress>& to, MutBytes frame,
+                 Instant now, Out& out) {
+        if (to) return send_copy(frame, out);
+        switch (neighbors_.enqueue(hop.next_hop, host_port, frame, now)) {
+        case NeighborCache::Queued::first:
+            out.send(host_port, arp_frame_len, [&](MutBytes b) -> std::size_t {
+                const ArpRequest q = neighbors_.request_for(hop.next_hop, host_port);
+                return write_arp_request(b, q.sender_mac, q.sender_ip, q.target);
+            });
             trace_request(hop.next_hop, out);
             return;
-        case router::ArpCache::Queued::added:
+        case NeighborCache::Queued::added:
             return;
-        case router::ArpCache::Queued::dropped_old:
-        case router::ArpCache::Queued::no_room:
+        case NeighborCache::Queued::dropped_old:
+        case NeighborCache::Queued::no_room:
             return drop(DropReason::arp_queue_full, out);
         }
     }
-
     template <class Out>
-    void send_frame(const MacAddress& to, Bytes packet, Out& out) {
-        const std::size_t len = ethernet_field::header_len + packet.size();
-        out.send(host_port, len, [&](MutBytes b) -> std::size_t {
-            if (b.size() < len) return 0;
-            write_ethernet(b.data(), to, EtherType::ipv4);
-            copy_bytes(packet, b.data() + ethernet_field::header_len);
-            return len;
+    void send_copy(Bytes frame, Out& out) {
+        out.send(host_port, frame.size(), [&](MutBytes b) -> std::size_t {
+            if (b.size() < frame.size()) return 0;
+            copy_bytes(frame, b.data());
+            return frame.size();
         });
-    }
-
-    template <class Out>
-    void send_arp(ArpOperation op, const MacAddress& eth_dst, const MacAddress& target_mac,
-                  Ipv4Address target, Out& out) {
-        constexpr std::size_t len = ethernet_field::header_len + arp_field::header_len;
-        out.send(host_port, len, [&](MutBytes b) -> std::size_t {
-            if (b.size() < len) return 0;
-            write_ethernet(b.data(), eth_dst, EtherType::arp);
-            ArpRepr{op, mac_, address(), target_mac, target}.emit(
-                ArpView<Byte>::unchecked(b.subspan(ethernet_field::header_len)));
-            return len;
-        });
-        if (op == ArpOperation::request) ++counters_.arp_requests_out;
     }
     template <class Out>
     void trace_request(Ipv4Address target, Out& out) {
@@ -367,16 +363,16 @@ private:
 
     MacAddress mac_;
     Ipv4Prefix prefix_;
-    Ipv4Address gateway_;
     std::uint32_t mtu_;
     std::uint8_t ttl_;
-    bool gratuitous_;
     bool started_ = false;
     std::uint16_t ident_ = 0;
-    router::ArpCache arp_;
-    std::vector<Byte> datagram_;
+    RouteTable routes_;
+    NeighborCache neighbors_;
+    Reassembler reassembler_;
+    PmtuCache pmtu_;
+    std::vector<Byte> frame_;
     std::vector<Byte> fragment_;
-    boost::unordered_flat_map<std::uint32_t, Pmtu> pmtu_;
     DropCounts drops_{};
     IpCounters counters_{};
 };

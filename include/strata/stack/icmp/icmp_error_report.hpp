@@ -27,8 +27,8 @@ struct IcmpErrorReport {
     std::uint8_t type = 0;
     std::uint8_t code = 0;
     std::uint16_t next_hop_mtu = 0;
-    IpProtocol protocol{}; ///< of the quoted datagram
-    FourTuple tuple{};     ///< local = its source (us), remote = its destination
+    IpProtocol protocol{};     ///< of the quoted datagram
+    FourTuple tuple{};         ///< local = its source (us), remote = its destination
     std::uint32_t tcp_seq = 0; ///< for TCP: the quoted segment's sequence number
     std::uint16_t quoted_total_len = 0;
 
@@ -36,8 +36,8 @@ struct IcmpErrorReport {
     [[nodiscard]] constexpr Errno error() const noexcept {
         if (type == static_cast<std::uint8_t>(IcmpType::time_exceeded)) return Errno::ehostunreach;
         switch (code) {
-        case 0: // net unreachable
-        case 6: // net unknown
+        case 0:  // net unreachable
+        case 6:  // net unknown
         case 11: // net unreachable for TOS
             return Errno::enetunreach;
         case 2: // protocol unreachable
@@ -54,7 +54,8 @@ struct IcmpErrorReport {
 /// Parses an error message; nullopt when it is not an error, or the quote is
 /// too short to say whom it concerns (then it is ignored, RFC 1122 §3.2.2).
 template <ByteType B>
-[[nodiscard]] constexpr std::optional<IcmpErrorReport> parse_icmp_error(const IcmpView<B>& v) noexcept {
+[[nodiscard]] constexpr std::optional<IcmpErrorReport>
+parse_icmp_error(const IcmpView<B>& v) noexcept {
     const auto type = v.type();
     if (type != IcmpType::dest_unreachable && type != IcmpType::time_exceeded) return std::nullopt;
     const auto q = Ipv4View<const Byte>::checked_quote(Bytes(v.quoted()));

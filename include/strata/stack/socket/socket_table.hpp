@@ -105,7 +105,7 @@ struct SocketRow {
     int fd = -1;
     SocketKind kind{};
     Endpoint local{};
-    Endpoint peer{}; ///< 0.0.0.0:0 when none
+    Endpoint peer{};        ///< 0.0.0.0:0 when none
     std::string_view state; ///< TCP: RFC 9293 state name (netstat spelling); UDP: "" or "CONNECTED"
     std::string_view owner;
     friend bool operator==(const SocketRow&, const SocketRow&) = default;
@@ -122,14 +122,17 @@ inline std::string format_socket_table(const std::vector<SocketRow>& rows) {
         if (s.size() < w) s.append(w - s.size(), ' ');
         return s;
     };
-    const auto port = [](Port p) { return p.value() == 0 ? std::string("*") : std::to_string(p.value()); };
+    const auto port = [](Port p) {
+        return p.value() == 0 ? std::string("*") : std::to_string(p.value());
+    };
     std::string out = pad("fd", 4) + pad("proto", 7) + pad("local IP", 17) + pad("local port", 12) +
                       pad("peer IP", 17) + pad("peer port", 11) + pad("state", 13) + "owner\n";
     for (const SocketRow& r : rows) {
         std::string line = pad(std::to_string(r.fd), 4) + pad(std::string(name(r.kind)), 7) +
                            pad(to_string(r.local.addr), 17) + pad(port(r.local.port), 12) +
                            pad(to_string(r.peer.addr), 17) + pad(port(r.peer.port), 11) +
-                           pad(std::string(r.state.empty() ? "-" : r.state), 13) + std::string(r.owner);
+                           pad(std::string(r.state.empty() ? "-" : r.state), 13) +
+                           std::string(r.owner);
         while (!line.empty() && line.back() == ' ')
             line.pop_back();
         out += line;

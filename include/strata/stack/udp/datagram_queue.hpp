@@ -51,8 +51,8 @@ public:
             }
         }
         if (!payload.empty()) copy_bytes(payload, data_.data() + at);
-        records_[(head_ + count_) % records_.size()] =
-            Record{meta, static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(payload.size())};
+        records_[(head_ + count_) % records_.size()] = Record{
+            meta, static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(payload.size())};
         ++count_;
         write_ = at + payload.size();
         return true;
@@ -72,9 +72,7 @@ public:
             write_ = 0;
         }
     }
-    void clear() noexcept {
-        head_ = count_ = write_ = 0;
-    }
+    void clear() noexcept { head_ = count_ = write_ = 0; }
 
 private:
     struct Record {

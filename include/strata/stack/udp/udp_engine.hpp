@@ -38,7 +38,7 @@ struct UdpConfig {
 struct UdpCounters {
     std::uint64_t datagrams_in = 0;
     std::uint64_t datagrams_out = 0;
-    std::uint64_t no_port = 0;        ///< no socket: ICMP port unreachable (RFC 1122 §4.1.3.1)
+    std::uint64_t no_port = 0;         ///< no socket: ICMP port unreachable (RFC 1122 §4.1.3.1)
     std::uint64_t recv_queue_full = 0; ///< dropped: the socket's queue was full
     std::uint64_t bad_checksum = 0;
     std::uint64_t malformed = 0;
@@ -114,8 +114,8 @@ public:
     }
 
     /// Queues one datagram to `to` (or the connected peer when nullopt).
-    SysResult<std::size_t> sendto(SockId s, Bytes data, std::optional<Endpoint> to,
-                                  Ipv4Address own, RandomStream& rng) {
+    SysResult<std::size_t> sendto(SockId s, Bytes data, std::optional<Endpoint> to, Ipv4Address own,
+                                  RandomStream& rng) {
         if (!valid(s)) return Errno::ebadf;
         Socket& k = sockets_[s];
         if (Errno e = take_error(k); e != Errno::ok) return e;
@@ -247,8 +247,7 @@ public:
     template <class F>
     void for_each(F&& f) const {
         for (SockId i = 0; i < sockets_.size(); ++i)
-            if (sockets_[i].open && sockets_[i].bound)
-                f(i, sockets_[i].local, sockets_[i].remote);
+            if (sockets_[i].open && sockets_[i].bound) f(i, sockets_[i].local, sockets_[i].remote);
     }
 
 private:
