@@ -20,6 +20,7 @@
 #include <strata/stack/ipv4/pmtu_cache.hpp>
 #include <strata/stack/ipv4/reassembler.hpp>
 #include <strata/stack/ipv4/route_table.hpp>
+#include <strata/stack/tcp/config.hpp>
 #include <strata/stack/udp/udp_engine.hpp>
 
 namespace strata::stack {
@@ -42,6 +43,7 @@ struct HostConfig {
     ReassemblyConfig reassembly{};
     PmtuConfig pmtu{};
     UdpConfig udp{};
+    tcp::TcpConfig tcp{};
     std::size_t max_descriptors = 1024;
 };
 
