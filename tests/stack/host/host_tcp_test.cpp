@@ -13,6 +13,9 @@
 #include <strata/layer/tcp.hpp>
 #include <strata/sim/network.hpp>
 #include <strata/stack/host.hpp>
+#include <strata/wire/ethernet.hpp>
+#include <strata/wire/icmp.hpp>
+#include <strata/wire/ipv4.hpp>
 
 using namespace strata;
 using namespace std::chrono_literals;
@@ -253,4 +256,32 @@ TEST_CASE("host tcp: 10 MB byte-exact over lossy links") {
     CHECK(rx.eof);
     CHECK(rx.received == total);
     CHECK(rx.exact);
+}
+
+TEST_CASE("host tcp: a host without TCP answers protocol unreachable (RFC 1122 3.2.2.1)") {
+    using UdpOnly = stack::Host<Ethernet<IPv4<ICMP>>>;
+    sim::Network net(1);
+    auto a = net.add("a", TcpHost(config("a", 0x0a, ip_a)));
+    auto b = net.add("b", UdpOnly(config("b", 0x0b, ip_b)));
+    auto link = *net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms));
+    std::vector<std::vector<Byte>> from_b;
+    net.set_tap(link, [&](sim::LinkId, sim::Direction d, Instant, Bytes f) {
+        if (d == sim::Direction::b_to_a) from_b.emplace_back(f.begin(), f.end());
+    });
+    auto c = net.node(a).socket(stack::SocketKind::tcp);
+    CHECK(stack::SysStatus(net.node(a).connect(*c, {ip_b, Port{80}})).error() ==
+          Errno::einprogress);
+    net.run_until(net.now() + 100ms);
+    CHECK(net.node(b).drops()[DropReason::unsupported] >= 1);
+    bool saw = false;
+    for (const auto& f : from_b) {
+        const auto ip =
+            Ipv4View<const Byte>::checked(EthernetView<const Byte>::unchecked(f).payload());
+        if (!ip || ip->protocol() != IpProtocol::icmp) continue;
+        const auto icmp = IcmpView<const Byte>::unchecked(ip->payload());
+        if (icmp.type() == IcmpType::dest_unreachable && icmp.code() == 2) saw = true;
+    }
+    CHECK(saw);
+    // A hard error (RFC 1122 4.2.3.9): the connection attempt fails.
+    CHECK(net.node(a).readiness(*c).error != Errno::ok);
 }
