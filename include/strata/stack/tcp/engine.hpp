@@ -17,8 +17,6 @@
 #include <optional>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
 #include <strata/core/random.hpp>
 #include <strata/stack/endpoint.hpp>
 #include <strata/stack/errno.hpp>
@@ -27,6 +25,7 @@
 #include <strata/stack/tcp/input.hpp>
 #include <strata/stack/tcp/isn.hpp>
 #include <strata/stack/tcp/output.hpp>
+#include <strata/stack/tcp/socket_table.hpp>
 #include <strata/stack/tcp/syn_cookie.hpp>
 #include <strata/stack/tcp/timers.hpp>
 
@@ -49,29 +48,21 @@ public:
     using Connection = Tcb<CC>;
 
     Engine(const TcpConfig& c, RandomStream rng)
-        : cfg_(c), rng_(rng), isn_(rng_), cookies_(rng_),
-          slots_(std::min<std::size_t>(c.max_connections, 0xFFFF)) {
-        conns_.reserve(slots_.size());
-    }
+        : cfg_(c), rng_(rng), isn_(rng_), cookies_(rng_), table_(c.max_connections) {}
 
     // --- socket side ------------------------------------------------------------
 
     /// Passive open (RFC 9293 §3.10.1). `local.addr` 0 listens on every address.
     SysResult<ConnId> listen(Endpoint local, int backlog) {
         if (local.port.value() == 0) return Errno::einval;
-        for (ConnId l : listeners_)
+        for (ConnId l : table_.listeners())
             if (auto* li = lst(l); li && li->local.port == local.port &&
                                    (li->local.addr == local.addr || li->local.addr.value() == 0 ||
                                     local.addr.value() == 0))
                 return Errno::eaddrinuse;
         const auto id = alloc();
         if (!id) return Errno::emfile;
-        auto& s = slots_[index(*id)];
-        s.lst = std::make_unique<Listener>();
-        s.lst->local = local;
-        s.lst->backlog = static_cast<std::size_t>(std::max(backlog, 1));
-        s.lst->accept_q.reserve(s.lst->backlog);
-        listeners_.push_back(*id);
+        table_.make_listener(*id, local, static_cast<std::size_t>(std::max(backlog, 1)));
         return *id;
     }
 
@@ -89,10 +80,10 @@ public:
             bool found = false;
             for (std::uint32_t i = 0; i < n && !found; ++i) {
                 tu.local.port = Port{static_cast<std::uint16_t>(first + (start + i) % n)};
-                found = !conns_.contains(tu) && !listening_on(tu.local.port);
+                found = !table_.contains(tu) && !table_.listening_on(tu.local.port);
             }
             if (!found) return Errno::eaddrnotavail;
-        } else if (conns_.contains(tu)) {
+        } else if (table_.contains(tu)) {
             return Errno::eaddrinuse;
         }
         const auto id = alloc();
@@ -186,16 +177,15 @@ public:
         if (Listener* l = lst(id)) {
             // Connections not yet accepted die with the listener (Linux
             // inet_csk_listen_stop resets them).
-            for (std::size_t i = 0; i < slots_.size(); ++i)
-                if (auto& c = slots_[i].tcb; c && c->listener == id && !c->user_owned) {
+            for (std::size_t i = 0; i < table_.capacity(); ++i)
+                if (Connection* c = table_.conn_at(i); c && c->listener == id && !c->user_owned) {
                     c->send_rst = c->state != State::closed;
                     c->abort_with(Errno::ok);
                     c->in_syn_queue = c->in_accept_queue = false;
                     c->listener = no_conn;
                 }
             (void)l;
-            std::erase(listeners_, id);
-            release(index(id));
+            table_.release(id);
             pending_ = true;
             return Done{};
         }
@@ -294,11 +284,11 @@ public:
     /// finishing, e.g. TIME-WAIT) are included.
     template <class F>
     void for_each(F&& f) const {
-        for (ConnId l : listeners_)
+        for (ConnId l : table_.listeners())
             if (const Listener* li = lst(l)) f(l, FourTuple{li->local, {}}, State::listen);
-        for (std::size_t i = 0; i < slots_.size(); ++i)
-            if (const auto& t = slots_[i].tcb; t && t->state != State::closed)
-                f(make_id(i), t->tuple, t->state);
+        for (std::size_t i = 0; i < table_.capacity(); ++i)
+            if (const Connection* t = table_.conn_at(i); t && t->state != State::closed)
+                f(table_.id_at(i), t->tuple, t->state);
     }
 
     /// The connection block, for inspection (tests, tracing); nullptr if none.
@@ -318,8 +308,7 @@ public:
         }
         const Segment s{*parsed, seg.payload()};
         const FourTuple tu{{dst, s.h.dst_port}, {src, s.h.src_port}};
-        if (auto it = conns_.find(tu); it != conns_.end()) {
-            const ConnId id = it->second;
+        if (const ConnId id = table_.find(tu); id != no_conn) {
             Connection& t = *conn(id);
             if (t.in_syn_queue && s.h.flags.ack() && !s.h.flags.syn() && !s.h.flags.rst()) {
                 const Listener* l = lst(t.listener);
@@ -335,7 +324,7 @@ public:
             run(id, t, now, tx);
             return;
         }
-        if (const ConnId l = find_listener(tu.local); l != no_conn) {
+        if (const ConnId l = table_.find_listener(tu.local); l != no_conn) {
             listen_arrives(l, tu, s, now, tx);
             return;
         }
@@ -347,9 +336,8 @@ public:
     template <SegmentSink Tx>
     void icmp_error(const FourTuple& tu, IcmpReport r, Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
-        auto it = conns_.find(tu);
-        if (it == conns_.end()) return;
-        const ConnId id = it->second;
+        const ConnId id = table_.find(tu);
+        if (id == no_conn) return;
         Connection& t = *conn(id);
         ++ctr_.icmp_errors;
         // RFC 5927 §4.1: the quoted sequence number must be in flight.
@@ -396,11 +384,11 @@ public:
     void poll(Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
         pending_ = false;
-        for (std::size_t i = 0; i < slots_.size(); ++i) {
-            if (!slots_[i].tcb) continue;
-            Connection& t = *slots_[i].tcb;
-            if (t.next_timer() <= now) on_timers(t, now, ctr_);
-            run(make_id(i), t, now, tx);
+        for (std::size_t i = 0; i < table_.capacity(); ++i) {
+            Connection* t = table_.conn_at(i);
+            if (!t) continue;
+            if (t->next_timer() <= now) on_timers(*t, now, ctr_);
+            run(table_.id_at(i), *t, now, tx);
         }
     }
 
@@ -409,8 +397,8 @@ public:
     [[nodiscard]] Instant poll_at() const noexcept {
         if (pending_) return last_now_;
         Instant at = never;
-        for (const auto& s : slots_)
-            if (s.tcb) at = std::min(at, s.tcb->next_timer());
+        for (std::size_t i = 0; i < table_.capacity(); ++i)
+            if (const Connection* t = table_.conn_at(i)) at = std::min(at, t->next_timer());
         return at;
     }
 
@@ -418,82 +406,17 @@ public:
     [[nodiscard]] const TcpConfig& config() const noexcept { return cfg_; }
 
 private:
-    struct Listener {
-        Endpoint local;
-        std::size_t backlog = 1;
-        std::size_t syn_queue = 0;
-        std::vector<ConnId> accept_q;
-    };
-    struct Slot {
-        std::unique_ptr<Connection> tcb;
-        std::unique_ptr<Listener> lst;
-        std::uint16_t gen = 0;
-    };
-
-    static std::size_t index(ConnId id) noexcept { return id & 0xFFFFu; }
-    ConnId make_id(std::size_t i) const noexcept {
-        return (ConnId{slots_[i].gen} << 16) | static_cast<ConnId>(i);
-    }
-    const Slot* slot(ConnId id) const noexcept {
-        const std::size_t i = index(id);
-        if (i >= slots_.size() || slots_[i].gen != (id >> 16)) return nullptr;
-        return &slots_[i];
-    }
-    Connection* conn(ConnId id) noexcept {
-        const Slot* s = slot(id);
-        return s ? s->tcb.get() : nullptr;
-    }
-    const Connection* conn(ConnId id) const noexcept {
-        const Slot* s = slot(id);
-        return s ? s->tcb.get() : nullptr;
-    }
-    Listener* lst(ConnId id) noexcept {
-        const Slot* s = slot(id);
-        return s ? s->lst.get() : nullptr;
-    }
-    const Listener* lst(ConnId id) const noexcept {
-        const Slot* s = slot(id);
-        return s ? s->lst.get() : nullptr;
-    }
-    std::optional<ConnId> alloc() noexcept {
-        for (std::size_t k = 0; k < slots_.size(); ++k) {
-            const std::size_t i = (next_slot_ + k) % slots_.size();
-            if (!slots_[i].tcb && !slots_[i].lst) {
-                next_slot_ = i + 1;
-                return make_id(i);
-            }
-        }
-        return std::nullopt;
-    }
-    void release(std::size_t i) noexcept {
-        slots_[i].tcb.reset();
-        slots_[i].lst.reset();
-        slots_[i].gen = static_cast<std::uint16_t>(slots_[i].gen + 1);
-    }
-    bool listening_on(Port p) const noexcept {
-        for (ConnId l : listeners_)
-            if (const Listener* li = lst(l); li && li->local.port == p) return true;
-        return false;
-    }
-    ConnId find_listener(const Endpoint& local) const noexcept {
-        ConnId any = no_conn;
-        for (ConnId l : listeners_) {
-            const Listener* li = lst(l);
-            if (!li || li->local.port != local.port) continue;
-            if (li->local.addr == local.addr) return l;
-            if (li->local.addr.value() == 0) any = l;
-        }
-        return any;
-    }
+    Connection* conn(ConnId id) noexcept { return table_.conn(id); }
+    const Connection* conn(ConnId id) const noexcept { return table_.conn(id); }
+    Listener* lst(ConnId id) noexcept { return table_.lst(id); }
+    const Listener* lst(ConnId id) const noexcept { return table_.lst(id); }
+    std::optional<ConnId> alloc() noexcept { return table_.alloc(); }
 
     Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
-        auto& s = slots_[index(id)];
-        s.tcb = std::make_unique<Connection>(cfg_, tu);
-        Connection& t = *s.tcb;
+        Connection& t = table_.make_conn(id, cfg_, tu);
         t.iss = isn_.isn(tu, now); // RFC 6528
         t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.iss;
         t.ts_offset = static_cast<std::uint32_t>(rng_.next());
-        conns_[tu] = id;
         return t;
     }
 
@@ -585,7 +508,8 @@ private:
         t.irs = s.h.seq_number - 1;
         t.rcv_nxt = t.rcv_adv = t.last_ack_sent = s.h.seq_number;
         t.our_mss = mss_for(tu, tx);
-        t.mss = t.rcv_mss = std::min(t.our_mss, m);
+        t.mss = std::min(t.our_mss, m);
+        t.rcv_mss = t.mss;
         t.state = State::established;
         t.passive = true;
         t.listener = lid;
@@ -665,23 +589,19 @@ private:
             }
         }
         if (t->state != State::closed || t->send_rst) return;
-        if (auto it = conns_.find(t->tuple); it != conns_.end() && it->second == id)
-            conns_.erase(it);
+        table_.unmap(t->tuple, id);
         if (t->in_accept_queue) {
             if (Listener* l = lst(t->listener)) std::erase(l->accept_q, id);
             t->in_accept_queue = false;
         }
-        if (!t->user_owned) release(index(id));
+        if (!t->user_owned) table_.release(id);
     }
 
     TcpConfig cfg_;
     RandomStream rng_;
     IsnGenerator isn_;
     SynCookies cookies_;
-    std::vector<Slot> slots_;
-    std::size_t next_slot_ = 0;
-    std::vector<ConnId> listeners_;
-    boost::unordered_flat_map<FourTuple, ConnId, FourTupleHash> conns_;
+    SocketTable<CC> table_;
     TcpCounters ctr_{};
     Instant last_now_{};
     bool pending_ = false;
