@@ -206,3 +206,166 @@ TEST_CASE("packetdrill so: same script, same bytes; another seed, another ISN") 
     REQUIRE(c.size() == a.size());
     CHECK(c[0] != a[0]); // the SYN-ACK's ISN (and IP ID) come from the seeded stream
 }
+
+namespace {
+
+Octets u32(std::uint32_t v) {
+    return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+            static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+}
+Octets cat(std::initializer_list<Octets> parts) {
+    Octets o;
+    for (const auto& p : parts)
+        o.insert(o.end(), p.begin(), p.end());
+    return o;
+}
+
+} // namespace
+
+/// The client script (tests/packetdrill/scripts/client-nagle-rst.pkt):
+///   0    socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+///   +0   fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
+///   +0   connect(3, ..., ...) = -1 EINPROGRESS
+///   +0   > S 0:0(0) win 65535 <mss 1460,sackOK,TS val T ecr 0,nop,wscale 3>
+///   +.05 < S. 0:0(0) ack 1 win 65535 <mss 1400,sackOK,TS val 500 ecr T,nop,wscale 6>
+///   +0   > . 1:1(0) ack 1 <nop,nop,TS val T+50 ecr 500>
+///   +0   write(3, ..., 2000) = 2000
+///   +0   > . 1:1389(1388) ack 1 <nop,nop,TS val T+50 ecr 500>
+///   +.1  < . 1:1(0) ack 1389 win 1000 <nop,nop,TS val 600 ecr T+50>
+///   +0   > P. 1389:2001(612) ack 1 <nop,nop,TS val T+150 ecr 600>
+///   +0   < R 1:1(0) win 0
+///   +0   read(3, ..., 100) = -1 ECONNRESET
+TEST_CASE("packetdrill so: client with timestamps, Nagle holds the tail, RST resets") {
+    Drill d;
+    const long long t0 = d.now();
+    const int fd = d.ifc.socket(d.u(), AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    REQUIRE(fd == 3);
+    REQUIRE(d.ifc.fcntl(d.u(), fd, F_SETFL, O_RDWR | O_NONBLOCK) == 0);
+    CHECK(d.ifc.fcntl(d.u(), fd, F_GETFL) == (O_RDWR | O_NONBLOCK));
+    const sockaddr_in to = Drill::addr(remote, server_port);
+    errno = 0;
+    CHECK(d.ifc.connect(d.u(), fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) == -1);
+    CHECK(errno == EINPROGRESS);
+
+    Out syn = d.receive();
+    check_ip(syn, local, remote);
+    CHECK(syn.time_usecs - t0 == 0);
+    CHECK(syn.tcp.flags == SYN);
+    CHECK(syn.tcp.dport == server_port);
+    CHECK(syn.tcp.sport >= 32768); // Linux's ip_local_port_range, strata's default
+    CHECK(syn.tcp.sport <= 60999);
+    CHECK(syn.tcp.win == 65535);
+    REQUIRE(syn.tcp.options.size() == 20);
+    const std::uint32_t tsval = be32(syn.tcp.options, 8);
+    // MSS 1460; SACK-permitted + TS (04 02 08 0a val ecr=0); NOP, WS 3.
+    CHECK(syn.tcp.options ==
+          cat({opts({2, 4, 0x05, 0xb4, 4, 2, 8, 10}), u32(tsval), u32(0), opts({1, 3, 3, 3})}));
+    const std::uint32_t isn = syn.tcp.seq;
+    const std::uint16_t port = syn.tcp.sport;
+
+    // +.05 < S. with MSS 1400, TS, WS 6.
+    d.wait_until(t0 + 50'000);
+    REQUIRE(d.inject(build({remote, local, server_port, port, peer_isn, isn + 1, SYN | ACK, 65535,
+                            cat({opts({2, 4, 0x05, 0x78, 4, 2, 8, 10}), u32(500), u32(tsval),
+                                 opts({1, 3, 3, 6})}),
+                            0})) == 0);
+    Out ack = d.receive();
+    check_ip(ack, local, remote);
+    CHECK(ack.time_usecs - t0 == 50'000);
+    CHECK(ack.tcp.flags == ACK);
+    CHECK(ack.tcp.seq == isn + 1);
+    CHECK(ack.tcp.ack == peer_isn + 1);
+    CHECK(ack.tcp.win == 32768); // 262144 >> 3, now scaled
+    // TSval runs at 1 ms per tick (RFC 7323 §5.4): 50 ms later, +50.
+    CHECK(ack.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 50), u32(500)}));
+    errno = 0;
+    CHECK(d.ifc.connect(d.u(), fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) == -1);
+    CHECK(errno == EISCONN);
+    int soerr = -1;
+    socklen_t len = sizeof soerr;
+    REQUIRE(d.ifc.getsockopt(d.u(), fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0);
+    CHECK(soerr == 0);
+
+    // 2000 bytes; MSS = min(1460, 1400) − 12 bytes of timestamps = 1388
+    // (RFC 9293 §3.7.1). The 612-byte tail is short and 1388 bytes are
+    // unacknowledged: Nagle (RFC 9293 §3.7.4) holds it until the ACK.
+    const std::string data(2000, 'x');
+    REQUIRE(d.ifc.write(d.u(), fd, data.data(), data.size()) == 2000);
+    Out s1 = d.receive();
+    CHECK(s1.time_usecs - t0 == 50'000);
+    CHECK(s1.tcp.flags == ACK);
+    CHECK(s1.tcp.seq == isn + 1);
+    CHECK(s1.tcp.payload == 1388);
+    CHECK(s1.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 50), u32(500)}));
+
+    d.wait_until(t0 + 150'000);
+    REQUIRE(d.inject(build({remote, local, server_port, port, peer_isn + 1, isn + 1389, ACK, 1000,
+                            cat({opts({1, 1, 8, 10}), u32(600), u32(tsval + 50)}), 0})) == 0);
+    Out s2 = d.receive();
+    CHECK(s2.time_usecs - t0 == 150'000); // released by the ACK, not sent with s1
+    CHECK(s2.tcp.flags == (PSH | ACK));
+    CHECK(s2.tcp.seq == isn + 1389);
+    CHECK(s2.tcp.ack == peer_isn + 1);
+    CHECK(s2.tcp.payload == 612);
+    CHECK(s2.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 150), u32(600)}));
+
+    // < R 1:1(0): SEQ = RCV.NXT exactly, so it resets (RFC 5961 §3.2); an
+    // RST is never answered (RFC 9293 §3.10.7.2).
+    REQUIRE(d.inject(build({remote, local, server_port, port, peer_isn + 1, 0, RST, 0, {}, 0})) ==
+            0);
+    pollfd p{fd, POLLIN | POLLOUT, 0};
+    CHECK(d.ifc.poll(d.u(), &p, 1, 0) == 1);
+    CHECK((p.revents & POLLERR) != 0);
+    char buf[100];
+    errno = 0;
+    CHECK(d.ifc.read(d.u(), fd, buf, sizeof buf) == -1);
+    CHECK(errno == ECONNRESET);
+    CHECK(d.ifc.close(d.u(), fd) == 0);
+}
+
+TEST_CASE("packetdrill so: a SYN to a closed port gets RST,ACK; the host takes packetdrill's "
+          "random local address from the first packet") {
+    Drill d;
+    const std::uint32_t random_local = ip(192, 168, 33, 44); // as config.c picks one
+    // RFC 9293 §3.10.7.1: no ACK in the SYN ⇒ <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+    REQUIRE(d.inject(build({remote, random_local, peer_port, 9, peer_isn, 0, SYN, 1000, {}, 0})) ==
+            0);
+    Out r = d.receive();
+    check_ip(r, random_local, remote);
+    CHECK(r.tcp.flags == (RST | ACK));
+    CHECK(r.tcp.seq == 0);
+    CHECK(r.tcp.ack == peer_isn + 1);
+    CHECK(r.tcp.win == 0);
+    CHECK(r.tcp.sport == 9);
+    CHECK(r.tcp.dport == peer_port);
+}
+
+TEST_CASE("packetdrill so: errno values as Linux gives them") {
+    Drill d;
+    errno = 0;
+    CHECK(d.ifc.socket(d.u(), AF_INET6, SOCK_STREAM, 0) == -1);
+    CHECK(errno == EAFNOSUPPORT);
+    char b[4];
+    errno = 0;
+    CHECK(d.ifc.read(d.u(), 42, b, sizeof b) == -1);
+    CHECK(errno == EBADF);
+    const int fd = d.ifc.socket(d.u(), AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    REQUIRE(fd == 3);
+    const sockaddr_in me = Drill::addr(0, server_port); // INADDR_ANY
+    REQUIRE(d.ifc.bind(d.u(), fd, reinterpret_cast<const sockaddr*>(&me), sizeof me) == 0);
+    REQUIRE(d.ifc.listen(d.u(), fd, 4) == 0);
+    errno = 0;
+    CHECK(d.ifc.accept(d.u(), fd, nullptr, nullptr) == -1);
+    CHECK(errno == EAGAIN);
+    int v = 0;
+    socklen_t len = sizeof v;
+    errno = 0;
+    CHECK(d.ifc.getsockopt(d.u(), fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len) == -1);
+    CHECK(errno == ENOPROTOOPT);
+    const int two = d.ifc.socket(d.u(), AF_INET, SOCK_STREAM, 0);
+    const sockaddr_in other = Drill::addr(ip(10, 1, 1, 1), 80); // the host is committed now
+    errno = 0;
+    CHECK(d.ifc.bind(d.u(), two, reinterpret_cast<const sockaddr*>(&other), sizeof other) == -1);
+    CHECK(errno == EADDRNOTAVAIL);
+    CHECK(d.ifc.pipe(d.u(), nullptr) == -1);
+}
