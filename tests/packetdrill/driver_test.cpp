@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 
 #include <cerrno>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -368,4 +369,80 @@ TEST_CASE("packetdrill so: errno values as Linux gives them") {
     CHECK(d.ifc.bind(d.u(), two, reinterpret_cast<const sockaddr*>(&other), sizeof other) == -1);
     CHECK(errno == EADDRNOTAVAIL);
     CHECK(d.ifc.pipe(d.u(), nullptr) == -1);
+}
+
+/// packetdrill runs a blocking call ("+0...0.1 read(...)") on its system-call
+/// thread while the main thread goes on injecting packets and sleeping: the
+/// call must wait for those, and return at the virtual instant they came.
+TEST_CASE("packetdrill so: blocking accept and read on another thread; poll and epoll") {
+    Drill d;
+    const long long t0 = d.now();
+    const int fd = d.ifc.socket(d.u(), AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    const sockaddr_in me = Drill::addr(local, server_port);
+    REQUIRE(d.ifc.bind(d.u(), fd, reinterpret_cast<const sockaddr*>(&me), sizeof me) == 0);
+    REQUIRE(d.ifc.listen(d.u(), fd, 1) == 0);
+
+    const int ep = d.ifc.epoll_create(d.u(), 1);
+    REQUIRE(ep >= 0);
+    epoll_event want{};
+    want.events = EPOLLIN;
+    want.data.u64 = 77;
+    REQUIRE(d.ifc.epoll_ctl(d.u(), ep, EPOLL_CTL_ADD, fd, &want) == 0);
+    epoll_event got[2]{};
+    CHECK(d.ifc.epoll_wait(d.u(), ep, got, 2, 0) == 0);
+
+    int accepted = -1;
+    long long accepted_at = 0;
+    std::thread syscall_thread([&] {
+        accepted = d.ifc.accept(d.u(), fd, nullptr, nullptr); // blocks
+        accepted_at = d.now();
+    });
+    d.wait_until(t0 + 10'000);
+    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn, 0, SYN, 8000, {}, 0})) ==
+            0);
+    Out sa = d.receive();
+    CHECK(sa.tcp.flags == (SYN | ACK));
+    // No MSS option from the peer: strata still offers its own; no SACK, WS or TS.
+    CHECK(sa.tcp.options == opts({2, 4, 0x05, 0xb4}));
+    d.wait_until(t0 + 20'000);
+    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1, sa.tcp.seq + 1,
+                            ACK, 8000, {}, 0})) == 0);
+    syscall_thread.join();
+    REQUIRE(accepted == 4);
+    CHECK(accepted_at - t0 >= 20'000);
+    CHECK(accepted_at - t0 < 20'010); // the spin's microseconds at most
+
+    // The listener was readable (a connection to accept) until accept took it.
+    CHECK(d.ifc.epoll_wait(d.u(), ep, got, 2, 0) == 0);
+    want.data.u64 = 78;
+    REQUIRE(d.ifc.epoll_ctl(d.u(), ep, EPOLL_CTL_ADD, accepted, &want) == 0);
+
+    char buf[64] = {};
+    long long n = -2;
+    std::thread reader([&] { n = d.ifc.read(d.u(), accepted, buf, sizeof buf); });
+    d.wait_until(t0 + 30'000);
+    const Octets hello{'h', 'e', 'l', 'l', 'o'};
+    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1, sa.tcp.seq + 1,
+                            PSH | ACK, 8000, {}, 0},
+                           hello)) == 0);
+    reader.join();
+    CHECK(n == 5);
+    CHECK(std::string(buf, 5) == "hello");
+
+    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 6, sa.tcp.seq + 1,
+                            PSH | ACK, 8000, {}, 0},
+                           hello)) == 0);
+    REQUIRE(d.ifc.epoll_wait(d.u(), ep, got, 2, 0) == 1);
+    CHECK(got[0].data.u64 == 78);
+    CHECK(got[0].events == EPOLLIN);
+    pollfd p{accepted, POLLIN, 0};
+    CHECK(d.ifc.poll(d.u(), &p, 1, 0) == 1);
+    CHECK(p.revents == POLLIN);
+    CHECK(d.ifc.read(d.u(), accepted, buf, sizeof buf) == 5);
+    // Nothing to read: a poll with a 100 ms timeout made by the only thread
+    // returns 0 once the virtual clock has run 100 ms on.
+    const long long before = d.now();
+    CHECK(d.ifc.poll(d.u(), &p, 1, 100) == 0);
+    CHECK(d.now() - before >= 100'000);
+    CHECK(d.ifc.close(d.u(), ep) == 0);
 }
