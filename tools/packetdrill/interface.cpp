@@ -89,6 +89,8 @@ ssize_t pd_recvfrom(void* u, int fd, void* buf, size_t len, int flags, sockaddr*
                     socklen_t* srclen) {
     return guarded([&]() -> ssize_t {
         if (buf == nullptr && len != 0) return SocketCalls::fail_errno(EFAULT);
+        // MSG_PEEK, MSG_OOB, MSG_WAITALL, MSG_ERRQUEUE, ...: not offered.
+        if ((flags & ~MSG_DONTWAIT) != 0) return SocketCalls::fail_errno(EOPNOTSUPP);
         Call c(u);
         stack::Endpoint from{};
         const ssize_t n = c.calls.recv(fd, MutBytes{static_cast<Byte*>(buf), len}, c.lk,
@@ -144,6 +146,7 @@ ssize_t pd_sendto(void* u, int fd, const void* buf, size_t len, int flags, const
                   socklen_t tolen) {
     return guarded([&]() -> ssize_t {
         if (buf == nullptr && len != 0) return SocketCalls::fail_errno(EFAULT);
+        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) return SocketCalls::fail_errno(EOPNOTSUPP);
         std::optional<stack::Endpoint> dest;
         if (to != nullptr) {
             int err = 0;
