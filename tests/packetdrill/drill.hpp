@@ -11,14 +11,14 @@
 // test does not check strata with itself.
 #pragma once
 
-#include <arpa/inet.h>
-#include <dlfcn.h>
-
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <dlfcn.h>
 
 #include "packetdrill_abi.h"
 
@@ -135,7 +135,8 @@ inline Out parse(Octets bytes, long long when) {
     const std::size_t doff = (p[t + 12] >> 4) * 4u;
     o.tcp.flags = p[t + 13];
     o.tcp.win = be16(p, t + 14);
-    o.tcp.options.assign(p.begin() + static_cast<long>(t + 20), p.begin() + static_cast<long>(t + doff));
+    o.tcp.options.assign(p.begin() + static_cast<long>(t + 20),
+                         p.begin() + static_cast<long>(t + doff));
     o.data.assign(p.begin() + static_cast<long>(t + doff), p.begin() + o.total_len);
     o.tcp.payload = o.data.size();
     o.tcp_sum_ok = tcp_sum(p) == 0xffff;

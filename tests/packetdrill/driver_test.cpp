@@ -9,16 +9,15 @@
 //   - options in Linux's order: MSS, SACK-permitted+TS (04 02 08 0a) or
 //     NOP NOP SACK-permitted, NOP window scale (RFC 7323 appendix A layout);
 //   - IPv4: TTL 64, DF set (RFC 1191), no options.
+#include <cerrno>
+#include <thread>
+
+#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/epoll.h>
-
-#include <cerrno>
-#include <thread>
-
-#include <catch2/catch.hpp>
 
 #include "drill.hpp"
 
@@ -84,8 +83,16 @@ std::vector<Octets> server_script(const char* flags) {
     REQUIRE(d.ifc.listen(d.u(), fd, 1) == 0);
 
     // < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
-    Segment syn{remote, local, peer_port, server_port, peer_isn, 0, SYN, 32792,
-                opts({2, 4, 0x03, 0xe8, 4, 2, 1, 1, 1, 3, 3, 7}), 0};
+    Segment syn{remote,
+                local,
+                peer_port,
+                server_port,
+                peer_isn,
+                0,
+                SYN,
+                32792,
+                opts({2, 4, 0x03, 0xe8, 4, 2, 1, 1, 1, 3, 3, 7}),
+                0};
     REQUIRE(d.inject(build(syn)) == 0);
 
     // > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 3>: no timestamps
@@ -105,8 +112,9 @@ std::vector<Octets> server_script(const char* flags) {
 
     // +.1 < . 1:1(0) ack 1 win 257 — completes the handshake; no answer.
     d.wait_until(t0 + second / 10);
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1, isn + 1, ACK,
-                            257, {}, 0})) == 0);
+    REQUIRE(d.inject(build(
+                {remote, local, peer_port, server_port, peer_isn + 1, isn + 1, ACK, 257, {}, 0})) ==
+            0);
     sockaddr_in peer{};
     socklen_t plen = sizeof peer;
     const int c = d.ifc.accept(d.u(), fd, reinterpret_cast<sockaddr*>(&peer), &plen);
@@ -118,9 +126,10 @@ std::vector<Octets> server_script(const char* flags) {
     // < P. 1:1001(1000): one segment, not two full-sized ones, so the ACK
     // waits for the 40 ms delayed-ACK timer (RFC 9293 §3.8.6.3; strata's 40 ms).
     const Octets data(1000, 'a');
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1, isn + 1,
-                            PSH | ACK, 257, {}, 0},
-                           data)) == 0);
+    REQUIRE(
+        d.inject(build(
+            {remote, local, peer_port, server_port, peer_isn + 1, isn + 1, PSH | ACK, 257, {}, 0},
+            data)) == 0);
     Out ack1 = d.receive();
     sent.push_back(ack1.bytes);
     check_ip(ack1, local, remote);
@@ -160,10 +169,26 @@ std::vector<Octets> server_script(const char* flags) {
 
     // +.1 the peer ACKs it, then sends FIN: the FIN is ACKed at once.
     d.wait_until(t0 + 2 * second / 10 + 40'000);
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1001, isn + 501, ACK,
-                            257, {}, 0})) == 0);
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1001, isn + 501,
-                            FIN | ACK, 257, {}, 0})) == 0);
+    REQUIRE(d.inject(build({remote,
+                            local,
+                            peer_port,
+                            server_port,
+                            peer_isn + 1001,
+                            isn + 501,
+                            ACK,
+                            257,
+                            {},
+                            0})) == 0);
+    REQUIRE(d.inject(build({remote,
+                            local,
+                            peer_port,
+                            server_port,
+                            peer_isn + 1001,
+                            isn + 501,
+                            FIN | ACK,
+                            257,
+                            {},
+                            0})) == 0);
     Out fa = d.receive();
     sent.push_back(fa.bytes);
     CHECK(fa.time_usecs - t0 == 2 * second / 10 + 40'000);
@@ -182,8 +207,16 @@ std::vector<Octets> server_script(const char* flags) {
     CHECK(fin.tcp.ack == peer_isn + 1002);
 
     d.wait_until(t0 + 3 * second / 10 + 40'000);
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1002, isn + 502, ACK,
-                            257, {}, 0})) == 0);
+    REQUIRE(d.inject(build({remote,
+                            local,
+                            peer_port,
+                            server_port,
+                            peer_isn + 1002,
+                            isn + 502,
+                            ACK,
+                            257,
+                            {},
+                            0})) == 0);
     REQUIRE(d.ifc.close(d.u(), fd) == 0);
     return sent;
 }
@@ -398,15 +431,23 @@ TEST_CASE("packetdrill so: blocking accept and read on another thread; poll and 
         accepted_at = d.now();
     });
     d.wait_until(t0 + 10'000);
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn, 0, SYN, 8000, {}, 0})) ==
-            0);
+    REQUIRE(d.inject(build(
+                {remote, local, peer_port, server_port, peer_isn, 0, SYN, 8000, {}, 0})) == 0);
     Out sa = d.receive();
     CHECK(sa.tcp.flags == (SYN | ACK));
     // No MSS option from the peer: strata still offers its own; no SACK, WS or TS.
     CHECK(sa.tcp.options == opts({2, 4, 0x05, 0xb4}));
     d.wait_until(t0 + 20'000);
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1, sa.tcp.seq + 1,
-                            ACK, 8000, {}, 0})) == 0);
+    REQUIRE(d.inject(build({remote,
+                            local,
+                            peer_port,
+                            server_port,
+                            peer_isn + 1,
+                            sa.tcp.seq + 1,
+                            ACK,
+                            8000,
+                            {},
+                            0})) == 0);
     syscall_thread.join();
     REQUIRE(accepted == 4);
     CHECK(accepted_at - t0 >= 20'000);
@@ -422,15 +463,31 @@ TEST_CASE("packetdrill so: blocking accept and read on another thread; poll and 
     std::thread reader([&] { n = d.ifc.read(d.u(), accepted, buf, sizeof buf); });
     d.wait_until(t0 + 30'000);
     const Octets hello{'h', 'e', 'l', 'l', 'o'};
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 1, sa.tcp.seq + 1,
-                            PSH | ACK, 8000, {}, 0},
+    REQUIRE(d.inject(build({remote,
+                            local,
+                            peer_port,
+                            server_port,
+                            peer_isn + 1,
+                            sa.tcp.seq + 1,
+                            PSH | ACK,
+                            8000,
+                            {},
+                            0},
                            hello)) == 0);
     reader.join();
     CHECK(n == 5);
     CHECK(std::string(buf, 5) == "hello");
 
-    REQUIRE(d.inject(build({remote, local, peer_port, server_port, peer_isn + 6, sa.tcp.seq + 1,
-                            PSH | ACK, 8000, {}, 0},
+    REQUIRE(d.inject(build({remote,
+                            local,
+                            peer_port,
+                            server_port,
+                            peer_isn + 6,
+                            sa.tcp.seq + 1,
+                            PSH | ACK,
+                            8000,
+                            {},
+                            0},
                            hello)) == 0);
     REQUIRE(d.ifc.epoll_wait(d.u(), ep, got, 2, 0) == 1);
     CHECK(got[0].data.u64 == 78);

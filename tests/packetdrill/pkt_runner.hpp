@@ -16,8 +16,6 @@
 // use 20 µs, packetdrill's tolerance is 4 ms).
 #pragma once
 
-#include <fcntl.h>
-
 #include <cerrno>
 #include <fstream>
 #include <map>
@@ -27,6 +25,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
 
 #include "drill.hpp"
 
@@ -48,7 +48,8 @@ public:
 
 class PktRunner {
 public:
-    PktRunner(Drill& d, ScriptConfig c) : d_(d), c_(c), local_port_(c.port), remote_port_(c.remote_port) {}
+    PktRunner(Drill& d, ScriptConfig c)
+        : d_(d), c_(c), local_port_(c.port), remote_port_(c.remote_port) {}
 
     /// Runs every line; throws ScriptError at the first mismatch.
     void run_file(const std::string& path) {
@@ -139,7 +140,8 @@ private:
                     o.push_back(1);
                 } else if (kind == "mss") {
                     w >> a;
-                    o.insert(o.end(), {2, 4, static_cast<std::uint8_t>(a >> 8), static_cast<std::uint8_t>(a)});
+                    o.insert(o.end(), {2, 4, static_cast<std::uint8_t>(a >> 8),
+                                       static_cast<std::uint8_t>(a)});
                 } else if (kind == "sackOK") {
                     o.insert(o.end(), {4, 2});
                 } else if (kind == "wscale") {
@@ -166,9 +168,16 @@ private:
 
     void inbound(int n, const std::string& s) {
         Pkt p = parse_packet(n, s);
-        Segment seg{c_.remote, c_.local, remote_port_, local_port_, p.seq,
-                    p.ack ? *p.ack + isn_ : 0, p.flags, static_cast<std::uint16_t>(p.win.value_or(0)),
-                    p.options.value_or(Octets{}), 0};
+        Segment seg{c_.remote,
+                    c_.local,
+                    remote_port_,
+                    local_port_,
+                    p.seq,
+                    p.ack ? *p.ack + isn_ : 0,
+                    p.flags,
+                    static_cast<std::uint16_t>(p.win.value_or(0)),
+                    p.options.value_or(Octets{}),
+                    0};
         if (p.ts_ecr && *p.ts_ecr != 0) // the script's TS val of ours, as the live one
             put32(seg.options, p.ts_at + 4, *p.ts_ecr + ts_offset_);
         if (d_.inject(build(seg, Octets(p.len, 'x'))) != 0) throw ScriptError(n, "netdev_send");
@@ -192,18 +201,23 @@ private:
             }
         }
         const long long late = o.time_usecs - (t0_ + t);
-        if (late > c_.tolerance_usecs || late < -c_.tolerance_usecs) fail("time (µs)", t, o.time_usecs - t0_);
+        if (late > c_.tolerance_usecs || late < -c_.tolerance_usecs)
+            fail("time (µs)", t, o.time_usecs - t0_);
         if (o.tcp.src != c_.local || o.tcp.dst != c_.remote) fail("addresses", c_.local, o.tcp.src);
-        if (o.tcp.sport != local_port_ || o.tcp.dport != remote_port_) fail("ports", local_port_, o.tcp.sport);
+        if (o.tcp.sport != local_port_ || o.tcp.dport != remote_port_)
+            fail("ports", local_port_, o.tcp.sport);
         if (!o.ip_sum_ok || !o.tcp_sum_ok) fail("checksums", 1, 0);
         if (o.tcp.seq - isn_ != p.seq) fail("seq", p.seq, o.tcp.seq - isn_);
-        if (o.tcp.payload != p.len) fail("payload length", p.len, static_cast<long long>(o.tcp.payload));
+        if (o.tcp.payload != p.len)
+            fail("payload length", p.len, static_cast<long long>(o.tcp.payload));
         if (p.ack && o.tcp.ack != *p.ack) fail("ack", *p.ack, o.tcp.ack);
         if (p.win && o.tcp.win != *p.win) fail("win", *p.win, o.tcp.win);
         if (p.options) {
             Octets want = *p.options;
             if (p.ts_val) { // TS val unchecked: take the live one, remember the mapping
-                if (o.tcp.options.size() != want.size()) fail("options length", static_cast<long long>(want.size()), static_cast<long long>(o.tcp.options.size()));
+                if (o.tcp.options.size() != want.size())
+                    fail("options length", static_cast<long long>(want.size()),
+                         static_cast<long long>(o.tcp.options.size()));
                 const std::uint32_t live = be32(o.tcp.options, p.ts_at);
                 ts_offset_ = live - *p.ts_val;
                 put32(want, p.ts_at, live);
@@ -262,14 +276,15 @@ private:
             throw ScriptError(n, name + " returned " + std::to_string(got) + " (errno " +
                                      std::to_string(errno) + "), expected " + std::to_string(want));
         if (!want_errno.empty() && errno_name(errno) != want_errno)
-            throw ScriptError(n, name + " errno " + std::to_string(errno) + ", expected " + want_errno);
+            throw ScriptError(n, name + " errno " + std::to_string(errno) + ", expected " +
+                                     want_errno);
     }
 
     static std::string errno_name(int e) {
         static const std::map<int, std::string> names{
-            {EINPROGRESS, "EINPROGRESS"}, {ECONNRESET, "ECONNRESET"}, {EAGAIN, "EAGAIN"},
-            {ECONNREFUSED, "ECONNREFUSED"}, {ENOTCONN, "ENOTCONN"}, {EPIPE, "EPIPE"},
-            {ETIMEDOUT, "ETIMEDOUT"}, {EISCONN, "EISCONN"}, {EALREADY, "EALREADY"}};
+            {EINPROGRESS, "EINPROGRESS"},   {ECONNRESET, "ECONNRESET"}, {EAGAIN, "EAGAIN"},
+            {ECONNREFUSED, "ECONNREFUSED"}, {ENOTCONN, "ENOTCONN"},     {EPIPE, "EPIPE"},
+            {ETIMEDOUT, "ETIMEDOUT"},       {EISCONN, "EISCONN"},       {EALREADY, "EALREADY"}};
         const auto it = names.find(e);
         return it == names.end() ? std::to_string(e) : it->second;
     }

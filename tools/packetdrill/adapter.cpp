@@ -2,11 +2,11 @@
 // other threads (adapter.hpp).
 #include "adapter.hpp"
 
-#include <arpa/inet.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include <arpa/inet.h>
 
 namespace strata::packetdrill {
 

@@ -5,8 +5,6 @@
 // and moves the clock.
 #pragma once
 
-#include <sys/epoll.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -15,6 +13,8 @@
 #include <optional>
 #include <string_view>
 #include <vector>
+
+#include <sys/epoll.h>
 
 #include "virtual_host.hpp"
 
@@ -62,7 +62,7 @@ public:
 
     Settings settings;
     std::optional<VirtualHost> vh; ///< always set; optional because a Host cannot be assigned
-    bool committed = false; ///< the local address is in use: no readdress()
+    bool committed = false;        ///< the local address is in use: no readdress()
     std::map<int, FdInfo> fds;
     std::map<int, EpollSet> epolls;
     int next_epoll_fd = 4096; ///< above the host's descriptors (max_descriptors 1024)

@@ -2,10 +2,6 @@
 // and the C functions it puts in packetdrill's struct (packetdrill_abi.h):
 // the socket calls (socket_calls.cpp), the virtual network device, the
 // virtual clock, poll and epoll. Every entry takes the adapter's lock.
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/epoll.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdarg>
@@ -13,6 +9,10 @@
 #include <cstring>
 #include <new>
 #include <vector>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
 
 #include "adapter.hpp"
 #include "packetdrill_abi.h"
@@ -146,7 +146,8 @@ ssize_t pd_sendto(void* u, int fd, const void* buf, size_t len, int flags, const
                   socklen_t tolen) {
     return guarded([&]() -> ssize_t {
         if (buf == nullptr && len != 0) return SocketCalls::fail_errno(EFAULT);
-        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0) return SocketCalls::fail_errno(EOPNOTSUPP);
+        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0)
+            return SocketCalls::fail_errno(EOPNOTSUPP);
         std::optional<stack::Endpoint> dest;
         if (to != nullptr) {
             int err = 0;

@@ -5,17 +5,17 @@
 // other thread (Adapter::wait_for_change); O_NONBLOCK descriptors say EAGAIN.
 #include "socket_calls.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/ioctl.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
 
 namespace strata::packetdrill {
 
@@ -96,8 +96,7 @@ int SocketCalls::listen(int fd, int backlog) {
     return 0;
 }
 
-int SocketCalls::accept(int fd, sockaddr* addr, socklen_t* len,
-                        std::unique_lock<std::mutex>& lk) {
+int SocketCalls::accept(int fd, sockaddr* addr, socklen_t* len, std::unique_lock<std::mutex>& lk) {
     auto it = a_.fds.find(fd);
     if (it == a_.fds.end()) return fail(stack::Errno::ebadf);
     while (true) {
@@ -105,8 +104,8 @@ int SocketCalls::accept(int fd, sockaddr* addr, socklen_t* len,
         if (r) {
             const FdInfo& listener = a_.fds[fd];
             // Linux: the new socket inherits TCP_NODELAY but not O_NONBLOCK.
-            a_.fds[*r] = FdInfo{stack::SocketKind::tcp, false, listener.nodelay, false,
-                                std::nullopt};
+            a_.fds[*r] =
+                FdInfo{stack::SocketKind::tcp, false, listener.nodelay, false, std::nullopt};
             if (listener.nodelay) (void)a_.vh->host().set_nodelay(*r, true);
             if (auto peer = a_.vh->host().getpeername(*r)) write_sockaddr(peer.value(), addr, len);
             a_.vh->settle();

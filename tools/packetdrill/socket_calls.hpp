@@ -3,10 +3,10 @@
 // block take the lock so they can wait on the adapter's condition variable.
 #pragma once
 
-#include <sys/socket.h>
-
 #include <mutex>
 #include <optional>
+
+#include <sys/socket.h>
 
 #include "adapter.hpp"
 

@@ -126,7 +126,8 @@ public:
         if (ip_packet.size() < 20 || ip_packet.size() > 65535) return false;
         if ((ip_packet[0] >> 4) != 4) return false;
         frame_.assign(ethernet_field::header_len + ip_packet.size(), Byte{0});
-        EthernetRepr{host_mac, peer_mac, EtherType::ipv4}.emit(EthernetView<Byte>::unchecked(MutBytes{frame_}));
+        EthernetRepr{host_mac, peer_mac, EtherType::ipv4}.emit(
+            EthernetView<Byte>::unchecked(MutBytes{frame_}));
         std::copy(ip_packet.begin(), ip_packet.end(),
                   frame_.begin() + static_cast<std::ptrdiff_t>(ethernet_field::header_len));
         host_.receive(PortId{0}, MutBytes{frame_}, now_, out_);
@@ -166,9 +167,9 @@ private:
         const auto ip = Ipv4View<const Byte>::checked(payload);
         if (!ip) return;
         const std::size_t len = std::min<std::size_t>(ip->total_len(), payload.size());
-        sent_.push_back(Packet{std::vector<Byte>(payload.begin(),
-                                                 payload.begin() + static_cast<std::ptrdiff_t>(len)),
-                               now_});
+        sent_.push_back(Packet{
+            std::vector<Byte>(payload.begin(), payload.begin() + static_cast<std::ptrdiff_t>(len)),
+            now_});
     }
 
     void answer_arp(Bytes payload) {
@@ -183,7 +184,8 @@ private:
         arp_frame_.assign(ethernet_min_frame_len, Byte{0});
         EthernetRepr{host_mac, peer_mac, EtherType::arp}.emit(
             EthernetView<Byte>::unchecked(MutBytes{arp_frame_}));
-        reply.emit(ArpView<Byte>::unchecked(MutBytes{arp_frame_}.subspan(ethernet_field::header_len)));
+        reply.emit(
+            ArpView<Byte>::unchecked(MutBytes{arp_frame_}.subspan(ethernet_field::header_len)));
         host_.receive(PortId{0}, MutBytes{arp_frame_}, now_, out_);
     }
 
