@@ -94,7 +94,7 @@ inline Octets build(const Segment& s, const Octets& data = {}) {
     p[32] = static_cast<std::uint8_t>((tcp_len / 4) << 4);
     p[33] = s.flags;
     put16(p, 34, s.win);
-    std::memcpy(p.data() + 40, s.options.data(), s.options.size());
+    if (!s.options.empty()) std::memcpy(p.data() + 40, s.options.data(), s.options.size());
     if (!data.empty()) std::memcpy(p.data() + 20 + tcp_len, data.data(), data.size());
     put16(p, 36, static_cast<std::uint16_t>(~tcp_sum(p)));
     return p;
