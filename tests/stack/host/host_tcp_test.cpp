@@ -285,3 +285,30 @@ TEST_CASE("host tcp: a host without TCP answers protocol unreachable (RFC 1122 3
     // A hard error (RFC 1122 4.2.3.9): the connection attempt fails.
     CHECK(net.node(a).readiness(*c).error != Errno::ok);
 }
+
+TEST_CASE("host tcp: 10 MB byte-exact with loss, reordering, duplication and corruption") {
+    sim::LinkConfig lc = sim::LinkConfig::symmetric(100'000'000, 1ms);
+    lc.queue_frames = 1000;
+    const sim::Impairments imp{.loss = 0.02, .duplicate = 0.01, .reorder = 0.02, .corrupt = 0.01};
+    lc.a_to_b = imp;
+    lc.b_to_a = imp;
+    Pair p(lc, 43);
+    auto l = p.B().socket(stack::SocketKind::tcp, "sink");
+    REQUIRE(p.B().bind(*l, {Ipv4Address{}, Port{5001}}).ok());
+    REQUIRE(p.B().listen(*l).ok());
+    Outcome rx, tx;
+    constexpr std::size_t total = 10 * 1000 * 1000;
+    p.B().spawn(sink(p.B(), *l, rx));
+    p.A().spawn(source(p.A(), {ip_b, Port{5001}}, total, tx));
+    for (int i = 0; i < 60'000 && !(rx.eof || rx.error != Errno::ok); ++i)
+        p.run_for(10ms);
+    const auto& c = p.net.link_counters(sim::LinkId{0}, sim::Direction::a_to_b);
+    CHECK(c.reordered > 0);
+    CHECK(c.duplicated > 0);
+    CHECK(c.corrupted > 0);
+    CHECK(tx.error == Errno::ok);
+    CHECK(rx.error == Errno::ok);
+    CHECK(rx.eof);
+    CHECK(rx.received == total);
+    CHECK(rx.exact);
+}
