@@ -63,7 +63,8 @@ TEST_CASE("tcp: Nagle holds a small segment while one is unacknowledged; TCP_NOD
         REQUIRE(p.a.send(c, small).ok());
         p.a.poll(p.net.now, p.sa);
         std::size_t at_t0 = 0;
-        for (const Sent* d : data_from(p, 0)) at_t0 += d->at == t0;
+        for (const Sent* d : data_from(p, 0))
+            at_t0 += d->at == t0;
         // RFC 9293 §3.7.4 (RFC 896): with Nagle only the first small segment
         // leaves; the rest waits for its ACK (which B delays by 40 ms).
         REQUIRE(at_t0 == (nodelay ? 3u : 1u));
@@ -71,10 +72,12 @@ TEST_CASE("tcp: Nagle holds a small segment while one is unacknowledged; TCP_NOD
         std::size_t got = 0;
         // B's application reads late, so no window update hastens the ACK.
         p.run_for(150ms);
-        REQUIRE(p.run_until([&] {
-            if (auto n = p.b.recv(s, buf)) got += *n;
-            return got == 30;
-        }, 1s));
+        REQUIRE(p.run_until(
+            [&] {
+                if (auto n = p.b.recv(s, buf)) got += *n;
+                return got == 30;
+            },
+            1s));
         if (!nodelay) {
             const auto d = data_from(p, 0);
             REQUIRE(d.size() == 2);
@@ -194,13 +197,16 @@ TEST_CASE("tcp: one lost segment: SACK blocks, 3 dupacks, fast retransmit, no ti
         REQUIRE(*p.a.send(c, data) == data.size());
         std::vector<Byte> got;
         std::array<Byte, 4096> buf{};
-        REQUIRE(p.run_until([&] {
-            while (auto n = p.b.recv(s, buf)) {
-                if (*n == 0) break;
-                got.insert(got.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*n));
-            }
-            return got.size() == data.size();
-        }, 5s));
+        REQUIRE(p.run_until(
+            [&] {
+                while (auto n = p.b.recv(s, buf)) {
+                    if (*n == 0) break;
+                    got.insert(got.end(), buf.begin(),
+                               buf.begin() + static_cast<std::ptrdiff_t>(*n));
+                }
+                return got.size() == data.size();
+            },
+            5s));
         REQUIRE(got == data);
         REQUIRE(p.a.counters().fast_retransmits == 1);
         REQUIRE(p.a.counters().rto_expiries == 0);
@@ -213,4 +219,47 @@ TEST_CASE("tcp: one lost segment: SACK blocks, 3 dupacks, fast retransmit, no ti
                 saw_block |= x.h.sack_blocks[0].left == lost + 1448;
         REQUIRE(saw_block == sack);
     }
+}
+
+TEST_CASE("tcp: SYN-SENT: unacceptable ACK -> <SEQ=SEG.ACK><CTL=RST>; RST without an acceptable "
+          "ACK is ignored") {
+    Pair<> p;
+    p.net.drop_if = [](int, const TcpRepr&) { return true; }; // nothing reaches B
+    auto c = p.a.connect(Endpoint{addr_a, Port{4444}}, Endpoint{addr_b, Port{80}}, p.net.now);
+    p.a.poll(p.net.now, p.sa);
+    const SeqNum iss = p.a.connection(*c)->iss;
+    const FourTuple from{{addr_b, Port{80}}, {addr_a, Port{4444}}};
+    TcpRepr h;
+    h.src_port = Port{80};
+    h.dst_port = Port{4444};
+    h.seq_number = SeqNum{9000};
+    // RFC 9293 §3.10.7.3: SEG.ACK =< ISS or > SND.NXT is unacceptable.
+    h.flags = tcp_flags::ack;
+    h.ack_number = iss; // = ISS
+    p.inject(0, from, h);
+    REQUIRE(p.net.log.back().h.flags == tcp_flags::rst);
+    REQUIRE(p.net.log.back().h.seq_number == iss);
+    h.flags = tcp_flags::syn | tcp_flags::ack;
+    h.ack_number = iss + 2; // beyond SND.NXT = ISS + 1
+    p.inject(0, from, h);
+    REQUIRE(p.net.log.back().h.flags == tcp_flags::rst);
+    REQUIRE(p.net.log.back().h.seq_number == iss + 2);
+    REQUIRE(p.a.state(*c) == State::syn_sent);
+    // A RST without ACK, or with an unacceptable one, is dropped.
+    const std::size_t n = p.net.log.size();
+    h.flags = tcp_flags::rst;
+    p.inject(0, from, h);
+    h.flags = tcp_flags::rst | tcp_flags::ack;
+    h.ack_number = iss + 5;
+    p.inject(0, from, h);
+    REQUIRE(p.net.log.size() == n);
+    REQUIRE(p.a.state(*c) == State::syn_sent);
+    // RST in LISTEN is ignored (RFC 9293 §3.10.7.2).
+    auto l = p.b.listen(Endpoint{addr_b, Port{80}}, 4);
+    h.flags = tcp_flags::rst;
+    h.src_port = Port{4444};
+    h.dst_port = Port{80};
+    p.inject(1, FourTuple{{addr_a, Port{4444}}, {addr_b, Port{80}}}, h);
+    REQUIRE(p.net.log.size() == n);
+    REQUIRE(p.b.state(*l) == State::listen);
 }

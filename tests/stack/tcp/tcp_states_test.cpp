@@ -15,6 +15,12 @@ TEST_CASE("tcp: three-way handshake negotiates MSS, window scale, SACK, timestam
     const Sent& syn = p.net.log.at(0);
     REQUIRE(syn.from == 0);
     REQUIRE(syn.h.flags == tcp_flags::syn);
+    // RFC 6528: ISN = M + F(4-tuple, secret). The engine draws the secret
+    // first from its stream, so an IsnGenerator on a copy of that stream must
+    // give the same number for the same tuple and time.
+    RandomStream same = RandomStream::derive(1, "a");
+    const IsnGenerator isn{same};
+    REQUIRE(syn.h.seq_number == isn.isn(*p.a.tuple(c), syn.at));
     // MSS = MTU 1500 - 20 (IPv4) - 20 (TCP) = 1460 (RFC 9293 §3.7.1).
     REQUIRE(syn.h.mss == std::uint16_t{1460});
     // 256 KiB receive buffer: 262144 >> 2 = 65536 does not fit 16 bits,

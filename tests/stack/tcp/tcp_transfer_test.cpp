@@ -35,8 +35,8 @@ Result transfer(double loss, bool sack, std::size_t bytes, std::uint64_t seed) {
     std::size_t sent_up = 0, sent_down = 0;
     bool eof_up = false, eof_down = false;
     std::vector<Byte> buf(65536);
-    const auto pump = [&](Engine<CC>& e, ConnId id, const std::vector<Byte>& out,
-                          std::size_t& sent, std::vector<Byte>& in, bool& eof) {
+    const auto pump = [&](Engine<CC>& e, ConnId id, const std::vector<Byte>& out, std::size_t& sent,
+                          std::vector<Byte>& in, bool& eof) {
         while (sent < out.size()) {
             auto n = e.send(id, Bytes(out).subspan(sent));
             if (!n) break;

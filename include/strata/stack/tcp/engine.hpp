@@ -48,7 +48,8 @@ public:
     using Connection = Tcb<CC>;
 
     Engine(const TcpConfig& c, RandomStream rng)
-        : cfg_(c), rng_(rng), isn_(rng_), cookies_(rng_), table_(c.max_connections) {}
+        : cfgp_(std::make_unique<const TcpConfig>(c)), rng_(rng), isn_(rng_), cookies_(rng_),
+          table_(c.max_connections) {}
 
     // --- socket side ------------------------------------------------------------
 
@@ -74,7 +75,7 @@ public:
         if (local.port.value() == 0) {
             // Ephemeral port (RFC 6056 §3.3.1 "simple hash-less"): a random
             // start in Linux's range, then the next free one.
-            const std::uint32_t first = cfg_.ephemeral_first, last = cfg_.ephemeral_last;
+            const std::uint32_t first = cfgp_->ephemeral_first, last = cfgp_->ephemeral_last;
             const std::uint32_t n = last - first + 1;
             const auto start = static_cast<std::uint32_t>(rng_.below(n));
             bool found = false;
@@ -91,7 +92,7 @@ public:
         auto& t = make_tcb(*id, tu, now);
         t.state = State::syn_sent;
         t.user_owned = true;
-        t.rcv_wscale = cfg_.window_scaling ? cfg_.window_scale() : 0;
+        t.rcv_wscale = cfgp_->window_scaling ? cfgp_->window_scale() : 0;
         ++ctr_.active_opens;
         pending_ = true;
         return *id;
@@ -177,7 +178,7 @@ public:
         if (Listener* l = lst(id)) {
             // Connections not yet accepted die with the listener (Linux
             // inet_csk_listen_stop resets them).
-            for (std::size_t i = 0; i < table_.capacity(); ++i)
+            for (std::size_t i = 0; i < table_.used_end(); ++i)
                 if (Connection* c = table_.conn_at(i); c && c->listener == id && !c->user_owned) {
                     c->send_rst = c->state != State::closed;
                     c->abort_with(Errno::ok);
@@ -207,7 +208,7 @@ public:
             } else {
                 queue_fin(*t);
                 if (t->state == State::fin_wait_2)
-                    t->timewait_at = last_now_ + cfg_.fin_wait_2_timeout;
+                    t->timewait_at = last_now_ + cfgp_->fin_wait_2_timeout;
             }
             break;
         default:
@@ -275,7 +276,8 @@ public:
         if (!t) return Errno::ebadf;
         t->keepalive = on;
         t->keepalive_sent = 0;
-        t->keepalive_at = on && t->synchronized() ? last_now_ + cfg_.keepalive_timing.idle : never;
+        t->keepalive_at =
+            on && t->synchronized() ? last_now_ + cfgp_->keepalive_timing.idle : never;
         return Done{};
     }
 
@@ -286,7 +288,7 @@ public:
     void for_each(F&& f) const {
         for (ConnId l : table_.listeners())
             if (const Listener* li = lst(l)) f(l, FourTuple{li->local, {}}, State::listen);
-        for (std::size_t i = 0; i < table_.capacity(); ++i)
+        for (std::size_t i = 0; i < table_.used_end(); ++i)
             if (const Connection* t = table_.conn_at(i); t && t->state != State::closed)
                 f(table_.id_at(i), t->tuple, t->state);
     }
@@ -384,7 +386,7 @@ public:
     void poll(Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
         pending_ = false;
-        for (std::size_t i = 0; i < table_.capacity(); ++i) {
+        for (std::size_t i = 0; i < table_.used_end(); ++i) {
             Connection* t = table_.conn_at(i);
             if (!t) continue;
             if (t->next_timer() <= now) on_timers(*t, now, ctr_);
@@ -397,13 +399,13 @@ public:
     [[nodiscard]] Instant poll_at() const noexcept {
         if (pending_) return last_now_;
         Instant at = never;
-        for (std::size_t i = 0; i < table_.capacity(); ++i)
+        for (std::size_t i = 0; i < table_.used_end(); ++i)
             if (const Connection* t = table_.conn_at(i)) at = std::min(at, t->next_timer());
         return at;
     }
 
     [[nodiscard]] const TcpCounters& counters() const noexcept { return ctr_; }
-    [[nodiscard]] const TcpConfig& config() const noexcept { return cfg_; }
+    [[nodiscard]] const TcpConfig& config() const noexcept { return *cfgp_; }
 
 private:
     Connection* conn(ConnId id) noexcept { return table_.conn(id); }
@@ -413,7 +415,7 @@ private:
     std::optional<ConnId> alloc() noexcept { return table_.alloc(); }
 
     Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
-        Connection& t = table_.make_conn(id, cfg_, tu);
+        Connection& t = table_.make_conn(id, *cfgp_, tu);
         t.iss = isn_.isn(tu, now); // RFC 6528
         t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.iss;
         t.ts_offset = static_cast<std::uint32_t>(rng_.next());
@@ -458,7 +460,7 @@ private:
             r.seq_number = cookies_.make(tu, h.mss.value_or(536), now);
             r.ack_number = h.seq_number + 1;
             r.flags = tcp_flags::syn | tcp_flags::ack;
-            r.window = static_cast<std::uint16_t>(std::min<std::size_t>(cfg_.recv_buffer, 65535));
+            r.window = static_cast<std::uint16_t>(std::min<std::size_t>(cfgp_->recv_buffer, 65535));
             r.mss = mss_for(tu, tx);
             last_cookie_ = now;
             cookies_sent_ = true;
@@ -564,7 +566,7 @@ private:
                 challenge_window_ = now;
                 challenge_count_ = 0;
             }
-            if (challenge_count_ < cfg_.challenge_ack_limit) {
+            if (challenge_count_ < cfgp_->challenge_ack_limit) {
                 ++challenge_count_;
                 ++ctr_.challenge_acks;
                 t.ack_now = true;
@@ -597,7 +599,9 @@ private:
         if (!t->user_owned) table_.release(id);
     }
 
-    TcpConfig cfg_;
+    // The blocks point at the configuration: it lives on the heap so that the
+    // engine stays movable.
+    std::unique_ptr<const TcpConfig> cfgp_;
     RandomStream rng_;
     IsnGenerator isn_;
     SynCookies cookies_;

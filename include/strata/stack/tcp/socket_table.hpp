@@ -61,12 +61,13 @@ public:
         return s ? s->lst.get() : nullptr;
     }
 
-    /// A free handle (round robin over the slots), or nullopt when full.
+    /// A free handle (the lowest free slot, so that scans stop at used_end()),
+    /// or nullopt when full. A reused slot has a new generation: old handles
+    /// to it are refused.
     std::optional<ConnId> alloc() noexcept {
-        for (std::size_t k = 0; k < slots_.size(); ++k) {
-            const std::size_t i = (next_ + k) % slots_.size();
+        for (std::size_t i = 0; i < slots_.size(); ++i) {
             if (!slots_[i].tcb && !slots_[i].lst) {
-                next_ = i + 1;
+                if (i + 1 > end_) end_ = i + 1;
                 return id_at(i);
             }
         }
@@ -80,7 +81,11 @@ public:
         slots_[i].tcb.reset();
         slots_[i].lst.reset();
         slots_[i].gen = static_cast<std::uint16_t>(slots_[i].gen + 1);
+        while (end_ > 0 && !slots_[end_ - 1].tcb && !slots_[end_ - 1].lst)
+            --end_;
     }
+    /// One past the highest slot in use: poll() and poll_at() scan [0, used_end()).
+    [[nodiscard]] std::size_t used_end() const noexcept { return end_; }
 
     Connection& make_conn(ConnId id, const TcpConfig& cfg, const FourTuple& tu) {
         auto& s = slots_[index(id)];
@@ -141,7 +146,7 @@ private:
     }
 
     std::vector<Slot> slots_;
-    std::size_t next_ = 0;
+    std::size_t end_ = 0;
     std::vector<ConnId> listeners_;
     boost::unordered_flat_map<FourTuple, ConnId, FourTupleHash> map_;
 };
