@@ -13,7 +13,8 @@
 // options when written; TS val of outbound packets is not checked
 // (packetdrill's default --tcp_ts_tick_usecs=0) and an inbound TS ecr is
 // mapped to the live TS val as packetdrill maps it; times are checked (we
-// use 20 µs, packetdrill's tolerance is 4 ms).
+// use 20 µs, packetdrill's tolerance is 4 ms). With check_ts_val, TS val is
+// checked as with packetdrill's --tcp_ts_tick_usecs=1000.
 #pragma once
 
 #include <cerrno>
@@ -38,6 +39,9 @@ struct ScriptConfig {
     std::uint16_t port = 8080;         // --bind_port / --connect_port
     std::uint16_t remote_port = 40000; // the peer's port in server scripts
     long long tolerance_usecs = 20;
+    /// packetdrill's --tcp_ts_tick_usecs=1000: outbound TS val must advance
+    /// as the script's does (1 ms per tick) from the first one seen.
+    bool check_ts_val = false;
 };
 
 class ScriptError : public std::runtime_error {
@@ -219,7 +223,13 @@ private:
                     fail("options length", static_cast<long long>(want.size()),
                          static_cast<long long>(o.tcp.options.size()));
                 const std::uint32_t live = be32(o.tcp.options, p.ts_at);
-                ts_offset_ = live - *p.ts_val;
+                if (c_.check_ts_val && have_ts_) {
+                    if (live - ts_offset_ != *p.ts_val)
+                        fail("TS val", *p.ts_val, live - ts_offset_);
+                } else {
+                    ts_offset_ = live - *p.ts_val;
+                    have_ts_ = true;
+                }
                 put32(want, p.ts_at, live);
             }
             if (o.tcp.options != want) throw ScriptError(n, "options differ");
@@ -295,6 +305,7 @@ private:
     std::uint16_t local_port_, remote_port_;
     std::uint32_t isn_ = 0, ts_offset_ = 0;
     bool have_isn_ = false;
+    bool have_ts_ = false;
 };
 
 } // namespace drill

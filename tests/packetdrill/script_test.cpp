@@ -6,9 +6,11 @@
 
 namespace {
 
-void run(const char* name, const char* flags = "") {
+void run(const char* name, const char* flags = "", bool check_ts_val = false) {
     drill::Drill d(flags);
-    drill::PktRunner r(d, drill::ScriptConfig{});
+    drill::ScriptConfig c;
+    c.check_ts_val = check_ts_val;
+    drill::PktRunner r(d, c);
     INFO(name);
     try {
         r.run_file(std::string(STRATA_PACKETDRILL_SCRIPTS) + "/" + name);
@@ -22,8 +24,9 @@ void run(const char* name, const char* flags = "") {
 
 TEST_CASE("packetdrill script: server-basic.pkt") { run("server-basic.pkt"); }
 TEST_CASE("packetdrill script: client-nagle-rst.pkt") {
-    run("client-nagle-rst.pkt", "local_ip=192.168.0.1");
+    run("client-nagle-rst.pkt", "local_ip=192.168.0.1", true);
 }
+TEST_CASE("packetdrill script: syn-rto.pkt") { run("syn-rto.pkt", "local_ip=192.168.0.1", true); }
 TEST_CASE("packetdrill script: delayed-ack.pkt") { run("delayed-ack.pkt"); }
 
 TEST_CASE("packetdrill script: a wrong expectation is caught") {
