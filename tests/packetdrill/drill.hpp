@@ -22,6 +22,15 @@
 
 #include "packetdrill_abi.h"
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define STRATA_NO_DEEPBIND 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define STRATA_NO_DEEPBIND 1
+#endif
+
 namespace drill {
 
 using Octets = std::vector<std::uint8_t>;
@@ -145,7 +154,13 @@ inline Out parse(Octets bytes, long long when) {
 
 inline void* library() {
     static void* h = [] {
-        void* p = dlopen(STRATA_PACKETDRILL_SO, RTLD_NOW | RTLD_LOCAL);
+        // so_testing.c's flags. The sanitizers' runtimes refuse RTLD_DEEPBIND,
+        // so a sanitized build loads without it.
+        int flags = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
+#if !defined(STRATA_NO_DEEPBIND)
+        flags |= RTLD_DEEPBIND;
+#endif
+        void* p = dlopen(STRATA_PACKETDRILL_SO, flags);
         if (p == nullptr) throw std::runtime_error(dlerror());
         return p;
     }();
