@@ -12,6 +12,7 @@
 // and ping (iputils-ping); arping (Habets' `arping` or iputils-arping) and
 // tshark are used when installed. Without root or /dev/net/tun the cases
 // that need them print a WARN saying why and pass (Catch2 v2 has no skip).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -182,6 +183,39 @@ struct TimerNode {
     [[nodiscard]] const DropCounts& drops() const { return none; }
 };
 
+/// A node with one port that sends frames of the given lengths at its next
+/// poll (broadcast, EtherType 0x88b5: IEEE's local experimental), and
+/// records what each send() returned.
+struct SenderNode {
+    std::vector<std::size_t> lengths;
+    std::vector<bool> sent;
+    PortId port{0};
+    DropCounts none;
+    [[nodiscard]] std::size_t port_count() const { return 1; }
+    template <class Out>
+    void receive(PortId, MutBytes, Instant, Out&) {}
+    template <class Out>
+    void poll(Instant, Out& out) {
+        for (const std::size_t n : lengths)
+            sent.push_back(out.send(port, n, [n](MutBytes b) -> std::size_t {
+                std::fill(b.begin(), b.end(), Byte{0});
+                std::fill_n(b.begin(), 6, Byte{0xff});
+                b[6] = 0x02;
+                b[12] = 0x88;
+                b[13] = 0xb5;
+                return n;
+            }));
+        lengths.clear();
+    }
+    [[nodiscard]] Instant poll_at() const { return lengths.empty() ? never : Instant{}; }
+    [[nodiscard]] const DropCounts& drops() const { return none; }
+};
+
+std::uint64_t sysfs_counter(const std::string& tap, const char* name) {
+    return std::stoull(
+        strata_test::read_text("/sys/class/net/" + tap + "/statistics/" + std::string(name)));
+}
+
 } // namespace
 
 // ---------------------------------------------------------------- no root
@@ -310,6 +344,54 @@ TEST_CASE("TapDevice: Linux sees the interface, its MTU, MAC and flags, and its 
     }
     // Not persistent: closing the descriptor removed the interface.
     CHECK(run_command("ip link show dev " + name, dir).exit_code != 0);
+}
+
+TEST_CASE("TapOut: what a node sends reaches the kernel, or is refused and counted",
+          "[io][tap][linux]") {
+    if (const auto why = linux_side_missing(); !why.empty()) {
+        WARN("skipped: " << why);
+        return;
+    }
+    auto tap = TapDevice::open();
+    REQUIRE(tap);
+    SenderNode node;
+    auto runner = TapRunner<SenderNode>::create(node);
+    REQUIRE(runner);
+    REQUIRE(runner->attach(PortId{0}, *tap));
+    const TapPortCounters& c = runner->counters(PortId{0});
+
+    // The interface is down: the kernel refuses the write with EIO.
+    node.lengths = {60};
+    REQUIRE(runner->run_for(20ms));
+    REQUIRE(node.sent == std::vector<bool>{false});
+    CHECK(c.drops[DropReason::link_down] == 1);
+    REQUIRE(c.last_error.has_value());
+    CHECK(c.last_error->call == "write(tap)");
+    CHECK(c.last_error->name() == "EIO");
+
+    // Up: 60 and 1514 bytes (MTU 1500 + 14) go; 1515 is refused before the
+    // write. The kernel's own receive counters of the interface say what
+    // arrived.
+    REQUIRE(tap->set_up(true));
+    const auto rx_packets = sysfs_counter(tap->name(), "rx_packets");
+    const auto rx_bytes = sysfs_counter(tap->name(), "rx_bytes");
+    node.sent.clear();
+    node.lengths = {60, 1514, 1515};
+    REQUIRE(runner->run_for(20ms));
+    CHECK(node.sent == std::vector<bool>{true, true, false});
+    CHECK(c.drops[DropReason::too_big] == 1);
+    CHECK(c.frames_out == 2);
+    CHECK(c.bytes_out == 60 + 1514);
+    CHECK(sysfs_counter(tap->name(), "rx_packets") - rx_packets == 2);
+    CHECK(sysfs_counter(tap->name(), "rx_bytes") - rx_bytes == 60 + 1514);
+
+    // A port the node does not have: refused, nothing written.
+    node.sent.clear();
+    node.port = PortId{3};
+    node.lengths = {60};
+    REQUIRE(runner->run_for(20ms));
+    CHECK(node.sent == std::vector<bool>{false});
+    CHECK(c.frames_out == 2);
 }
 
 TEST_CASE("TapRunner: a strata Router answers Linux's ping and arping on a TAP in a namespace",
