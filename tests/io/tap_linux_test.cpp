@@ -330,6 +330,14 @@ TEST_CASE("TapDevice: Linux sees the interface, its MTU, MAC and flags, and its 
         CHECK(clash.error().call == "ioctl(TUNSETIFF)");
         CHECK(clash.error().name() == "EINVAL");
 
+        // A TAP of that name already attached to a descriptor: EBUSY.
+        TapOptions same;
+        same.name = name;
+        auto busy = TapDevice::open(same);
+        REQUIRE_FALSE(busy);
+        CHECK(busy.error().call == "ioctl(TUNSETIFF)");
+        CHECK(busy.error().name() == "EBUSY");
+
         // Nothing was sent: a read says EAGAIN at once (non-blocking).
         Byte buf[2048];
         // An interface that is up sends IPv6 router solicitations after a
@@ -384,6 +392,16 @@ TEST_CASE("TapOut: what a node sends reaches the kernel, or is refused and count
     CHECK(c.bytes_out == 60 + 1514);
     CHECK(sysfs_counter(tap->name(), "rx_packets") - rx_packets == 2);
     CHECK(sysfs_counter(tap->name(), "rx_bytes") - rx_bytes == 60 + 1514);
+
+    // Detached: the port has no device any more.
+    REQUIRE(runner->detach(PortId{0}));
+    CHECK_FALSE(runner->detach(PortId{0}));
+    node.sent.clear();
+    node.lengths = {60};
+    REQUIRE(runner->run_for(20ms));
+    CHECK(node.sent == std::vector<bool>{false});
+    CHECK(c.drops[DropReason::link_down] == 2);
+    REQUIRE(runner->attach(PortId{0}, *tap));
 
     // A port the node does not have: refused, nothing written.
     node.sent.clear();

@@ -110,8 +110,8 @@ public:
         return TapRunner(std::move(s));
     }
 
-    /// Binds `port` to `device` (which must outlive the runner or be
-    /// detached by destroying the runner first). `caps` defaults to
+    /// Binds `port` to `device`, which must stay open while bound (detach
+    /// it, or destroy the runner, before closing it). `caps` defaults to
     /// TapDevice::caps(device MTU, read with SIOCGIFMTU, or 1500 when the
     /// interface is in another namespace): no checksum offload. Errors:
     /// "port" EINVAL (beyond port_count or already bound), "epoll_ctl".
@@ -132,6 +132,21 @@ public:
             const auto mtu = device.mtu();
             p.caps = TapDevice::caps(mtu ? *mtu : 1500);
         }
+        return {};
+    }
+
+    /// Unbinds `port` (its sends count link_down from then on), so its
+    /// device may close before the runner. Errors: "port" EINVAL (not
+    /// bound), "epoll_ctl".
+    OsResult<void> detach(PortId port) {
+        const std::size_t i = to_index(port);
+        if (i >= s_->fabric.ports.size() || s_->fabric.ports[i].device == nullptr)
+            return OsError{"port", EINVAL};
+        detail::TapPortSlot& p = s_->fabric.ports[i];
+        const int fd = p.device->fd();
+        p.device = nullptr;
+        if (::epoll_ctl(s_->epoll, EPOLL_CTL_DEL, fd, nullptr) < 0)
+            return OsError::last("epoll_ctl");
         return {};
     }
 
