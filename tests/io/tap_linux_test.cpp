@@ -556,8 +556,35 @@ TEST_CASE("TapRunner: a two-port Router forwards Linux's ping between two namesp
     CHECK(runner->counters(PortId{0}).drops.total() == 0);
     CHECK(runner->counters(PortId{1}).drops.total() == 0);
 
+    // Nobody has 10.77.2.99: the router's ARP timer (poll_at/poll on the
+    // steady clock) asks three times, 1 s apart (ArpConfig: retry 1 s,
+    // tries 3), then gives up and tells the sender: host unreachable (3/1).
+    {
+        Child lost(a.in("timeout 20 ping -n -c 1 -W 8 10.77.2.99"), dir.file("lost.out"));
+        run_while(*runner, lost, 25s);
+        INFO(lost.output());
+        CHECK(lost.exit_code() == 1); // iputils: no reply
+        CHECK(contains(lost.output(), "From 10.77.1.1 icmp_seq=1 Destination Host Unreachable"));
+        CHECK(router.drops()[DropReason::arp_unresolved] == 1);
+    }
+
     if (have("tshark")) {
         REQUIRE(runner->pcap(PortId{1})->close());
+        // The three requests, never early: each at least 1 s after the last
+        // (and not much later: the runner wakes within a millisecond).
+        const auto times = strata_test::split_lines(
+            run_command("tshark -r " + pcap_b +
+                            " -Y 'arp.opcode == 1 && arp.dst.proto_ipv4 == 10.77.2.99'"
+                            " -T fields -e frame.time_epoch",
+                        dir)
+                .out);
+        REQUIRE(times.size() == 3);
+        for (std::size_t i = 1; i < times.size(); ++i) {
+            const auto gap =
+                strata_test::parse_epoch(times[i]) - strata_test::parse_epoch(times[i - 1]);
+            CHECK(gap >= 1s);
+            CHECK(gap < 1s + 200ms);
+        }
         const std::string p = pcap_b;
         CHECK(tshark_complaints(p, dir).empty());
         // On B's link the requests left the router with TTL 63.
