@@ -412,6 +412,39 @@ TEST_CASE("TapOut: what a node sends reaches the kernel, or is refused and count
     CHECK(c.frames_out == 2);
 }
 
+TEST_CASE("TapRunner: an interface deleted under a running runner is one error, not a spin",
+          "[io][tap][linux]") {
+    if (const auto why = linux_side_missing(); !why.empty()) {
+        WARN("skipped: " << why);
+        return;
+    }
+    TempDir dir;
+    auto tap = TapDevice::open();
+    REQUIRE(tap);
+    SenderNode node;
+    auto runner = TapRunner<SenderNode>::create(node);
+    REQUIRE(runner);
+    REQUIRE(runner->attach(PortId{0}, *tap));
+    Child del("sh -c 'sleep 0.05; ip link del " + tap->name() + "'", dir.file("del.out"));
+    auto st = runner->run_for(300ms);
+    REQUIRE(st);
+    REQUIRE(del.exited());
+    CHECK(del.exit_code() == 0);
+    const TapPortCounters& c = runner->counters(PortId{0});
+    // The kernel answers reads of a TAP whose interface is gone with
+    // EBADFD, and epoll keeps reporting it: the runner reads it once, then
+    // stops watching that descriptor.
+    CHECK(c.read_errors == 1);
+    REQUIRE(c.last_error.has_value());
+    CHECK(c.last_error->name() == "EBADFD");
+    CHECK(st->wakeups < 20); // ~3 at 100 ms per idle wait; a spin would be 100 000s
+    // Sends fail and are counted.
+    node.lengths = {60};
+    REQUIRE(runner->run_for(10ms));
+    CHECK(node.sent == std::vector<bool>{false});
+    CHECK(c.drops[DropReason::link_down] == 1);
+}
+
 TEST_CASE("TapRunner: a strata Router answers Linux's ping and arping on a TAP in a namespace",
           "[io][tap][linux]") {
     if (const auto why = linux_side_missing(); !why.empty()) {

@@ -126,6 +126,7 @@ public:
             return OsError::last("epoll_ctl");
         detail::TapPortSlot& p = s_->fabric.ports[i];
         p.device = &device;
+        p.reading = true;
         if (caps) {
             p.caps = *caps;
         } else {
@@ -145,7 +146,8 @@ public:
         detail::TapPortSlot& p = s_->fabric.ports[i];
         const int fd = p.device->fd();
         p.device = nullptr;
-        if (::epoll_ctl(s_->epoll, EPOLL_CTL_DEL, fd, nullptr) < 0)
+        if (std::exchange(p.reading, false) &&
+            ::epoll_ctl(s_->epoll, EPOLL_CTL_DEL, fd, nullptr) < 0)
             return OsError::last("epoll_ctl");
         return {};
     }
@@ -264,7 +266,7 @@ private:
     // the rest wakes the next turn, so one busy port cannot starve another).
     std::uint64_t read_port(std::uint32_t i, TapOut& out) {
         detail::TapFabric& f = s_->fabric;
-        if (i >= f.ports.size() || f.ports[i].device == nullptr) return 0;
+        if (i >= f.ports.size() || f.ports[i].device == nullptr || !f.ports[i].reading) return 0;
         detail::TapPortSlot& p = f.ports[i];
         const PortId port{static_cast<std::uint16_t>(i)};
         std::uint64_t frames = 0;
@@ -272,8 +274,14 @@ private:
             auto r = p.device->read(MutBytes(f.rx.data(), f.rx.size()));
             if (!r) {
                 if (r.error().code != EAGAIN && r.error().code != EINTR) {
+                    // A hard error does not go away (EBADFD: the interface
+                    // was deleted under us) and epoll would report the
+                    // descriptor again at once: stop reading it. Sends
+                    // still try, and count their failures.
                     ++p.counters.read_errors;
                     p.counters.last_error = r.error();
+                    (void)::epoll_ctl(s_->epoll, EPOLL_CTL_DEL, p.device->fd(), nullptr);
+                    p.reading = false;
                 }
                 break;
             }

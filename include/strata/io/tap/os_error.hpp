@@ -70,6 +70,8 @@ constexpr std::string_view errno_name(int code) noexcept {
         return "ENOBUFS";
     case ENETDOWN:
         return "ENETDOWN";
+    case EBADFD:
+        return "EBADFD";
     default:
         return "E?";
     }

@@ -56,6 +56,7 @@ inline constexpr std::size_t tap_buffer_bytes = 65535 + 14;
 
 struct TapPortSlot {
     TapDevice* device = nullptr;
+    bool reading = false; ///< registered with epoll (false after a hard read error)
     PortCaps caps{};
     std::optional<PcapWriter> pcap{};
     std::chrono::nanoseconds pcap_epoch{};
