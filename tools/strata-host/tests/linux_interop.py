@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""strata-host against Linux over a TAP, in a network namespace it creates.
+
+Server side: Linux's ping, curl (10 MB byte-exact, a 404), socat to TCP and
+UDP echo (port 7) and TCP discard (port 9) of a strata host. Client side:
+strata-host pings Linux, fetches 10 MB from Python's http.server, sends 10 MB
+to a socat listener, and talks to a socat UDP echo. The pcap strata-host
+writes of the server run goes through tshark's check when tshark is there.
+
+Exit status: 0 passed, 1 failed, 77 skipped (not root, no /dev/net/tun, a
+tool missing, or `ip netns add` failed). Needs iproute2, util-linux
+(nsenter), iputils-ping, curl, socat, python3; tshark optional.
+"""
+import argparse
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+SKIP = 77
+
+
+def in_ns(ns):
+    # nsenter enters the network namespace only; `ip netns exec` also makes a
+    # private mount namespace, which fails where / is not a mount point.
+    return ["nsenter", f"--net=/var/run/netns/{ns}"]
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Checks:
+    def __init__(self):
+        self.failed = []
+
+    def check(self, ok, what):
+        print(("ok   " if ok else "FAIL ") + what, flush=True)
+        if not ok:
+            self.failed.append(what)
+
+
+def run(cmd, timeout=30, **kw):
+    return subprocess.run(cmd, capture_output=True, timeout=timeout, **kw)
+
+
+def start_host(exe, ns, args, log):
+    """strata-host moves its TAP into `ns` itself (--netns/--peer)."""
+    out = open(log, "wb")
+    return subprocess.Popen([exe, "--netns", ns] + args, stdout=out, stderr=subprocess.STDOUT)
+
+
+def stop(proc, sig=signal.SIGINT, timeout=10):
+    """Ends a process we started, by its pid; returns its exit status."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+def wait_reachable(ns, addr, tries=50):
+    for _ in range(tries):
+        if run(in_ns(ns) + ["ping", "-c", "1", "-W", "1", addr], timeout=5).returncode == 0:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def server_side(exe, ns, work, c):
+    www = os.path.join(work, "www")
+    os.makedirs(www, exist_ok=True)
+    big = os.path.join(www, "big.bin")
+    with open(big, "wb") as f:
+        f.write(os.urandom(10_000_000))
+    with open(os.path.join(www, "index.html"), "w") as f:
+        f.write("<h1>strata</h1>\n")
+    pcap = os.path.join(work, "server.pcap")
+    host = start_host(exe, ns, ["--address", "10.90.0.2/24", "--peer", "10.90.0.1/24", "--echo",
+                                "--discard", "--http", www, "--pcap", pcap, "--duration", "90",
+                                "--table"], os.path.join(work, "server.log"))
+    try:
+        c.check(wait_reachable(ns, "10.90.0.2"), "server: the strata host answers ping at all")
+        p = run(in_ns(ns) + ["ping", "-n", "-c", "3", "-W", "1", "-i", "0.2", "10.90.0.2"])
+        c.check(p.returncode == 0 and b"3 received" in p.stdout, "server: ping -c 3: 3 received")
+
+        got = os.path.join(work, "got.bin")
+        p = run(in_ns(ns) + ["curl", "-s", "-m", "60", "-o", got, "http://10.90.0.2/big.bin"],
+                timeout=70)
+        c.check(p.returncode == 0 and os.path.exists(got) and sha(got) == sha(big),
+                "server: curl fetches 10 MB byte-exact")
+        p = run(in_ns(ns) + ["curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}",
+                             "http://10.90.0.2/nothing-here"])
+        c.check(p.stdout == b"404", "server: curl of a missing file gets 404")
+
+        data = os.urandom(1_000_000)
+        p = run(in_ns(ns) + ["socat", "-t", "5", "-", "TCP:10.90.0.2:7,shut-down"], input=data,
+                timeout=30)
+        c.check(p.returncode == 0 and p.stdout == data, "server: TCP echo returns 1 MB byte-exact")
+        p = run(in_ns(ns) + ["socat", "-t", "2", "-", "UDP:10.90.0.2:7"], input=b"strata udp\n",
+                timeout=10)
+        c.check(p.stdout == b"strata udp\n", "server: UDP echo returns the datagram")
+        p = run(in_ns(ns) + ["socat", "-u", "OPEN:" + big, "TCP:10.90.0.2:9"], timeout=60)
+        c.check(p.returncode == 0, "server: TCP discard takes 10 MB")
+    finally:
+        status = stop(host)
+    c.check(status == 0, f"server: strata-host ends on SIGINT with status 0 (got {status})")
+    log = open(os.path.join(work, "server.log"), "rb").read()
+    c.check(b"LISTEN" in log and b"http" in log, "server: the socket table shows the listeners")
+    if shutil.which("tshark"):
+        p = run(["tshark", "-r", pcap, "-Y",
+                 "_ws.malformed || _ws.expert.severity >= warning"], timeout=120)
+        c.check(p.stdout.strip() == b"", "server: tshark finds nothing malformed or warned in "
+                "the capture" + (" :\n" + p.stdout.decode()[:2000] if p.stdout.strip() else ""))
+
+
+def client_side(exe, ns, work, c):
+    www = os.path.join(work, "www")
+    big = os.path.join(www, "big.bin")
+    addr = ["--address", "10.91.0.2/24", "--peer", "10.91.0.1/24"]
+
+    p = run([exe, "--netns", ns] + addr + ["--ping", "10.91.0.1", "--count", "3"], timeout=30)
+    c.check(p.returncode == 0 and b"3 packets transmitted, 3 received" in p.stdout,
+            "client: strata pings Linux, 3 received")
+
+    web = subprocess.Popen(in_ns(ns) + [sys.executable, "-m", "http.server", "8080", "--bind",
+                                        "10.91.0.1", "--directory", www],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # The server binds once strata-host has configured the address: retry the fetch.
+        got = os.path.join(work, "fetched.bin")
+        ok = False
+        for _ in range(3):
+            p = run([exe, "--netns", ns] + addr + ["--fetch", "http://10.91.0.1:8080/big.bin",
+                                                   "-o", got], timeout=90)
+            if p.returncode == 0:
+                ok = True
+                break
+            time.sleep(0.5)
+        c.check(ok and sha(got) == sha(big), "client: strata fetches 10 MB from Python's "
+                "http.server byte-exact")
+    finally:
+        stop(web, signal.SIGTERM)
+
+    received = os.path.join(work, "received.bin")
+    sink = subprocess.Popen(in_ns(ns) + ["timeout", "60", "socat", "-u", "TCP-LISTEN:5001",
+                                         "OPEN:" + received + ",creat,trunc"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        p = run([exe, "--netns", ns] + addr + ["--send", big, "--to", "10.91.0.1:5001"],
+                timeout=90)
+        sink.wait(timeout=30)
+        c.check(p.returncode == 0 and sha(received) == sha(big),
+                "client: strata sends 10 MB to a socat listener byte-exact")
+    finally:
+        stop(sink, signal.SIGTERM)
+
+    echo = subprocess.Popen(in_ns(ns) + ["timeout", "30", "socat", "UDP-LISTEN:7007,fork",
+                                         "EXEC:cat"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.3)
+        p = run([exe, "--netns", ns] + addr + ["--udp-echo", "10.91.0.1:7007", "--count", "3"],
+                timeout=30)
+        c.check(p.returncode == 0 and b"3 of 3 echoes" in p.stdout,
+                "client: strata's UDP echo client gets 3 of 3 from socat")
+    finally:
+        stop(echo, signal.SIGTERM)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--strata-host", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    if os.geteuid() != 0:
+        print("skipped: not root (a TAP and a namespace need CAP_NET_ADMIN)")
+        return SKIP
+    if not os.access("/dev/net/tun", os.R_OK | os.W_OK):
+        print("skipped: no /dev/net/tun")
+        return SKIP
+    for tool in ("ip", "nsenter", "ping", "curl", "socat"):
+        if not shutil.which(tool):
+            print(f"skipped: no `{tool}` installed")
+            return SKIP
+    os.makedirs(a.work, exist_ok=True)
+    c = Checks()
+    for side, fn in (("srv", server_side), ("cli", client_side)):
+        ns = f"strata_host_{side}_{os.getpid()}"
+        if run(["ip", "netns", "add", ns]).returncode != 0:
+            print("skipped: `ip netns add` failed")
+            return SKIP
+        try:
+            fn(a.strata_host, ns, a.work, c)
+        finally:
+            run(["ip", "netns", "del", ns])
+    print(f"{len(c.failed)} failed" if c.failed else "all passed")
+    return 1 if c.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
