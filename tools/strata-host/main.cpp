@@ -217,10 +217,20 @@ int main(int argc, char** argv) {
     }
     if (table) std::fputs(host.socket_table().c_str(), stdout);
     const auto& c = runner->counters(PortId{0});
-    std::fprintf(stderr, "strata-host: %llu frames in, %llu out, %llu host drops\n",
+    std::fprintf(stderr, "strata-host: %llu frames in, %llu out; host drops:",
                  static_cast<unsigned long long>(c.frames_in),
-                 static_cast<unsigned long long>(c.frames_out),
-                 static_cast<unsigned long long>(host.drops().total()));
+                 static_cast<unsigned long long>(c.frames_out));
+    host.drops().for_each([](DropReason r, std::uint64_t n) {
+        std::fprintf(stderr, " %s %llu", std::string(to_string(r)).c_str(),
+                     static_cast<unsigned long long>(n));
+    });
+    std::fprintf(stderr, "; TAP drops:");
+    c.drops.for_each([](DropReason r, std::uint64_t n) {
+        std::fprintf(stderr, " %s %llu", std::string(to_string(r)).c_str(),
+                     static_cast<unsigned long long>(n));
+    });
+    if (c.last_error) std::fprintf(stderr, " (last error %s)", c.last_error->message().c_str());
+    std::fprintf(stderr, "\n");
     if (clients > 0 && !outcome.done) {
         std::fprintf(stderr, "strata-host: the client did not finish in time\n");
         return 1;
