@@ -13,6 +13,9 @@
 #include <strata/layer/tcp.hpp>
 #include <strata/sim/network.hpp>
 #include <strata/stack/host.hpp>
+#include <strata/wire/ethernet.hpp>
+#include <strata/wire/icmp.hpp>
+#include <strata/wire/ipv4.hpp>
 
 using namespace strata;
 using namespace std::chrono_literals;
@@ -248,6 +251,61 @@ TEST_CASE("host tcp: 10 MB byte-exact over lossy links") {
     // In steps of 10 ms, up to 10 simulated minutes.
     for (int i = 0; i < 60'000 && !(rx.eof || rx.error != Errno::ok); ++i)
         p.run_for(10ms);
+    CHECK(tx.error == Errno::ok);
+    CHECK(rx.error == Errno::ok);
+    CHECK(rx.eof);
+    CHECK(rx.received == total);
+    CHECK(rx.exact);
+}
+
+TEST_CASE("host tcp: a host without TCP answers protocol unreachable (RFC 1122 3.2.2.1)") {
+    using UdpOnly = stack::Host<Ethernet<IPv4<ICMP>>>;
+    sim::Network net(1);
+    auto a = net.add("a", TcpHost(config("a", 0x0a, ip_a)));
+    auto b = net.add("b", UdpOnly(config("b", 0x0b, ip_b)));
+    auto link = *net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms));
+    std::vector<std::vector<Byte>> from_b;
+    net.set_tap(link, [&](sim::LinkId, sim::Direction d, Instant, Bytes f) {
+        if (d == sim::Direction::b_to_a) from_b.emplace_back(f.begin(), f.end());
+    });
+    auto c = net.node(a).socket(stack::SocketKind::tcp);
+    CHECK(stack::SysStatus(net.node(a).connect(*c, {ip_b, Port{80}})).error() ==
+          Errno::einprogress);
+    net.run_until(net.now() + 100ms);
+    CHECK(net.node(b).drops()[DropReason::unsupported] >= 1);
+    bool saw = false;
+    for (const auto& f : from_b) {
+        const auto ip =
+            Ipv4View<const Byte>::checked(EthernetView<const Byte>::unchecked(f).payload());
+        if (!ip || ip->protocol() != IpProtocol::icmp) continue;
+        const auto icmp = IcmpView<const Byte>::unchecked(ip->payload());
+        if (icmp.type() == IcmpType::dest_unreachable && icmp.code() == 2) saw = true;
+    }
+    CHECK(saw);
+    // A hard error (RFC 1122 4.2.3.9): the connection attempt fails.
+    CHECK(net.node(a).readiness(*c).error != Errno::ok);
+}
+
+TEST_CASE("host tcp: 10 MB byte-exact with loss, reordering, duplication and corruption") {
+    sim::LinkConfig lc = sim::LinkConfig::symmetric(100'000'000, 1ms);
+    lc.queue_frames = 1000;
+    const sim::Impairments imp{.loss = 0.02, .duplicate = 0.01, .reorder = 0.02, .corrupt = 0.01};
+    lc.a_to_b = imp;
+    lc.b_to_a = imp;
+    Pair p(lc, 43);
+    auto l = p.B().socket(stack::SocketKind::tcp, "sink");
+    REQUIRE(p.B().bind(*l, {Ipv4Address{}, Port{5001}}).ok());
+    REQUIRE(p.B().listen(*l).ok());
+    Outcome rx, tx;
+    constexpr std::size_t total = 10 * 1000 * 1000;
+    p.B().spawn(sink(p.B(), *l, rx));
+    p.A().spawn(source(p.A(), {ip_b, Port{5001}}, total, tx));
+    for (int i = 0; i < 60'000 && !(rx.eof || rx.error != Errno::ok); ++i)
+        p.run_for(10ms);
+    const auto& c = p.net.link_counters(sim::LinkId{0}, sim::Direction::a_to_b);
+    CHECK(c.reordered > 0);
+    CHECK(c.duplicated > 0);
+    CHECK(c.corrupted > 0);
     CHECK(tx.error == Errno::ok);
     CHECK(rx.error == Errno::ok);
     CHECK(rx.eof);

@@ -4,6 +4,8 @@
 // needed". Expected values are derived by hand in the comments.
 #include <cstdint>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -68,6 +70,10 @@ struct Pair {
     UdpHost& B() { return net.node(b); }
     void run_for(Duration d) { net.run_until(net.now() + d); }
 };
+
+Bytes as_bytes_of(const char* s) {
+    return Bytes(reinterpret_cast<const Byte*>(s), std::char_traits<char>::length(s));
+}
 
 bool is_arp(const Captured& c) {
     return EthernetView<const Byte>::unchecked(c.bytes).ethertype() == EtherType::arp;
@@ -393,4 +399,142 @@ TEST_CASE(
     static_assert(Node<IcmpOnly, sim::Out>);
     IcmpOnly h(config("h", mac_a, ip_a));
     CHECK(h.socket(stack::SocketKind::udp).error() == Errno::eprotonosupport);
+}
+
+namespace {
+
+stack::Task<void> sleeper(UdpHost& h, Duration d, Duration& slept) {
+    const Instant t0 = h.now();
+    co_await h.sleep(d);
+    slept = h.now() - t0;
+}
+
+stack::Task<void> pinger(UdpHost& h, Ipv4Address to, Duration timeout, Errno& error, Instant& at) {
+    auto fd = h.socket(stack::SocketKind::icmp);
+    if (!fd) co_return;
+    (void)h.ping(*fd, to, 1);
+    auto r = co_await h.ping_reply(*fd, timeout);
+    error = r.error();
+    at = h.now();
+}
+
+} // namespace
+
+TEST_CASE(
+    "host: sleep() resumes at its deadline; ping_reply times out; ARP failure is EHOSTUNREACH") {
+    Pair p(sim::LinkConfig::symmetric(0, 1ms));
+    Duration slept{};
+    p.A().spawn(sleeper(p.A(), 5ms, slept));
+    Errno ping_error = Errno::ok;
+    Instant ping_at{};
+    p.B().spawn(pinger(p.B(), Ipv4Address{10, 0, 0, 99}, 2s, ping_error, ping_at));
+    auto c = p.A().socket(stack::SocketKind::udp);
+    REQUIRE(stack::SysStatus(p.A().connect(*c, {Ipv4Address{10, 0, 0, 99}, Port{7}})).ok());
+    stack::SysResult<std::size_t> s = p.A().send(*c, as_bytes_of("x"));
+    REQUIRE(s.ok());
+    p.run_for(10s);
+    CHECK(slept == 5ms);
+    // Nobody answers ARP for 10.0.0.99: the reply wait ends at its timeout.
+    CHECK(ping_error == Errno::etimedout);
+    CHECK(ping_at == Instant{} + 2s);
+    // ARP asks at 0, 1 s and 2 s (RFC 1122 §2.3.2.1 rate limit, Linux's 3
+    // tries) and gives up at 3 s: the waiting datagram is dropped and its
+    // connected socket told EHOSTUNREACH.
+    std::array<Byte, 8> buf{};
+    stack::SysResult<std::size_t> r = p.A().recv(*c, buf);
+    CHECK(r.error() == Errno::ehostunreach);
+    CHECK(p.A().drops()[DropReason::arp_unresolved] == 1);
+    CHECK(p.A().ip().counters().packets_out == 1);
+}
+
+TEST_CASE("host: a full UDP receive queue drops and counts") {
+    sim::Network net(1);
+    auto cb = config("b", mac_b, ip_b);
+    cb.udp.recv_datagrams = 2;
+    auto a = net.add("a", UdpHost(config("a", mac_a, ip_a)));
+    auto b = net.add("b", UdpHost(cb));
+    REQUIRE(net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms)));
+    auto s = net.node(b).socket(stack::SocketKind::udp);
+    REQUIRE(net.node(b).bind(*s, {Ipv4Address{}, Port{53}}).ok());
+    auto c = net.node(a).socket(stack::SocketKind::udp);
+    std::array<Byte, 8> buf{};
+    // Once unresolved, only 3 datagrams would wait for ARP (the neighbour
+    // queue's bound, oldest dropped): resolve first.
+    stack::SysResult<std::size_t> first =
+        net.node(a).sendto(*c, as_bytes_of("q"), {ip_b, Port{53}});
+    REQUIRE(first.ok());
+    net.run_until(net.now() + 50ms);
+    REQUIRE(stack::SysResult<stack::Received>(net.node(b).recvfrom(*s, buf)).ok());
+    CHECK(net.node(a).drops()[DropReason::arp_queue_full] == 0);
+    for (int i = 0; i < 5; ++i) {
+        stack::SysResult<std::size_t> r =
+            net.node(a).sendto(*c, as_bytes_of("q"), {ip_b, Port{53}});
+        REQUIRE(r.ok());
+    }
+    net.run_until(net.now() + 50ms);
+    CHECK(net.node(b).udp().counters().datagrams_in == 6);
+    CHECK(net.node(b).udp().counters().recv_queue_full == 3);
+    CHECK(net.node(b).drops()[DropReason::queue_full] == 3);
+    int got = 0;
+    while (stack::SysResult<stack::Received>(net.node(b).recvfrom(*s, buf)).ok())
+        ++got;
+    CHECK(got == 2);
+}
+
+namespace host_test {
+
+// A user transport on IP protocol 253 (RFC 3692: for experiments): the
+// engine answers every datagram with the same bytes reversed, once.
+struct Blip {
+    using kind = layer_kind::transport;
+    static constexpr std::string_view name = "blip";
+    static constexpr KeySet selected_by{IpProtocol{253}};
+};
+struct BlipEngine {
+    static constexpr IpProtocol protocol{253};
+    std::vector<std::vector<Byte>> received;
+    std::vector<std::pair<Ipv4Address, std::vector<Byte>>> to_send;
+    template <class Tx>
+    void receive(Ipv4Address src, Ipv4Address, Bytes payload, Instant, Tx& tx) {
+        received.emplace_back(payload.begin(), payload.end());
+        if (!payload.empty() && payload[0] == 'q') {
+            std::vector<Byte> r(payload.rbegin(), payload.rend());
+            (void)tx.send_ip(src, protocol, r);
+        }
+    }
+    template <class Tx>
+    void poll(Instant, Tx& tx) {
+        for (auto& [to, bytes] : to_send)
+            (void)tx.send_ip(to, protocol, bytes);
+        to_send.clear();
+    }
+    [[nodiscard]] Instant poll_at() const { return to_send.empty() ? never : Instant{}; }
+};
+
+} // namespace host_test
+using host_test::Blip;
+using host_test::BlipEngine;
+
+template <>
+struct strata::stack::engine_for<Blip> {
+    using type = BlipEngine;
+};
+
+TEST_CASE("host: a user layer brings its own engine (engine_for), dispatched by protocol number") {
+    using BlipHost = stack::Host<Ethernet<IPv4<OneOf<Blip, ICMP>>>>;
+    static_assert(stack::HostStack<Ethernet<IPv4<OneOf<Blip, ICMP>>>>);
+    static_assert(std::is_same_v<BlipHost::UserEngines, std::tuple<BlipEngine>>);
+    static_assert(BlipHost::has_icmp && !BlipHost::has_udp && !BlipHost::has_tcp);
+    sim::Network net(1);
+    auto a = net.add("a", BlipHost(config("a", mac_a, ip_a)));
+    auto b = net.add("b", BlipHost(config("b", mac_b, ip_b)));
+    REQUIRE(net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms)));
+    net.node(a).engine<BlipEngine>().to_send.push_back({ip_b, {Byte{'q'}, Byte{'1'}, Byte{'2'}}});
+    net.run_until(net.now() + 20ms);
+    const auto& rb = net.node(b).engine<BlipEngine>().received;
+    REQUIRE(rb.size() == 1);
+    CHECK(rb[0] == std::vector<Byte>{Byte{'q'}, Byte{'1'}, Byte{'2'}});
+    const auto& ra = net.node(a).engine<BlipEngine>().received;
+    REQUIRE(ra.size() == 1);
+    CHECK(ra[0] == std::vector<Byte>{Byte{'2'}, Byte{'1'}, Byte{'q'}});
 }

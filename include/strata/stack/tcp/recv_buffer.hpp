@@ -28,9 +28,13 @@ public:
         std::uint32_t end = 0;
     };
 
-    /// capacity < 2^31 (offsets are 32-bit, as TCP's window is).
+    /// The largest capacity kept: TCP's largest window, 2^30 (RFC 7323 §2.3,
+    /// shift 14). Offsets are 32-bit; a larger request is cut to this.
+    static constexpr std::size_t max_capacity = std::size_t{1} << 30;
+
     explicit RecvBuffer(std::size_t capacity)
-        : buf_(capacity == 0 ? nullptr : std::make_unique<Byte[]>(capacity)), cap_(capacity) {}
+        : cap_(capacity < max_capacity ? capacity : max_capacity),
+          buf_(cap_ == 0 ? nullptr : std::make_unique<Byte[]>(cap_)) {}
 
     /// Stores `data`, which starts `offset` bytes after rcv_nxt, as far as it
     /// fits in the window; returns how many bytes became in order (the
@@ -153,8 +157,8 @@ private:
         return true;
     }
 
-    std::unique_ptr<Byte[]> buf_;
     std::size_t cap_ = 0;
+    std::unique_ptr<Byte[]> buf_;
     std::size_t head_ = 0;     // ring index of the first readable byte
     std::size_t readable_ = 0; // in-order bytes not read yet
     std::array<Slot, max_ranges> r_{};

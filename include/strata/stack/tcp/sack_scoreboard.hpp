@@ -109,22 +109,24 @@ public:
     }
 
     /// RFC 6675 §4 NextSeg, rules 1 and 3: the lowest byte S2 >= high_rxt that
-    /// is not SACKed and lies below the highest SACKed byte; rule 1 if IsLost(S2),
-    /// otherwise rule 3 (Segment::lost false). At most one SMSS, never into
-    /// SACKed data. Rule 2 (new data) and rule 4 (rescue) are the connection's.
-    [[nodiscard]] std::optional<Segment> next_seg(SeqNum snd_una, SeqNum /*snd_nxt*/,
-                                                  SeqNum high_rxt,
+    /// is not SACKed and lies below the highest SACKed byte (and below
+    /// snd_nxt, which may have been pulled back after a timeout); rule 1 if
+    /// IsLost(S2), otherwise rule 3 (Segment::lost false). At most one SMSS,
+    /// never into SACKed data. Rule 2 (new data) and rule 4 (rescue) are the
+    /// connection's.
+    [[nodiscard]] std::optional<Segment> next_seg(SeqNum snd_una, SeqNum snd_nxt, SeqNum high_rxt,
                                                   std::uint32_t mss) const noexcept {
         if (n_ == 0 || mss == 0) return std::nullopt;
         const SeqNum start = high_rxt > snd_una ? high_rxt : snd_una;
         SeqNum hole_begin = snd_una;
         for (std::size_t i = 0; i < n_; ++i) {
-            SeqNum b = hole_begin > start ? hole_begin : start;
-            const SeqNum e = r_[i].left;
+            const SeqNum b = hole_begin > start ? hole_begin : start;
+            const SeqNum e = r_[i].left < snd_nxt ? r_[i].left : snd_nxt;
             if (b < e) {
                 const auto room = static_cast<std::uint32_t>(e - b);
                 return Segment{b, room < mss ? room : mss, is_lost(b, mss)};
             }
+            if (!(r_[i].right < snd_nxt)) break;
             hole_begin = r_[i].right;
         }
         return std::nullopt;
