@@ -141,6 +141,37 @@ def server_side(exe, ns, work, c):
                 "the capture" + (" :\n" + p.stdout.decode()[:2000] if p.stdout.strip() else ""))
 
 
+def small_mtu_side(exe, ns, work, c):
+    """strata-host --mtu 1280 (the TAP, so Linux's side too, gets MTU 1280):
+    both fragment large datagrams at 1280 and reassemble the other's; TCP
+    segments stay within it (MSS 1240, RFC 9293 §3.7.1)."""
+    pcap = os.path.join(work, "mtu.pcap")
+    host = start_host(exe, ns, ["--address", "10.92.0.2/24", "--peer", "10.92.0.1/24", "--mtu",
+                                "1280", "--echo", "--pcap", pcap, "--duration", "60",
+                                "--mac", "02:53:54:00:12:80"], os.path.join(work, "mtu.log"))
+    try:
+        c.check(wait_reachable(ns, "10.92.0.2"), "mtu 1280: the strata host answers ping")
+        p = run(in_ns(ns) + ["ping", "-n", "-c", "2", "-W", "2", "-s", "3000", "10.92.0.2"])
+        c.check(p.returncode == 0 and b"3008 bytes from 10.92.0.2" in p.stdout,
+                "mtu 1280: ping -s 3000 answered (strata fragments its reply at 1280)")
+        data = os.urandom(5_000_000)
+        p = run(in_ns(ns) + ["socat", "-t", "5", "-", "TCP:10.92.0.2:7,shut-down"], input=data,
+                timeout=60)
+        c.check(p.returncode == 0 and p.stdout == data, "mtu 1280: TCP echo of 5 MB byte-exact")
+    finally:
+        status = stop(host)
+    c.check(status == 0, "mtu 1280: strata-host ends with status 0")
+    if shutil.which("tshark"):
+        src = "eth.src == 02:53:54:00:12:80"
+        big = run(["tshark", "-r", pcap, "-Y", f"{src} && frame.len > 1294"], timeout=60)
+        c.check(big.stdout.strip() == b"", "mtu 1280: no frame from strata exceeds 1280 + 14")
+        frags = run(["tshark", "-r", pcap, "-Y", f"{src} && ip.flags.mf == 1"], timeout=60)
+        c.check(len(frags.stdout.splitlines()) >= 2, "mtu 1280: strata sent first fragments")
+        full = run(["tshark", "-r", pcap, "-Y", f"{src} && tcp.len == 1228"], timeout=60)
+        c.check(len(full.stdout.splitlines()) > 0,
+                "mtu 1280: full TCP segments carry 1228 bytes (1280 - 20 - 20 - 12 timestamps)")
+
+
 def client_side(exe, ns, work, c):
     www = os.path.join(work, "www")
     big = os.path.join(www, "big.bin")
@@ -254,7 +285,7 @@ def main():
             return SKIP
     os.makedirs(a.work, exist_ok=True)
     c = Checks()
-    for side, fn in (("srv", server_side), ("cli", client_side)):
+    for side, fn in (("srv", server_side), ("mtu", small_mtu_side), ("cli", client_side)):
         ns = f"strata_host_{side}_{os.getpid()}"
         if run(["ip", "netns", "add", ns]).returncode != 0:
             print("skipped: `ip netns add` failed")
@@ -264,7 +295,7 @@ def main():
         finally:
             run(["ip", "netns", "del", ns])
     # The big files and the ~250 MB capture go; the logs stay for a look.
-    for name in ("server.pcap", "got.bin", "fetched.bin", "received.bin", "www/big.bin"):
+    for name in ("server.pcap", "mtu.pcap", "got.bin", "fetched.bin", "received.bin", "www/big.bin"):
         try:
             os.remove(os.path.join(a.work, name))
         except FileNotFoundError:
