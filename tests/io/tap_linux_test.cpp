@@ -56,6 +56,9 @@ std::string linux_side_missing() {
     if (::access("/dev/net/tun", R_OK | W_OK) != 0) return "no /dev/net/tun";
     for (const char* tool : {"ip", "nsenter", "ping"})
         if (!have(tool)) return std::string("no `") + tool + "` installed";
+    // Root in a container without CAP_NET_ADMIN: TUNSETIFF says EPERM.
+    if (auto probe = TapDevice::open(); !probe)
+        return "cannot create a TAP: " + probe.error().message();
     return "";
 }
 

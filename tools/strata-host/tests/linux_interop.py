@@ -286,6 +286,11 @@ def main():
         if not shutil.which(tool):
             print(f"skipped: no `{tool}` installed")
             return SKIP
+    # Root in a container without CAP_NET_ADMIN cannot create a TAP.
+    probe = run([a.strata_host, "--address", "192.0.2.1/24", "--duration", "0.05"])
+    if probe.returncode == 3:
+        print("skipped: strata-host cannot open a TAP: " + probe.stderr.decode().strip())
+        return SKIP
     os.makedirs(a.work, exist_ok=True)
     c = Checks()
     for side, fn in (("srv", server_side), ("mtu", small_mtu_side), ("cli", client_side)):
