@@ -224,10 +224,11 @@ public:
             const Instant next = std::min(deadline, node.poll_at());
             int timeout = 0;
             if (next > f.now) {
-                const auto wait = next - f.now;
-                // Round up: a timer must never fire early.
-                auto ms = (wait.count() + 999'999) / 1'000'000;
-                timeout = static_cast<int>(std::min<std::int64_t>(ms, max_wait_ms));
+                // Round up: a timer must never fire early. (Capped first, so
+                // a wait until `never` cannot overflow the rounding.)
+                const std::int64_t wait =
+                    std::min<std::int64_t>((next - f.now).count(), max_wait_ms * 1'000'000);
+                timeout = static_cast<int>((wait + 999'999) / 1'000'000);
             }
             const int n =
                 ::epoll_wait(s.epoll, events.data(), static_cast<int>(events.size()), timeout);
@@ -253,15 +254,22 @@ public:
     OsResult<TapRunStats> run_until(Instant deadline) {
         return run_until(deadline, [] { return false; });
     }
+    /// run_until(now() + d); a `d` past the end of time (Duration::max())
+    /// means `never`.
     template <class Stop>
     OsResult<TapRunStats> run_for(Duration d, Stop&& stop) {
-        return run_until(now() + d, std::forward<Stop>(stop));
+        return run_until(after(d), std::forward<Stop>(stop));
     }
     OsResult<TapRunStats> run_for(Duration d) {
-        return run_until(now() + d, [] { return false; });
+        return run_until(after(d), [] { return false; });
     }
 
 private:
+    [[nodiscard]] Instant after(Duration d) const noexcept {
+        const Instant t = now();
+        return d >= never - t ? never : t + d;
+    }
+
     // Reads up to `burst` frames from one port (epoll is level-triggered:
     // the rest wakes the next turn, so one busy port cannot starve another).
     std::uint64_t read_port(std::uint32_t i, TapOut& out) {
