@@ -3,26 +3,39 @@
 //
 //   tcp_bulk/strata: two Host<Ethernet<IPv4<TCP<>>>> on a sim::Network
 //     link of 100 Gbit/s each way, 1 µs propagation delay, lossless (a
-//     queue of 100 000 frames, so the link never drops; checked). A
+//     queue of 4096 frames, far above the 180 a 256 KiB window puts in
+//     flight, so the link never drops; checked). A
 //     coroutine on a sends 1 GiB from a 64 KiB buffer, one on b reads it
 //     into a 64 KiB buffer; both hosts' defaults (256 KiB buffers, SACK,
 //     timestamps, window scaling, Nagle, NewReno). The run is single
 //     threaded: the virtual clock runs as fast as the code does.
 //   tcp_bulk/linux_loopback: a real TCP connection on 127.0.0.1 in this
 //     process, a sender thread writing 64 KiB at a time, the main thread
-//     reading. Default socket options: on lo (MTU 65536) Linux picks an MSS
-//     of 65483 (mtu - 40 - 12 bytes of timestamps) — measured and reported
-//     as the "mss" counter. Two cores are busy (sender and receiver threads
-//     plus the kernel work they carry) unless the run is pinned.
+//     reading. Default socket options: lo's MTU is 65536; TCP_MAXSEG read
+//     after connect says 32741 (the "mss" counter; Linux bounds its MSS by
+//     half the peer's largest window so far), and tcpi_segs_out counts ~18k
+//     segments per GiB (~60 KB each): on lo Linux moves near-64 KiB segments.
+//     tcp_bulk/linux_loopback/mss:1460 clamps the MSS to Ethernet's with
+//     TCP_MAXSEG on both sockets (GSO still batches on lo). Two threads: on
+//     one pinned core they take turns; unpinned they use two.
 //   tcp_bulk/lwip (when liblwip-dev is installed, STRATA_HAVE_LWIP): see
 //     lwip_peer.hpp; two lwIP netifs joined by an in-memory Ethernet link.
 //
-// Counters (all per wall second of the timed run):
-//   Gbit/s      payload bits delivered to the receiving application / 1e9
-//   ns_per_seg  wall ns / data segments the sender put on the wire
-//   segments    data segments sent (frames a -> b for strata, minus none:
-//               handshake and ARP frames are a handful in ~735k)
-//   bytes       payload received (must be 1 GiB; the run fails otherwise)
+// Counters:
+//   Gbit/s          payload bits delivered to the receiving application per
+//                   wall second / 1e9 (the measure)
+//   Gbit/cpu_s      the same per CPU second of the whole process (user +
+//                   system, all threads: getrusage), steadier on a loaded box
+//   ns_per_seg, cpu_ns_per_seg   wall / CPU ns per data segment sent
+//   segments        data segments the sender sent (strata: TCP segments_out
+//                   of the sender, its handful of handshake/FIN segments
+//                   included; Linux: tcpi_segs_out; lwIP: frames a -> b
+//                   longer than 66 bytes)
+//   bytes           payload received: must be 1 GiB, else the run fails
+//   strata only: acks (segments the receiver sent), retransmits (0 on a
+//   lossless link), allocs_per_seg (operator new calls in the timed run),
+//   max_events_pending (the simulator's heap), virtual_ms.
+
 // g++ 12 sees the replaced operator delete (free) meet operator new (malloc)
 // in inlined library code and calls it a mismatch; it is not one.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -205,7 +218,7 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections) {
         auto a = net.add("a", BulkHost(host_config("a", 0x0a, ip_a, max_connections)));
         auto b = net.add("b", BulkHost(host_config("b", 0x0b, ip_b, max_connections)));
         sim::LinkConfig lc = sim::LinkConfig::symmetric(100'000'000'000, 1us);
-        lc.queue_frames = 100'000;
+        lc.queue_frames = 4096;
         auto link = net.connect({a, PortId{0}}, {b, PortId{0}}, lc);
         if (!link) {
             state.SkipWithError("link refused");
@@ -225,11 +238,16 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections) {
         const std::uint64_t allocs0 = g_allocations.load(std::memory_order_relaxed);
         const double cpu0 = process_cpu_seconds();
         const auto t0 = Clock::now();
-        // Virtual time: 1 GiB at 100 Gbit/s is ~86 ms; run in 10 ms slices
+        // Virtual time: 1 GiB at 100 Gbit/s is ~86 ms; run in 1 ms slices
         // until the sink saw the end of the stream (or 60 s of virtual time).
+        // events_pending after each slice: the scheduler's heap, stale
+        // polls included (a node's superseded poll events stay queued).
+        std::size_t max_pending = 0;
         while (!rx.eof && rx.error == stack::Errno::ok && tx.error == stack::Errno::ok &&
-               net.now() < at_ns(60'000'000'000))
-            net.run_until(net.now() + 10ms);
+               net.now() < at_ns(60'000'000'000)) {
+            net.run_until(net.now() + 1ms);
+            max_pending = std::max(max_pending, net.events_pending());
+        }
         const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         const double cpu = process_cpu_seconds() - cpu0;
         const std::uint64_t allocs = g_allocations.load(std::memory_order_relaxed) - allocs0;
@@ -252,6 +270,7 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections) {
         const std::uint64_t segs = A.tcp().counters().segments_out;
         report(state, rx.received, segs, seconds, cpu);
         state.counters["allocs_per_seg"] = static_cast<double>(allocs) / static_cast<double>(segs);
+        state.counters["max_events_pending"] = static_cast<double>(max_pending);
         state.counters["acks"] = static_cast<double>(B.tcp().counters().segments_out);
         state.counters["retransmits"] = static_cast<double>(A.tcp().counters().retransmits);
         state.counters["virtual_ms"] =
@@ -261,7 +280,7 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections) {
 
 // ------------------------------------------------------------------ Linux
 
-void tcp_bulk_linux_loopback(benchmark::State& state) {
+void tcp_bulk_linux_loopback(benchmark::State& state, int mss_clamp) {
     const std::size_t total = gib;
     for (auto _ : state) {
         const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -278,6 +297,10 @@ void tcp_bulk_linux_loopback(benchmark::State& state) {
             return;
         }
         const int cfd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (mss_clamp != 0) { // before connect: both ends announce it (the listener's is inherited)
+            ::setsockopt(lfd, IPPROTO_TCP, TCP_MAXSEG, &mss_clamp, sizeof mss_clamp);
+            ::setsockopt(cfd, IPPROTO_TCP, TCP_MAXSEG, &mss_clamp, sizeof mss_clamp);
+        }
         if (cfd < 0 || ::connect(cfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
             state.SkipWithError("loopback connect failed");
             ::close(lfd);
@@ -364,7 +387,7 @@ void tcp_interop(benchmark::State& state, bool lwip_sends) {
         auto h = net.add("strata", BulkHost(host_config("strata", 0x0c, strata_ip, 1024)));
         auto l = net.add("lwip", lw::LwipNode(*nif));
         sim::LinkConfig lc = sim::LinkConfig::symmetric(100'000'000'000, 1us);
-        lc.queue_frames = 100'000;
+        lc.queue_frames = 4096;
         auto link = net.connect({h, PortId{0}}, {l, PortId{0}}, lc);
         if (!link) {
             state.SkipWithError("link refused");
@@ -458,8 +481,15 @@ BENCHMARK_CAPTURE(tcp_bulk_strata, table8, 8)
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(tcp_bulk_linux_loopback)
+BENCHMARK_CAPTURE(tcp_bulk_linux_loopback, defaults, 0)
     ->Name("tcp_bulk/linux_loopback")
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+// The same with TCP_MAXSEG 1460 on both sockets: Ethernet's MSS on lo
+// (GSO still hands the stack 64 KiB super-segments).
+BENCHMARK_CAPTURE(tcp_bulk_linux_loopback, mss1460, 1460)
+    ->Name("tcp_bulk/linux_loopback/mss:1460")
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
