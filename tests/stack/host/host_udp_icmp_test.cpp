@@ -4,6 +4,8 @@
 // needed". Expected values are derived by hand in the comments.
 #include <cstdint>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -477,4 +479,62 @@ TEST_CASE("host: a full UDP receive queue drops and counts") {
     while (stack::SysResult<stack::Received>(net.node(b).recvfrom(*s, buf)).ok())
         ++got;
     CHECK(got == 2);
+}
+
+namespace host_test {
+
+// A user transport on IP protocol 253 (RFC 3692: for experiments): the
+// engine answers every datagram with the same bytes reversed, once.
+struct Blip {
+    using kind = layer_kind::transport;
+    static constexpr std::string_view name = "blip";
+    static constexpr KeySet selected_by{IpProtocol{253}};
+};
+struct BlipEngine {
+    static constexpr IpProtocol protocol{253};
+    std::vector<std::vector<Byte>> received;
+    std::vector<std::pair<Ipv4Address, std::vector<Byte>>> to_send;
+    template <class Tx>
+    void receive(Ipv4Address src, Ipv4Address, Bytes payload, Instant, Tx& tx) {
+        received.emplace_back(payload.begin(), payload.end());
+        if (!payload.empty() && payload[0] == 'q') {
+            std::vector<Byte> r(payload.rbegin(), payload.rend());
+            (void)tx.send_ip(src, protocol, r);
+        }
+    }
+    template <class Tx>
+    void poll(Instant, Tx& tx) {
+        for (auto& [to, bytes] : to_send)
+            (void)tx.send_ip(to, protocol, bytes);
+        to_send.clear();
+    }
+    [[nodiscard]] Instant poll_at() const { return to_send.empty() ? never : Instant{}; }
+};
+
+} // namespace host_test
+using host_test::Blip;
+using host_test::BlipEngine;
+
+template <>
+struct strata::stack::engine_for<Blip> {
+    using type = BlipEngine;
+};
+
+TEST_CASE("host: a user layer brings its own engine (engine_for), dispatched by protocol number") {
+    using BlipHost = stack::Host<Ethernet<IPv4<OneOf<Blip, ICMP>>>>;
+    static_assert(stack::HostStack<Ethernet<IPv4<OneOf<Blip, ICMP>>>>);
+    static_assert(std::is_same_v<BlipHost::UserEngines, std::tuple<BlipEngine>>);
+    static_assert(BlipHost::has_icmp && !BlipHost::has_udp && !BlipHost::has_tcp);
+    sim::Network net(1);
+    auto a = net.add("a", BlipHost(config("a", mac_a, ip_a)));
+    auto b = net.add("b", BlipHost(config("b", mac_b, ip_b)));
+    REQUIRE(net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms)));
+    net.node(a).engine<BlipEngine>().to_send.push_back({ip_b, {Byte{'q'}, Byte{'1'}, Byte{'2'}}});
+    net.run_until(net.now() + 20ms);
+    const auto& rb = net.node(b).engine<BlipEngine>().received;
+    REQUIRE(rb.size() == 1);
+    CHECK(rb[0] == std::vector<Byte>{Byte{'q'}, Byte{'1'}, Byte{'2'}});
+    const auto& ra = net.node(a).engine<BlipEngine>().received;
+    REQUIRE(ra.size() == 1);
+    CHECK(ra[0] == std::vector<Byte>{Byte{'2'}, Byte{'1'}, Byte{'q'}});
 }
