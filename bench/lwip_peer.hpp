@@ -41,8 +41,6 @@ extern "C" {
 #include <netif/ethernet.h>
 }
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -56,6 +54,7 @@ extern "C" {
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/time.hpp>
@@ -166,8 +165,8 @@ private:
         const std::array<u8_t, 6> mac{0x02, 0x1e, 0, 0, 0, self->mac_last_};
         std::memcpy(n->hwaddr, mac.data(), mac.size());
         n->mtu = 1500;
-        n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET |
-                   NETIF_FLAG_LINK_UP;
+        n->flags =
+            NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
         n->output = etharp_output;
         n->linkoutput = &QueueNetif::link_output;
         n->name[0] = self->name_[0];

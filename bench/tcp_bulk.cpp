@@ -45,13 +45,6 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <linux/tcp.h> // struct tcp_info with tcpi_segs_out (glibc's lacks it)
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -64,7 +57,13 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <benchmark/benchmark.h>
+#include <linux/tcp.h> // struct tcp_info with tcpi_segs_out (glibc's lacks it)
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <strata/core/random.hpp>
 #include <strata/layer/ethernet.hpp>
@@ -322,11 +321,11 @@ void tcp_bulk_linux_loopback(benchmark::State& state, int mss_clamp) {
 
         const double cpu0 = process_cpu_seconds();
         const auto t0 = Clock::now();
-        std::thread sender([cfd, total] {
+        std::thread sender([cfd] {
             std::vector<char> chunk(chunk_bytes, 'x');
             std::size_t sent = 0;
-            while (sent < total) {
-                const ssize_t n = ::send(cfd, chunk.data(), std::min(chunk.size(), total - sent), 0);
+            while (sent < gib) {
+                const ssize_t n = ::send(cfd, chunk.data(), std::min(chunk.size(), gib - sent), 0);
                 if (n <= 0) break;
                 sent += static_cast<std::size_t>(n);
             }
@@ -358,7 +357,6 @@ void tcp_bulk_linux_loopback(benchmark::State& state, int mss_clamp) {
         state.counters["mss"] = mss;
     }
 }
-
 
 #if STRATA_HAVE_LWIP
 // ------------------------------------------------------------ strata <-> lwIP
