@@ -385,7 +385,9 @@ struct BulkPair {
     BulkPair() : a("la", 1, addr(1), 4096), b("lb", 2, addr(2), 4096) {}
 };
 
-inline void tcp_bulk_lwip(benchmark::State& state) {
+/// tcp_bulk/lwip; `fail` records a failed run (tcp_bulk.cpp's exit status).
+template <class Fail>
+void tcp_bulk_lwip(benchmark::State& state, Fail fail) {
     constexpr std::size_t total = std::size_t{1} << 30;
     start_lwip();
     static BulkPair* pair = [] {
@@ -406,7 +408,7 @@ inline void tcp_bulk_lwip(benchmark::State& state) {
             CoreLock lock;
             if (sink.listen(pair->b.get(), port) != ERR_OK ||
                 src.connect(pair->a.get(), BulkPair::addr(2), port) != ERR_OK) {
-                state.SkipWithError("lwIP: listen/connect failed");
+                fail(state, "lwIP: listen/connect failed");
                 return;
             }
         }
@@ -471,14 +473,14 @@ inline void tcp_bulk_lwip(benchmark::State& state) {
             }
         }
         if (sink.received != total || !sink.eof) {
-            state.SkipWithError(("lwIP: received " + std::to_string(sink.received) + " of " +
-                                 std::to_string(total) + ", err " + std::to_string(src.error) +
-                                 "/" + std::to_string(sink.error))
-                                    .c_str());
+            fail(state, ("lwIP: received " + std::to_string(sink.received) + " of " +
+                         std::to_string(total) + ", err " + std::to_string(src.error) + "/" +
+                         std::to_string(sink.error))
+                            .c_str());
             return;
         }
         if (pair->a.queue().dropped() + pair->b.queue().dropped() != 0) {
-            state.SkipWithError("lwIP: the in-memory link dropped frames");
+            fail(state, "lwIP: the in-memory link dropped frames");
             return;
         }
         state.SetIterationTime(seconds);

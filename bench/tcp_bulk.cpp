@@ -78,6 +78,10 @@
 
 namespace {
 std::atomic<std::uint64_t> g_allocations{0};
+/// Set when any case fails: main() then exits with 1, so a ctest running
+/// `bench_tcp_bulk --benchmark_filter=tcp_interop` fails with it
+/// (SkipWithError alone leaves the exit status 0).
+std::atomic<bool> g_failed{false};
 } // namespace
 
 // Counting operator new (as bench/sim.cpp): allocs_per_seg for strata.
@@ -98,6 +102,11 @@ constexpr std::size_t gib = std::size_t{1} << 30;
 constexpr std::size_t chunk_bytes = 64 * 1024;
 
 using Clock = std::chrono::steady_clock;
+
+void fail(benchmark::State& state, const char* why) {
+    g_failed.store(true);
+    state.SkipWithError(why);
+}
 
 /// CPU seconds (user + system) of the whole process, every thread: on a
 /// loaded machine wall time stretches, CPU time much less.
@@ -225,14 +234,14 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections, bool 
         lc.queue_frames = 4096;
         auto link = net.connect({a, PortId{0}}, {b, PortId{0}}, lc);
         if (!link) {
-            state.SkipWithError("link refused");
+            fail(state, "link refused");
             return;
         }
         BulkHost& A = net.node(a);
         BulkHost& B = net.node(b);
         auto l = B.socket(stack::SocketKind::tcp, "sink");
         if (!l || !B.bind(*l, {Ipv4Address{}, Port{5001}}).ok() || !B.listen(*l).ok()) {
-            state.SkipWithError("listen failed");
+            fail(state, "listen failed");
             return;
         }
         BulkResult tx, rx;
@@ -259,15 +268,14 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections, bool 
         const auto& ab = net.link_counters(*link, sim::Direction::a_to_b);
         const auto& ba = net.link_counters(*link, sim::Direction::b_to_a);
         if (rx.received != total || !rx.eof) {
-            state.SkipWithError(("strata: received " + std::to_string(rx.received) + " of " +
-                                 std::to_string(total) + ", error " +
-                                 std::string(stack::name(rx.error)) + "/" +
-                                 std::string(stack::name(tx.error)))
-                                    .c_str());
+            fail(state, ("strata: received " + std::to_string(rx.received) + " of " +
+                         std::to_string(total) + ", error " + std::string(stack::name(rx.error)) +
+                         "/" + std::string(stack::name(tx.error)))
+                            .c_str());
             return;
         }
         if (ab.queue_full + ba.queue_full + ab.lost + ba.lost != 0) {
-            state.SkipWithError("the link dropped frames: not a lossless run");
+            fail(state, "the link dropped frames: not a lossless run");
             return;
         }
         state.SetIterationTime(seconds);
@@ -296,7 +304,7 @@ void tcp_bulk_linux_loopback(benchmark::State& state, int mss_clamp) {
         if (lfd < 0 || ::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
             ::listen(lfd, 1) != 0 ||
             ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &alen) != 0) {
-            state.SkipWithError("loopback listen failed");
+            fail(state, "loopback listen failed");
             if (lfd >= 0) ::close(lfd);
             return;
         }
@@ -306,7 +314,7 @@ void tcp_bulk_linux_loopback(benchmark::State& state, int mss_clamp) {
             ::setsockopt(cfd, IPPROTO_TCP, TCP_MAXSEG, &mss_clamp, sizeof mss_clamp);
         }
         if (cfd < 0 || ::connect(cfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-            state.SkipWithError("loopback connect failed");
+            fail(state, "loopback connect failed");
             ::close(lfd);
             if (cfd >= 0) ::close(cfd);
             return;
@@ -348,7 +356,7 @@ void tcp_bulk_linux_loopback(benchmark::State& state, int mss_clamp) {
         ::close(cfd);
         ::close(lfd);
         if (received != total) {
-            state.SkipWithError("loopback: short transfer");
+            fail(state, "loopback: short transfer");
             return;
         }
         state.SetIterationTime(seconds);
@@ -359,6 +367,8 @@ void tcp_bulk_linux_loopback(benchmark::State& state, int mss_clamp) {
 }
 
 #if STRATA_HAVE_LWIP
+void tcp_bulk_lwip(benchmark::State& state) { strata_bench_lwip::tcp_bulk_lwip(state, fail); }
+
 // ------------------------------------------------------------ strata <-> lwIP
 
 // tcp_interop/{lwip_to_strata,strata_to_lwip} (issue 10, item 6): a strata
@@ -393,7 +403,7 @@ void tcp_interop(benchmark::State& state, bool lwip_sends) {
         lc.queue_frames = 4096;
         auto link = net.connect({h, PortId{0}}, {l, PortId{0}}, lc);
         if (!link) {
-            state.SkipWithError("link refused");
+            fail(state, "link refused");
             return;
         }
         BulkHost& H = net.node(h);
@@ -408,7 +418,7 @@ void tcp_interop(benchmark::State& state, bool lwip_sends) {
         if (lwip_sends) {
             auto fd = H.socket(stack::SocketKind::tcp, "sink");
             if (!fd || !H.bind(*fd, {Ipv4Address{}, Port{port}}).ok() || !H.listen(*fd).ok()) {
-                state.SkipWithError("listen failed");
+                fail(state, "listen failed");
                 return;
             }
             H.spawn(bulk_sink(H, *fd, strata_side));
@@ -423,7 +433,7 @@ void tcp_interop(benchmark::State& state, bool lwip_sends) {
             {
                 lw::CoreLock lock;
                 if (sink.listen(nif->get(), port) != ERR_OK) {
-                    state.SkipWithError("lwIP listen failed");
+                    fail(state, "lwIP listen failed");
                     return;
                 }
             }
@@ -451,12 +461,11 @@ void tcp_interop(benchmark::State& state, bool lwip_sends) {
         const std::size_t got = lwip_sends ? strata_side.received : sink.received;
         const std::size_t bad = lwip_sends ? strata_side.mismatches : sink.mismatches;
         if (!finished() || got != total || bad != 0) {
-            state.SkipWithError(("interop: " + std::to_string(got) + " of " +
-                                 std::to_string(total) + " bytes, " + std::to_string(bad) +
-                                 " differ, strata " + std::string(stack::name(strata_side.error)) +
-                                 ", lwIP err " + std::to_string(src.error) + "/" +
-                                 std::to_string(sink.error))
-                                    .c_str());
+            fail(state, ("interop: " + std::to_string(got) + " of " + std::to_string(total) +
+                         " bytes, " + std::to_string(bad) + " differ, strata " +
+                         std::string(stack::name(strata_side.error)) + ", lwIP err " +
+                         std::to_string(src.error) + "/" + std::to_string(sink.error))
+                            .c_str());
             return;
         }
         state.SetIterationTime(seconds);
@@ -505,7 +514,7 @@ BENCHMARK_CAPTURE(tcp_bulk_linux_loopback, mss1460, 1460)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 #if STRATA_HAVE_LWIP
-BENCHMARK(strata_bench_lwip::tcp_bulk_lwip)
+BENCHMARK(tcp_bulk_lwip)
     ->Name("tcp_bulk/lwip")
     ->Iterations(1)
     ->UseManualTime()
@@ -522,4 +531,10 @@ BENCHMARK_CAPTURE(tcp_interop, strata_to_lwip, false)
     ->Unit(benchmark::kMillisecond);
 #endif
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return g_failed.load() ? 1 : 0;
+}
