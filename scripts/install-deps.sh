@@ -13,6 +13,8 @@ all_packages=("${demo_packages[@]}"
   catch2 libbenchmark-dev       # tests and benchmarks
   libpcap-dev libcli11-dev nlohmann-json3-dev libfmt-dev  # capture I/O and tools
   tcpdump iproute2 procps python3 nftables  # capture tests; Linux as the reference router (tests/linux)
+  iputils-ping arping curl socat nginx-light  # Linux peers of strata hosts on TAP (tests/io, tools/strata-host)
+  liblwip-dev                   # lwIP, the second TCP in tcp_bulk and tcp_interop
   zlib1g-dev libisal-dev libtins-dev libdpdk-dev libhttp-parser-dev libldns-dev  # benchmark peers
 )
 

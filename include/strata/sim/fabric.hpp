@@ -76,8 +76,9 @@ struct NodeInfo {
     std::string name;
     std::uint32_t first_port = 0;
     std::uint32_t port_count = 0;
-    std::int64_t poll_time = ns_since_start(never); ///< the poll now scheduled
-    std::uint32_t poll_gen = 0;                     ///< older poll events are stale
+    std::int64_t poll_time = ns_since_start(never);   ///< when the node wants its poll
+    std::int64_t queued_time = ns_since_start(never); ///< the poll event in the queue, if any
+    std::uint32_t poll_gen = 0;                       ///< older poll events are stale
 };
 
 /// One direction of a link.

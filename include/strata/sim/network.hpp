@@ -358,7 +358,12 @@ private:
         }
         case detail::ev_poll: {
             detail::NodeInfo& n = nodes_[e.a];
-            if (e.b != n.poll_gen) break; // superseded by a later poll_at()
+            if (e.b != n.poll_gen) break; // superseded by an earlier poll_at()
+            n.queued_time = ns_since_start(never);
+            if (n.poll_time > now_) { // the node's deadline moved on: wake up then
+                if (n.poll_time != ns_since_start(never)) queue_poll(e.a, n.poll_time);
+                break;
+            }
             n.poll_time = ns_since_start(never);
             Out out(*this, e.a);
             boxes_[e.a]->poll(at_ns(now_), out);
@@ -404,25 +409,29 @@ private:
         refresh_poll(node, false);
     }
 
-    // Schedules the node's next poll when poll_at() changed. After a poll, a
-    // poll_at() at or before now is moved 1 ns on: a node is not polled twice
-    // at the same instant (which would let a faulty node stop the clock).
+    // Records the node's next poll after poll_at() may have changed. After a
+    // poll, a poll_at() at or before now is moved 1 ns on: a node is not
+    // polled twice at the same instant (which would let a faulty node stop
+    // the clock). A deadline that moves later (a TCP retransmission timer
+    // pushed on by every ACK) queues nothing: the event already queued
+    // wakes the node, finds the deadline not yet due and queues it then.
+    // Only a deadline earlier than the queued event queues a new one, so the
+    // heap holds one live event per node instead of one per ACK.
     void refresh_poll(std::uint32_t index, bool after_poll) {
         detail::NodeInfo& n = nodes_[index];
         std::int64_t t = ns_since_start(boxes_[index]->poll_at());
         const std::int64_t never_ns = ns_since_start(never);
-        if (t == never_ns) {
-            if (n.poll_time != never_ns) {
-                ++n.poll_gen;
-                n.poll_time = never_ns;
-            }
-            return;
+        if (t != never_ns) {
+            if (t < now_) t = now_;
+            if (after_poll && t == now_) ++t;
         }
-        if (t < now_) t = now_;
-        if (after_poll && t == now_) ++t;
-        if (t == n.poll_time) return;
-        ++n.poll_gen;
         n.poll_time = t;
+        if (t < n.queued_time) queue_poll(index, t);
+    }
+    void queue_poll(std::uint32_t index, std::int64_t t) {
+        detail::NodeInfo& n = nodes_[index];
+        ++n.poll_gen;
+        n.queued_time = t;
         sched_.push(at_ns(t), detail::ev_poll, index, n.poll_gen);
     }
 
