@@ -206,11 +206,30 @@ TEST_CASE("arp: requests for our address are answered; entries age", "[stack][ip
     CHECK(r.peer_mac == peer_mac);
     CHECK(r.peer_ip == peer_ip);
     CHECK(nc.counters().replies == 1);
-    // Reachable 30 s.
+    // Reachable 30 s: nothing to ask.
     CHECK(nc.lookup(peer_ip, t0 + 30s - 1ns) == std::optional<MacAddress>{peer_mac});
-    CHECK_FALSE(nc.lookup(peer_ip, t0 + 30s));
-    // Aged out: the next frame resolves it again.
-    CHECK(nc.enqueue(peer_ip, port0, Bytes(ip_frame(1)), t0 + 30s) == NeighborCache::Queued::first);
+    CHECK(nc.poll_at() == never);
+    // Then STALE for 60 s: still used, and its use asks again at once
+    // (one request), then not before `retry` (1 s) even if used again.
+    CHECK(nc.lookup(peer_ip, t0 + 30s) == std::optional<MacAddress>{peer_mac});
+    CHECK(nc.poll_at() == t0 + 30s);
+    std::vector<ArpRequest> asked;
+    nc.expire(
+        t0 + 30s, [&](const ArpRequest& q) { asked.push_back(q); },
+        [](Ipv4Address, PortId, MutBytes) {});
+    REQUIRE(asked.size() == 1);
+    CHECK(asked[0].target == peer_ip);
+    CHECK(asked[0].sender_ip == our_ip);
+    CHECK(nc.lookup(peer_ip, t0 + 30s + 500ms) == std::optional<MacAddress>{peer_mac});
+    CHECK(nc.poll_at() == never); // asked 0.5 s ago: not yet again
+    CHECK(nc.lookup(peer_ip, t0 + 31s) == std::optional<MacAddress>{peer_mac});
+    CHECK(nc.poll_at() == t0 + 31s);
+    CHECK(nc.counters().stale_refreshes == 1);
+    // Nobody answered: 30 + 60 s after it was learned it is gone...
+    CHECK(nc.lookup(peer_ip, t0 + 90s - 1ns) == std::optional<MacAddress>{peer_mac});
+    CHECK_FALSE(nc.lookup(peer_ip, t0 + 90s));
+    // ...and the next frame resolves it again, queueing.
+    CHECK(nc.enqueue(peer_ip, port0, Bytes(ip_frame(1)), t0 + 90s) == NeighborCache::Queued::first);
     nc.release(peer_ip, peer_mac, [](PortId, MutBytes) {});
 
     // A request for another host from a stranger teaches nothing...

@@ -5,10 +5,14 @@
 // (arp_frames.hpp) through its output token.
 //
 // Behaviour, with Linux's neighbour defaults:
-// - a learned entry is used for `reachable` (30 s, base_reachable_time),
-//   then resolved anew (Linux keeps using a STALE entry while it probes by
-//   unicast; this resolves with a broadcast request and queues meanwhile,
-//   as the router's cache does);
+// - a learned entry is used for `reachable` (30 s, base_reachable_time);
+//   after that it is STALE for `stale` more (60 s, gc_stale_time): still
+//   used, so a long transfer loses nothing, but its first use asks again
+//   (a request at the next expire(), then one every `retry` while it is
+//   used and unanswered), and the answer makes it reachable again. Linux
+//   waits delay_first_probe_time (5 s) for an upper-layer confirmation
+//   first; this host has no such confirmations and asks at once. An entry
+//   nobody answered for is resolved anew, with queueing, when it ends;
 // - a resolution sends a request at once (the caller, on Queued::first),
 //   then one every `retry` (1 s, retrans_time) up to `tries` (3,
 //   mcast_solicit); a `retry` after the last it gives up and the waiting
@@ -33,6 +37,7 @@
 // up front, so nothing allocates per frame.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -52,6 +57,7 @@ namespace strata::stack {
 
 struct NeighborConfig {
     Duration reachable = std::chrono::seconds{30}; ///< use of a learned entry
+    Duration stale = std::chrono::seconds{60};     ///< then still used while asked again
     Duration retry = std::chrono::seconds{1};      ///< between requests
     std::uint8_t tries = 3;                        ///< requests before giving up
     std::uint8_t queue_per_address = 3;            ///< frames waiting per next hop
@@ -88,6 +94,7 @@ struct ArpReaction {
 
 struct NeighborCounters {
     std::uint64_t requests_retried = 0; ///< requests expire() asked for after the first
+    std::uint64_t stale_refreshes = 0;  ///< requests expire() asked for a STALE entry in use
     std::uint64_t resolved = 0;         ///< resolutions answered
     std::uint64_t failed = 0;           ///< resolutions given up
     std::uint64_t frames_failed = 0;    ///< waiting frames dropped when one gave up
@@ -111,11 +118,14 @@ public:
         own_.push_back(Own{port, mac, ip, config_.announcements, now});
     }
 
-    /// The MAC of `next_hop` if known and not aged out.
+    /// The MAC of `next_hop` if known and not aged out. A STALE entry
+    /// (past `reachable`) is returned too, and noted so that expire() asks
+    /// for it again.
     [[nodiscard]] std::optional<MacAddress> lookup(Ipv4Address next_hop,
                                                    Instant now) const noexcept {
         const router::Neighbour* n = cache_.find(next_hop, now);
         if (n == nullptr) return std::nullopt;
+        if (n->expires - config_.stale <= now) note_stale_use(next_hop, n->port, now);
         return n->mac;
     }
 
@@ -212,6 +222,13 @@ public:
             o.next_announcement = now + config_.announce_interval;
             send(static_cast<const ArpRequest&>(ArpRequest{o.port, o.mac, o.ip, o.ip}));
         }
+        for (Refresh& r : refresh_) {
+            if (!r.wanted || r.next > now) continue;
+            r.wanted = false;
+            r.next = now + config_.retry;
+            ++counters_.stale_refreshes;
+            send(static_cast<const ArpRequest&>(request_for(r.ip, r.port)));
+        }
         cache_.poll(
             now,
             [&](Ipv4Address ip, PortId port) {
@@ -230,6 +247,8 @@ public:
     /// The next retry, give-up or announcement, or never.
     [[nodiscard]] Instant poll_at() const noexcept {
         Instant t = cache_.poll_at();
+        for (const Refresh& r : refresh_)
+            if (r.wanted && r.next < t) t = r.next;
         for (const Own& o : own_)
             if (o.announcements_left != 0 && o.next_announcement < t) t = o.next_announcement;
         return t;
@@ -260,7 +279,7 @@ private:
 
     static router::ArpConfig to_router(const NeighborConfig& c) noexcept {
         router::ArpConfig a{};
-        a.reachable = c.reachable;
+        a.reachable = c.reachable + c.stale;
         a.retry = c.retry;
         a.tries = c.tries == 0 ? std::uint8_t{1} : c.tries;
         a.queue_per_hop = c.queue_per_address == 0 ? std::uint8_t{1}
@@ -270,6 +289,30 @@ private:
         a.queue_slots = c.queue_slots == 0 ? std::uint16_t{1} : c.queue_slots;
         a.cache_entries = c.entries == 0 ? 1u : c.entries;
         return a;
+    }
+
+    // A STALE entry in use, to ask for again: a few at a time (a host talks
+    // to few next hops: its gateway, some on-link peers); when all slots
+    // are taken the least recently asked one is reused, which only delays
+    // a refresh until the entry ends and is resolved anew.
+    struct Refresh {
+        Ipv4Address ip{};
+        PortId port{};
+        bool wanted = false; ///< used since the last request
+        Instant next{};      ///< no request before (one per retry)
+    };
+    static constexpr std::size_t refresh_slots = 8;
+
+    void note_stale_use(Ipv4Address ip, PortId port, Instant now) const noexcept {
+        Refresh* slot = nullptr;
+        for (Refresh& r : refresh_) {
+            if (r.ip == ip && r.port == port) {
+                if (r.next <= now) r.wanted = true;
+                return;
+            }
+            if (slot == nullptr || r.next < slot->next) slot = &r;
+        }
+        *slot = Refresh{ip, port, true, now};
     }
 
     [[nodiscard]] const Own* own_on(PortId port) const noexcept {
@@ -282,6 +325,7 @@ private:
     router::ArpCache cache_;
     std::vector<Own> own_;
     NeighborCounters counters_{};
+    mutable std::array<Refresh, refresh_slots> refresh_{};
 };
 
 } // namespace strata::stack
