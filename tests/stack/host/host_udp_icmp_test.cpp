@@ -601,21 +601,19 @@ TEST_CASE(
     h.poll(t0 + 30s - 1ns, out);
     CHECK(out.frames.empty());
     h.poll(t0 + 30s, out);
-    // a's entry, learned at t0, is used for 30 s: it has just aged out, so b
-    // asks again and the error waits in the neighbour queue.
+    // a's entry, learned at t0, was reachable for 30 s: it is STALE now,
+    // still used (the error goes straight out), and asked for again at the
+    // next poll (Linux's STALE state).
     REQUIRE(out.frames.size() == 1);
+    CHECK(h.poll_at() == t0 + 30s);
     {
-        const auto e = EthernetView<const Byte>::unchecked(out.frames[0].bytes);
+        RecordingOut refresh;
+        h.poll(t0 + 30s + 1ns, refresh);
+        REQUIRE(refresh.frames.size() == 1);
+        const auto e = EthernetView<const Byte>::unchecked(refresh.frames[0].bytes);
         REQUIRE(e.ethertype() == EtherType::arp);
         CHECK(ArpView<const Byte>::unchecked(e.payload()).target_protocol_addr() == ip_a);
     }
-    out.clear();
-    std::vector<Byte> reply(42);
-    EthernetRepr{mac_b, mac_a, EtherType::arp}.emit(EthernetView<Byte>::unchecked(reply));
-    ArpRepr{ArpOperation::reply, mac_a, ip_a, mac_b, ip_b}.emit(
-        ArpView<Byte>::unchecked(MutBytes(reply).subspan(14)));
-    h.receive(PortId{0}, reply, t0 + 30s + 1ms, out);
-    REQUIRE(out.frames.size() == 1);
     const auto eth = EthernetView<const Byte>::unchecked(out.frames[0].bytes);
     CHECK(eth.dst() == mac_a);
     const auto ip = Ipv4View<const Byte>::checked(eth.payload());
@@ -696,7 +694,7 @@ TEST_CASE("host: a coroutine blocked on a full UDP send queue goes on once the h
     auto c = net.node(a).socket(stack::SocketKind::udp);
     int sent = 0;
     net.node(a).spawn(blaster(net.node(a), *c, {ip_b, Port{9}}, 10, sent));
-    CHECK(sent == 4); // then EAGAIN: it waits
+    CHECK(sent == 4);         // then EAGAIN: it waits
     net.run_until(net.now()); // the poll at t = 0: each drain frees room, the writer goes on
     CHECK(sent == 10);
     net.run_until(net.now() + 50ms);
