@@ -365,3 +365,12 @@ TEST_CASE("ServerSession: a configured Server name, or none", "[app][http]") {
         CHECK(drain(s).find("Set-Cookie") == std::string::npos);
     }
 }
+
+TEST_CASE("ServerSession: moving a session mid-request keeps its state", "[app][http]") {
+    const FileTree t = site();
+    ServerSession a{t};
+    (void)a.feed(as_bytes("GET / HTTP/1.1\r\nHo"));
+    ServerSession b{std::move(a)};
+    (void)b.feed(as_bytes("st: h\r\n\r\n"));
+    CHECK(drain(b) == std::string(ok_index) + "hello");
+}

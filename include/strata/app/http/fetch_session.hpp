@@ -100,6 +100,13 @@ private:
     }
 
 public:
+    // The URL's views point into url_text_: a copy would point into the
+    // original. Moves keep the heap buffers (and so every view) in place.
+    FetchSession(const FetchSession&) = delete;
+    FetchSession& operator=(const FetchSession&) = delete;
+    FetchSession(FetchSession&&) noexcept = default;
+    FetchSession& operator=(FetchSession&&) noexcept = default;
+
     /// A session for `url` (copied). Errors: the URL parser's, or
     /// {"url", "scheme", 0, unsupported} for anything but http, or
     /// {"http_app", "request", ...} when the request cannot be written.

@@ -135,9 +135,12 @@ public:
         queue_.resize(cfg_.max_pipeline);
     }
 
-    // The session points into its own buffers: it stays where it was made.
+    // A copy would share nothing but serve half-parsed state twice; a move
+    // keeps every buffer where it is (they are on the heap).
     ServerSession(const ServerSession&) = delete;
     ServerSession& operator=(const ServerSession&) = delete;
+    ServerSession(ServerSession&&) noexcept = default;
+    ServerSession& operator=(ServerSession&&) noexcept = default;
 
     /// Where the next received bytes may be written (recv straight into it);
     /// empty while the pipeline is full and the buffer holds unparsed input.
