@@ -318,3 +318,17 @@ TEST_CASE("Malformed messages never crash: truncations and mutations", "[app][ht
     CHECK(server_runs > 1000);
     CHECK(fetch_errors > 0);
 }
+
+TEST_CASE("FetchSession: a head over the limit is an error, not a wait", "[app][http]") {
+    app::FetchOptions opt;
+    opt.parse.max_head = 100;
+    auto f = make("http://h/", opt);
+    std::string head = "HTTP/1.1 200 OK\r\n";
+    for (int i = 0; i < 10; ++i)
+        head += "X-Pad: 0123456789\r\n"; // 19 bytes each: past 100 on the 5th line
+    auto r = f.feed(as_bytes(head));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().is(http_field::head));
+    CHECK(r.error().code == Errc::limit_exceeded);
+    CHECK(f.phase() == FetchSession::Phase::failed);
+}

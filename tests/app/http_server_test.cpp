@@ -374,3 +374,9 @@ TEST_CASE("ServerSession: moving a session mid-request keeps its state", "[app][
     (void)b.feed(as_bytes("st: h\r\n\r\n"));
     CHECK(drain(b) == std::string(ok_index) + "hello");
 }
+
+TEST_CASE("ServerSession: absolute-form targets (RFC 9112 §3.2.2)", "[app][http]") {
+    const FileTree t = site();
+    CHECK(serve(t, "GET http://www.lab.example/ HTTP/1.1\r\nHost: www.lab.example\r\n\r\n") ==
+          std::string(ok_index) + "hello");
+}

@@ -163,6 +163,9 @@ public:
             // head: copy what fits after the bytes already held; the parser
             // needs the head contiguous from its first byte.
             const std::size_t room = head_buf_.size() - head_fill_;
+            if (room == 0) // unreachable: the parser refuses max_head + 1 bytes first
+                return fail(Error::at(http_field::head, static_cast<std::size_t>(stream_pos_),
+                                      Errc::limit_exceeded, head_fill_, opt_.parse.max_head));
             const std::size_t k = received.size() < room ? received.size() : room;
             std::memcpy(head_buf_.data() + head_fill_, received.data(), k);
             const std::size_t before = head_fill_;
