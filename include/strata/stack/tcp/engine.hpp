@@ -1,0 +1,694 @@
+// The TCP engine of one host (RFC 9293): the socket table (listeners and
+// connections behind ConnId handles), 4-tuple demultiplexing, LISTEN
+// processing with a SYN queue, an accept queue and SYN cookies (RFC 4987
+// §3.6) when the SYN queue overflows, resets for closed ports (§3.10.7.1),
+// ephemeral ports, ICMP errors, and the poll()/poll_at() loop that runs
+// timers and output. The engine never sees IP: the host hands it
+// (src, dst, TcpView) and gives it a SegmentSink to transmit through.
+//
+// Socket calls never transmit: they change state and make poll_at() return
+// the last `now` the engine saw; the host's next poll() sends.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <strata/core/random.hpp>
+#include <strata/stack/endpoint.hpp>
+#include <strata/stack/errno.hpp>
+#include <strata/stack/tcp/congestion/new_reno.hpp>
+#include <strata/stack/tcp/icmp_report.hpp>
+#include <strata/stack/tcp/input.hpp>
+#include <strata/stack/tcp/isn.hpp>
+#include <strata/stack/tcp/output.hpp>
+#include <strata/stack/tcp/syn_cookie.hpp>
+#include <strata/stack/tcp/timers.hpp>
+
+namespace strata::stack::tcp {
+
+enum class Shutdown : std::uint8_t { read, write, both };
+
+/// What a socket is ready for (poll(2)'s POLLIN / POLLOUT / POLLHUP / POLLERR).
+struct Readiness {
+    bool readable = false;   ///< recv() will not say EAGAIN
+    bool writable = false;   ///< send() will not say EAGAIN
+    bool acceptable = false; ///< a listener has a connection to accept()
+    bool hangup = false;     ///< closed, or both directions finished
+    Errno error = Errno::ok;
+};
+
+template <CongestionControl CC = NewReno>
+class Engine {
+public:
+    using Connection = Tcb<CC>;
+
+    Engine(const TcpConfig& c, RandomStream rng)
+        : cfg_(c), rng_(rng), isn_(rng_), cookies_(rng_),
+          slots_(std::min<std::size_t>(c.max_connections, 0xFFFF)) {
+        conns_.reserve(slots_.size());
+    }
+
+    // --- socket side ------------------------------------------------------------
+
+    /// Passive open (RFC 9293 §3.10.1). `local.addr` 0 listens on every address.
+    SysResult<ConnId> listen(Endpoint local, int backlog) {
+        if (local.port.value() == 0) return Errno::einval;
+        for (ConnId l : listeners_)
+            if (auto* li = lst(l); li && li->local.port == local.port &&
+                                   (li->local.addr == local.addr || li->local.addr.value() == 0 ||
+                                    local.addr.value() == 0))
+                return Errno::eaddrinuse;
+        const auto id = alloc();
+        if (!id) return Errno::emfile;
+        auto& s = slots_[index(*id)];
+        s.lst = std::make_unique<Listener>();
+        s.lst->local = local;
+        s.lst->backlog = static_cast<std::size_t>(std::max(backlog, 1));
+        s.lst->accept_q.reserve(s.lst->backlog);
+        listeners_.push_back(*id);
+        return *id;
+    }
+
+    /// Active open (RFC 9293 §3.10.1): SYN-SENT; the SYN leaves at the next poll().
+    /// `local.addr` is the source address the host chose; port 0 = ephemeral.
+    SysResult<ConnId> connect(Endpoint local, Endpoint remote, Instant now) {
+        if (remote.port.value() == 0 || remote.addr.value() == 0) return Errno::einval;
+        FourTuple tu{local, remote};
+        if (local.port.value() == 0) {
+            // Ephemeral port (RFC 6056 §3.3.1 "simple hash-less"): a random
+            // start in Linux's range, then the next free one.
+            const std::uint32_t first = cfg_.ephemeral_first, last = cfg_.ephemeral_last;
+            const std::uint32_t n = last - first + 1;
+            const auto start = static_cast<std::uint32_t>(rng_.below(n));
+            bool found = false;
+            for (std::uint32_t i = 0; i < n && !found; ++i) {
+                tu.local.port = Port{static_cast<std::uint16_t>(first + (start + i) % n)};
+                found = !conns_.contains(tu) && !listening_on(tu.local.port);
+            }
+            if (!found) return Errno::eaddrnotavail;
+        } else if (conns_.contains(tu)) {
+            return Errno::eaddrinuse;
+        }
+        const auto id = alloc();
+        if (!id) return Errno::emfile;
+        auto& t = make_tcb(*id, tu, now);
+        t.state = State::syn_sent;
+        t.user_owned = true;
+        t.rcv_wscale = cfg_.window_scaling ? cfg_.window_scale() : 0;
+        ++ctr_.active_opens;
+        pending_ = true;
+        return *id;
+    }
+
+    /// EAGAIN when no connection is ready; the new handle carries the 4-tuple.
+    SysResult<ConnId> accept(ConnId listener) {
+        Listener* l = lst(listener);
+        if (!l) return conn(listener) ? Errno::einval : Errno::ebadf;
+        if (l->accept_q.empty()) return Errno::eagain;
+        const ConnId id = l->accept_q.front();
+        l->accept_q.erase(l->accept_q.begin());
+        Connection& t = *conn(id);
+        t.in_accept_queue = false;
+        t.user_owned = true;
+        return id;
+    }
+
+    SysResult<std::size_t> send(ConnId id, Bytes data) {
+        Connection* t = conn(id);
+        if (!t) return lst(id) ? Errno::enotconn : Errno::ebadf;
+        if (t->error != Errno::ok) return t->error;
+        if (t->fin_queued) return Errno::epipe;
+        switch (t->state) {
+        case State::syn_sent: // RFC 9293 §3.10.2: queued until established
+        case State::syn_received:
+        case State::established:
+        case State::close_wait:
+            break;
+        case State::closed:
+            return Errno::enotconn;
+        default:
+            return Errno::epipe;
+        }
+        const std::size_t n = t->sndbuf.write(data);
+        if (n == 0 && !data.empty()) return Errno::eagain;
+        pending_ = true;
+        return n;
+    }
+
+    /// 0 = orderly end of stream (the peer's FIN).
+    SysResult<std::size_t> recv(ConnId id, MutBytes out) {
+        Connection* t = conn(id);
+        if (!t) return lst(id) ? Errno::enotconn : Errno::ebadf;
+        if (t->rcvbuf.readable() != 0 && !t->shut_rd) {
+            const std::size_t n = t->rcvbuf.read(out);
+            window_update(*t);
+            return n;
+        }
+        if (t->error != Errno::ok) return t->error;
+        if (t->fin_received || t->shut_rd) return std::size_t{0};
+        switch (t->state) {
+        case State::syn_sent:
+        case State::syn_received:
+        case State::established:
+        case State::fin_wait_1:
+        case State::fin_wait_2:
+            return Errno::eagain;
+        default:
+            return Errno::enotconn;
+        }
+    }
+
+    SysStatus shutdown(ConnId id, Shutdown how) {
+        Connection* t = conn(id);
+        if (!t) return lst(id) ? Errno::enotconn : Errno::ebadf;
+        if (t->state == State::closed || t->state == State::syn_sent) return Errno::enotconn;
+        if (how != Shutdown::write) {
+            t->shut_rd = true;
+            std::array<Byte, 512> sink{};
+            while (t->rcvbuf.read(sink) != 0) {
+            }
+            window_update(*t);
+        }
+        if (how != Shutdown::read) queue_fin(*t);
+        return Done{};
+    }
+
+    /// The handle is invalid afterwards. The connection finishes alone (FIN,
+    /// TIME-WAIT), or is reset when data was left unread (RFC 9293 §3.10.4,
+    /// RFC 2525 §2.17, Linux).
+    SysStatus close(ConnId id) {
+        if (Listener* l = lst(id)) {
+            // Connections not yet accepted die with the listener (Linux
+            // inet_csk_listen_stop resets them).
+            for (std::size_t i = 0; i < slots_.size(); ++i)
+                if (auto& c = slots_[i].tcb; c && c->listener == id && !c->user_owned) {
+                    c->send_rst = c->state != State::closed;
+                    c->abort_with(Errno::ok);
+                    c->in_syn_queue = c->in_accept_queue = false;
+                    c->listener = no_conn;
+                }
+            (void)l;
+            std::erase(listeners_, id);
+            release(index(id));
+            pending_ = true;
+            return Done{};
+        }
+        Connection* t = conn(id);
+        if (!t) return Errno::ebadf;
+        t->user_owned = false;
+        switch (t->state) {
+        case State::syn_sent:
+            t->abort_with(Errno::ok);
+            break;
+        case State::syn_received:
+        case State::established:
+        case State::close_wait:
+        case State::fin_wait_1:
+        case State::fin_wait_2:
+            if (t->rcvbuf.readable() != 0) {
+                t->send_rst = true;
+                t->abort_with(Errno::ok);
+            } else {
+                queue_fin(*t);
+                if (t->state == State::fin_wait_2)
+                    t->timewait_at = last_now_ + cfg_.fin_wait_2_timeout;
+            }
+            break;
+        default:
+            break;
+        }
+        pending_ = true;
+        reap(id);
+        return Done{};
+    }
+
+    /// SO_LINGER 0: RST now, the handle is invalid afterwards.
+    SysStatus abort(ConnId id) {
+        Connection* t = conn(id);
+        if (!t) return lst(id) ? close(id) : Errno::ebadf;
+        t->user_owned = false;
+        if (t->state != State::closed && t->state != State::syn_sent &&
+            t->state != State::time_wait)
+            t->send_rst = true;
+        t->abort_with(Errno::econnaborted);
+        pending_ = true;
+        reap(id);
+        return Done{};
+    }
+
+    [[nodiscard]] Readiness readiness(ConnId id) const noexcept {
+        Readiness r;
+        if (const Listener* l = lst(id)) {
+            r.acceptable = !l->accept_q.empty();
+            return r;
+        }
+        const Connection* t = conn(id);
+        if (!t) {
+            r.error = Errno::ebadf;
+            r.hangup = true;
+            return r;
+        }
+        r.error = t->error;
+        r.readable =
+            t->rcvbuf.readable() != 0 || t->fin_received || t->error != Errno::ok || t->shut_rd;
+        const bool sending = t->state == State::established || t->state == State::close_wait;
+        r.writable = (sending && !t->fin_queued && t->sndbuf.free() != 0) || t->error != Errno::ok;
+        r.hangup = t->state == State::closed || (t->fin_received && t->fin_queued);
+        return r;
+    }
+
+    [[nodiscard]] State state(ConnId id) const noexcept {
+        if (lst(id)) return State::listen;
+        const Connection* t = conn(id);
+        return t ? t->state : State::closed;
+    }
+    [[nodiscard]] std::optional<FourTuple> tuple(ConnId id) const noexcept {
+        if (const Listener* l = lst(id)) return FourTuple{l->local, {}};
+        if (const Connection* t = conn(id)) return t->tuple;
+        return std::nullopt;
+    }
+    SysStatus set_nodelay(ConnId id, bool on) {
+        Connection* t = conn(id);
+        if (!t) return Errno::ebadf;
+        t->nodelay = on;
+        pending_ = true; // TCP_NODELAY pushes what Nagle held back (Linux)
+        return Done{};
+    }
+    SysStatus set_keepalive(ConnId id, bool on) {
+        Connection* t = conn(id);
+        if (!t) return Errno::ebadf;
+        t->keepalive = on;
+        t->keepalive_sent = 0;
+        t->keepalive_at = on && t->synchronized() ? last_now_ + cfg_.keepalive_timing.idle : never;
+        return Done{};
+    }
+
+    /// f(ConnId, const FourTuple&, State) for every socket, listeners first:
+    /// the socket table (netstat -tan). Orphans (closed by the user, still
+    /// finishing, e.g. TIME-WAIT) are included.
+    template <class F>
+    void for_each(F&& f) const {
+        for (ConnId l : listeners_)
+            if (const Listener* li = lst(l)) f(l, FourTuple{li->local, {}}, State::listen);
+        for (std::size_t i = 0; i < slots_.size(); ++i)
+            if (const auto& t = slots_[i].tcb; t && t->state != State::closed)
+                f(make_id(i), t->tuple, t->state);
+    }
+
+    /// The connection block, for inspection (tests, tracing); nullptr if none.
+    [[nodiscard]] const Connection* connection(ConnId id) const noexcept { return conn(id); }
+
+    // --- stack side ----------------------------------------------------------------
+
+    /// An arriving segment; the host has verified the checksum.
+    template <SegmentSink Tx>
+    void receive(Ipv4Address src, Ipv4Address dst, TcpView<const Byte> seg, Instant now, Tx& tx) {
+        last_now_ = std::max(last_now_, now);
+        ++ctr_.segments_in;
+        const auto parsed = TcpRepr::parse(seg);
+        if (!parsed) {
+            ++ctr_.bad_segments;
+            return;
+        }
+        const Segment s{*parsed, seg.payload()};
+        const FourTuple tu{{dst, s.h.dst_port}, {src, s.h.src_port}};
+        if (auto it = conns_.find(tu); it != conns_.end()) {
+            const ConnId id = it->second;
+            Connection& t = *conn(id);
+            if (t.in_syn_queue && s.h.flags.ack() && !s.h.flags.syn() && !s.h.flags.rst()) {
+                const Listener* l = lst(t.listener);
+                if (l && l->accept_q.size() >= l->backlog) {
+                    // Linux tcp_check_req: the ACK is dropped while the accept
+                    // queue is full; the SYN-ACK retransmission retries.
+                    ++ctr_.listen_overflows;
+                    return;
+                }
+            }
+            if (segment_arrives(t, s, now, ctr_) == Reply::reset)
+                send_reset_for(tu, s.h, s.len(), tx, ctr_);
+            run(id, t, now, tx);
+            return;
+        }
+        if (const ConnId l = find_listener(tu.local); l != no_conn) {
+            listen_arrives(l, tu, s, now, tx);
+            return;
+        }
+        ++ctr_.no_socket;
+        send_reset_for(tu, s.h, s.len(), tx, ctr_);
+    }
+
+    /// An ICMP error about a connection (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191).
+    template <SegmentSink Tx>
+    void icmp_error(const FourTuple& tu, IcmpReport r, Instant now, Tx& tx) {
+        last_now_ = std::max(last_now_, now);
+        auto it = conns_.find(tu);
+        if (it == conns_.end()) return;
+        const ConnId id = it->second;
+        Connection& t = *conn(id);
+        ++ctr_.icmp_errors;
+        // RFC 5927 §4.1: the quoted sequence number must be in flight.
+        if (!(t.snd_una <= r.seq && r.seq < t.snd_max)) return;
+        const Errno e = r.type == 3 && r.code == 0                    ? Errno::enetunreach
+                        : r.type == 3 && (r.code == 2 || r.code == 3) ? Errno::econnrefused
+                                                                      : Errno::ehostunreach;
+        switch (r.kind) {
+        case IcmpReport::Kind::frag_needed: {
+            // RFC 1191 §6: a smaller MSS, and resend what is in flight at once
+            // (Linux tcp_simple_retransmit: no congestion response).
+            std::uint32_t mtu = r.next_hop_mtu != 0
+                                    ? r.next_hop_mtu
+                                    : static_cast<std::uint32_t>(tx.path_mtu(tu.remote.addr));
+            mtu = std::max<std::uint32_t>(mtu, 68);
+            const auto m = static_cast<std::uint16_t>(
+                std::max<std::uint32_t>(mtu - 40 - (t.ts_ok ? 12u : 0u), 8));
+            if (m < t.mss) {
+                t.mss = m;
+                t.cc.set_mss(m);
+                t.snd_nxt = t.snd_una;
+                ++ctr_.pmtu_updates;
+            }
+            break;
+        }
+        case IcmpReport::Kind::unreachable_hard:
+            // Hard errors abort a connection being opened (Linux); later they
+            // are soft, as RFC 1122 §4.2.3.9 allows.
+            if (t.state == State::syn_sent || t.state == State::syn_received)
+                t.abort_with(e);
+            else
+                t.soft_error = e;
+            break;
+        case IcmpReport::Kind::unreachable_soft:
+        case IcmpReport::Kind::time_exceeded:
+            t.soft_error = e;
+            break;
+        }
+        run(id, t, now, tx);
+    }
+
+    /// Runs due timers and sends everything pending.
+    template <SegmentSink Tx>
+    void poll(Instant now, Tx& tx) {
+        last_now_ = std::max(last_now_, now);
+        pending_ = false;
+        for (std::size_t i = 0; i < slots_.size(); ++i) {
+            if (!slots_[i].tcb) continue;
+            Connection& t = *slots_[i].tcb;
+            if (t.next_timer() <= now) on_timers(t, now, ctr_);
+            run(make_id(i), t, now, tx);
+        }
+    }
+
+    /// When poll() has something to do: a timer, or at once (the last
+    /// `now` seen) when a socket call left output pending.
+    [[nodiscard]] Instant poll_at() const noexcept {
+        if (pending_) return last_now_;
+        Instant at = never;
+        for (const auto& s : slots_)
+            if (s.tcb) at = std::min(at, s.tcb->next_timer());
+        return at;
+    }
+
+    [[nodiscard]] const TcpCounters& counters() const noexcept { return ctr_; }
+    [[nodiscard]] const TcpConfig& config() const noexcept { return cfg_; }
+
+private:
+    struct Listener {
+        Endpoint local;
+        std::size_t backlog = 1;
+        std::size_t syn_queue = 0;
+        std::vector<ConnId> accept_q;
+    };
+    struct Slot {
+        std::unique_ptr<Connection> tcb;
+        std::unique_ptr<Listener> lst;
+        std::uint16_t gen = 0;
+    };
+
+    static std::size_t index(ConnId id) noexcept { return id & 0xFFFFu; }
+    ConnId make_id(std::size_t i) const noexcept {
+        return (ConnId{slots_[i].gen} << 16) | static_cast<ConnId>(i);
+    }
+    const Slot* slot(ConnId id) const noexcept {
+        const std::size_t i = index(id);
+        if (i >= slots_.size() || slots_[i].gen != (id >> 16)) return nullptr;
+        return &slots_[i];
+    }
+    Connection* conn(ConnId id) noexcept {
+        const Slot* s = slot(id);
+        return s ? s->tcb.get() : nullptr;
+    }
+    const Connection* conn(ConnId id) const noexcept {
+        const Slot* s = slot(id);
+        return s ? s->tcb.get() : nullptr;
+    }
+    Listener* lst(ConnId id) noexcept {
+        const Slot* s = slot(id);
+        return s ? s->lst.get() : nullptr;
+    }
+    const Listener* lst(ConnId id) const noexcept {
+        const Slot* s = slot(id);
+        return s ? s->lst.get() : nullptr;
+    }
+    std::optional<ConnId> alloc() noexcept {
+        for (std::size_t k = 0; k < slots_.size(); ++k) {
+            const std::size_t i = (next_slot_ + k) % slots_.size();
+            if (!slots_[i].tcb && !slots_[i].lst) {
+                next_slot_ = i + 1;
+                return make_id(i);
+            }
+        }
+        return std::nullopt;
+    }
+    void release(std::size_t i) noexcept {
+        slots_[i].tcb.reset();
+        slots_[i].lst.reset();
+        slots_[i].gen = static_cast<std::uint16_t>(slots_[i].gen + 1);
+    }
+    bool listening_on(Port p) const noexcept {
+        for (ConnId l : listeners_)
+            if (const Listener* li = lst(l); li && li->local.port == p) return true;
+        return false;
+    }
+    ConnId find_listener(const Endpoint& local) const noexcept {
+        ConnId any = no_conn;
+        for (ConnId l : listeners_) {
+            const Listener* li = lst(l);
+            if (!li || li->local.port != local.port) continue;
+            if (li->local.addr == local.addr) return l;
+            if (li->local.addr.value() == 0) any = l;
+        }
+        return any;
+    }
+
+    Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
+        auto& s = slots_[index(id)];
+        s.tcb = std::make_unique<Connection>(cfg_, tu);
+        Connection& t = *s.tcb;
+        t.iss = isn_.isn(tu, now); // RFC 6528
+        t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.iss;
+        t.ts_offset = static_cast<std::uint32_t>(rng_.next());
+        conns_[tu] = id;
+        return t;
+    }
+
+    template <class Tx>
+    std::uint16_t mss_for(const FourTuple& tu, Tx& tx) const {
+        const auto mtu = static_cast<std::uint32_t>(tx.path_mtu(tu.remote.addr));
+        return static_cast<std::uint16_t>(std::clamp<std::uint32_t>(mtu, 68, 65535) - 40);
+    }
+
+    /// RFC 9293 §3.10.7.2 (LISTEN), with the SYN queue, the accept queue and
+    /// SYN cookies.
+    template <SegmentSink Tx>
+    void listen_arrives(ConnId lid, const FourTuple& tu, const Segment& s, Instant now, Tx& tx) {
+        Listener& l = *lst(lid);
+        const TcpRepr& h = s.h;
+        if (h.flags.rst()) return;
+        if (h.flags.ack()) {
+            if (!h.flags.syn() && cookies_active(now)) {
+                if (const auto m = cookies_.check(tu, h.ack_number - 1, now)) {
+                    cookie_connection(lid, l, tu, s, *m, now, tx);
+                    return;
+                }
+                ++ctr_.syn_cookies_failed;
+            }
+            send_reset_for(tu, h, s.len(), tx, ctr_);
+            return;
+        }
+        if (!h.flags.syn()) return;
+        if (l.accept_q.size() >= l.backlog) {
+            ++ctr_.listen_overflows; // Linux drops the SYN; the peer retries
+            return;
+        }
+        if (l.syn_queue >= l.backlog) {
+            // RFC 4987 §3.6: no state; the ISN encodes the MSS. Only MSS is
+            // offered (Linux would hide WS/SACK in the timestamp; we do not).
+            TcpRepr r;
+            r.src_port = tu.local.port;
+            r.dst_port = tu.remote.port;
+            r.seq_number = cookies_.make(tu, h.mss.value_or(536), now);
+            r.ack_number = h.seq_number + 1;
+            r.flags = tcp_flags::syn | tcp_flags::ack;
+            r.window = static_cast<std::uint16_t>(std::min<std::size_t>(cfg_.recv_buffer, 65535));
+            r.mss = mss_for(tu, tx);
+            last_cookie_ = now;
+            cookies_sent_ = true;
+            ++ctr_.syn_cookies_sent;
+            if (tx.send_segment(tu, r, Bytes{}, Bytes{}))
+                ++ctr_.segments_out;
+            else
+                ++ctr_.send_failed;
+            return;
+        }
+        const auto id = alloc();
+        if (!id) return;
+        Connection& t = make_tcb(*id, tu, now);
+        t.state = State::syn_received;
+        t.passive = true;
+        t.listener = lid;
+        t.in_syn_queue = true;
+        ++l.syn_queue;
+        t.our_mss = mss_for(tu, tx);
+        t.irs = h.seq_number;
+        t.rcv_nxt = t.irs + 1;
+        t.last_ack_sent = t.rcv_nxt;
+        detail::negotiate(t, h);
+        ++ctr_.passive_opens;
+        run(*id, t, now, tx);
+    }
+
+    bool cookies_active(Instant now) const noexcept {
+        // Linux checks cookies only after a recent SYN queue overflow.
+        return cookies_sent_ && now - last_cookie_ < std::chrono::seconds{128};
+    }
+
+    template <SegmentSink Tx>
+    void cookie_connection(ConnId lid, Listener& l, const FourTuple& tu, const Segment& s,
+                           std::uint16_t m, Instant now, Tx& tx) {
+        if (l.accept_q.size() >= l.backlog) {
+            ++ctr_.listen_overflows;
+            return;
+        }
+        const auto id = alloc();
+        if (!id) return;
+        ++ctr_.syn_cookies_ok;
+        ++ctr_.passive_opens;
+        Connection& t = make_tcb(*id, tu, now);
+        t.iss = s.h.ack_number - 1;
+        t.snd_una = t.snd_nxt = t.snd_max = t.recover = s.h.ack_number;
+        t.irs = s.h.seq_number - 1;
+        t.rcv_nxt = t.rcv_adv = t.last_ack_sent = s.h.seq_number;
+        t.our_mss = mss_for(tu, tx);
+        t.mss = t.rcv_mss = std::min(t.our_mss, m);
+        t.state = State::established;
+        t.passive = true;
+        t.listener = lid;
+        t.snd_wnd = t.max_snd_wnd = s.h.window;
+        t.snd_wl1 = s.h.seq_number;
+        t.snd_wl2 = s.h.ack_number;
+        t.cc.init(t.mss, now);
+        t.in_accept_queue = true;
+        l.accept_q.push_back(*id);
+        (void)segment_arrives(t, s, now, ctr_); // data or FIN on the ACK
+        run(*id, t, now, tx);
+    }
+
+    void queue_fin(Connection& t) noexcept {
+        if (t.fin_queued) return;
+        switch (t.state) {
+        case State::syn_received:
+        case State::established:
+        case State::close_wait:
+            t.fin_queued = true;
+            t.fin_seq = t.data_end();
+            if (t.state == State::established) t.state = State::fin_wait_1;
+            if (t.state == State::close_wait) t.state = State::last_ack;
+            pending_ = true;
+            break;
+        default:
+            break;
+        }
+    }
+
+    /// RFC 9293 §3.8.6.2.2 receiver SWS avoidance: announce a larger window
+    /// once it grew by min(buffer / 2, MSS).
+    void window_update(Connection& t) noexcept {
+        if (!t.synchronized()) return;
+        const SeqNum right = t.rcv_nxt + static_cast<std::uint32_t>(t.rcvbuf.window());
+        const auto step =
+            static_cast<std::uint32_t>(std::min<std::size_t>(t.rcvbuf.capacity() / 2, t.mss));
+        if (right > t.rcv_adv && static_cast<std::uint32_t>(right - t.rcv_adv) >= step) {
+            t.ack_now = true;
+            pending_ = true;
+        }
+    }
+
+    /// After input, a timer or an ICMP error: challenge ACK limit, output,
+    /// queue moves, freeing.
+    template <SegmentSink Tx>
+    void run(ConnId id, Connection& t, Instant now, Tx& tx) {
+        if (t.challenge_ack) {
+            // RFC 5961 §7: a global limit per second.
+            t.challenge_ack = false;
+            if (now - challenge_window_ >= std::chrono::seconds{1}) {
+                challenge_window_ = now;
+                challenge_count_ = 0;
+            }
+            if (challenge_count_ < cfg_.challenge_ack_limit) {
+                ++challenge_count_;
+                ++ctr_.challenge_acks;
+                t.ack_now = true;
+            } else {
+                ++ctr_.challenge_acks_limited;
+            }
+        }
+        output(t, now, tx, ctr_);
+        reap(id);
+    }
+
+    void reap(ConnId id) {
+        Connection* t = conn(id);
+        if (!t) return;
+        if (t->in_syn_queue && t->state != State::syn_received) {
+            t->in_syn_queue = false;
+            Listener* l = lst(t->listener);
+            if (l) --l->syn_queue;
+            if (l && t->state != State::closed) {
+                t->in_accept_queue = true;
+                l->accept_q.push_back(id);
+            }
+        }
+        if (t->state != State::closed || t->send_rst) return;
+        if (auto it = conns_.find(t->tuple); it != conns_.end() && it->second == id)
+            conns_.erase(it);
+        if (t->in_accept_queue) {
+            if (Listener* l = lst(t->listener)) std::erase(l->accept_q, id);
+            t->in_accept_queue = false;
+        }
+        if (!t->user_owned) release(index(id));
+    }
+
+    TcpConfig cfg_;
+    RandomStream rng_;
+    IsnGenerator isn_;
+    SynCookies cookies_;
+    std::vector<Slot> slots_;
+    std::size_t next_slot_ = 0;
+    std::vector<ConnId> listeners_;
+    boost::unordered_flat_map<FourTuple, ConnId, FourTupleHash> conns_;
+    TcpCounters ctr_{};
+    Instant last_now_{};
+    bool pending_ = false;
+    Instant challenge_window_{};
+    std::uint32_t challenge_count_ = 0;
+    Instant last_cookie_{};
+    bool cookies_sent_ = false;
+};
+
+} // namespace strata::stack::tcp
