@@ -1,0 +1,602 @@
+// strata_web: the ns-3 "web request" and UDP echo workloads
+// (/work/shared/peers/ns3/ns3_web.cc, issue 10 item 7) built with strata's
+// simulator, switch, routers and hosts, for a side-by-side run
+// (scripts/bench-ns3.sh, docs/ns3-comparison.md).
+//
+//   H clients ─ SW (Switch<mac::Learning>) ─ R1 ─ 100 Mb/s 5 ms ─ R2 ─ 1 Gb/s 10 ms ─ R3 ─ SSW ─ S servers
+//   client LAN and server LAN: 1 Gb/s, 1 µs. Static routes as ns3_web --routing=static.
+//
+// --mode=tcp: each client starts at a uniform time in [0, startWindow) s, then
+// opens N sequential TCP connections, each to a server picked uniformly, port
+// 80: it sends a req-byte request, the server answers B bytes and closes, the
+// client closes once it has the whole response and opens the next one. The
+// run stops when the last client finishes.
+// --mode=udp: each client sends udpPackets datagrams of udpSize bytes,
+// udpInterval apart, to the echo port (9) of one random server, from a start
+// time in [0, startWindow) s. The run stops when every echo is back, else 1 s
+// after the last send (startWindow + udpPackets * udpInterval + 1 s).
+//
+// Every byte is real: requests, responses and echoes carry a pattern the
+// receiver checks byte by byte (mismatches are counted and printed).
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <strata/device/router.hpp>
+#include <strata/device/switch.hpp>
+#include <strata/layer/dns.hpp>
+#include <strata/layer/http.hpp>
+#include <strata/layer/tcp.hpp>
+#include <strata/layer/udp.hpp>
+#include <strata/policy/mac/learning.hpp>
+#include <strata/sim/network.hpp>
+#include <strata/stack/host.hpp>
+#include <strata/stack/tcp/congestion/cubic.hpp>
+
+// ns-3 3.37's default congestion control is TcpCubic: the web hosts run the
+// CUBIC engine (RFC 9438) instead of the host's default NewReno.
+template <>
+struct strata::stack::engine_for<strata::TCP<strata::HTTP>> {
+    using type = strata::stack::tcp::Engine<strata::stack::tcp::Cubic>;
+};
+
+namespace {
+
+using namespace strata;
+using namespace std::chrono_literals;
+using stack::Errno;
+using stack::Task;
+
+using TcpHost = stack::Host<Ethernet<IPv4<TCP<HTTP>>>>;
+using UdpHost = stack::Host<Ethernet<IPv4<UDP<DNS>>>>;
+using LanSwitch = Switch<mac::Learning<4096>>;
+
+// ------------------------------------------------------------------ options
+struct Options {
+    std::uint32_t H = 100, S = 4, N = 10, B = 10240, req = 500;
+    std::string mode = "tcp";
+    std::uint32_t udpPackets = 100, udpSize = 512;
+    double udpInterval = 0.01;
+    std::uint64_t lanRate = 1'000'000'000, accessRate = 100'000'000, coreRate = 1'000'000'000,
+                  srvRate = 1'000'000'000;
+    double lanDelay = 1e-6, accessDelay = 5e-3, coreDelay = 10e-3, srvDelay = 1e-6;
+    std::uint32_t queue = 100; // frames per link direction (ns-3's DropTail device queue: 100p)
+    double startWindow = 1.0, maxSimTime = 3600.0;
+    std::uint64_t seed = 1;
+};
+
+[[noreturn]] void usage(const char* bad) {
+    std::fprintf(stderr,
+                 "strata_web: bad option %s\n"
+                 "options (ns3_web's names): --H= --S= --N= --B= --req= --mode=tcp|udp\n"
+                 "  --udpPackets= --udpSize= --udpInterval=S --lanRate=bps --accessRate= "
+                 "--coreRate= --srvRate=\n"
+                 "  --lanDelay=S --accessDelay= --coreDelay= --srvDelay= --queue=frames\n"
+                 "  --startWindow=S --maxSimTime=S --seed= (--routing=static accepted; routes "
+                 "are static)\n",
+                 bad);
+    std::exit(2);
+}
+
+template <class T>
+T number(std::string_view v, const char* arg) {
+    T x{};
+    const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (r.ec != std::errc{} || r.ptr != v.data() + v.size()) usage(arg);
+    return x;
+}
+double seconds_arg(std::string_view v, const char* arg) {
+    const std::string s(v);
+    char* end = nullptr;
+    const double x = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || x < 0) usage(arg);
+    return x;
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a.substr(0, 2) != "--") usage(argv[i]);
+        a.remove_prefix(2);
+        const auto eq = a.find('=');
+        if (eq == std::string_view::npos) usage(argv[i]);
+        const std::string_view k = a.substr(0, eq), v = a.substr(eq + 1);
+        auto u32 = [&] { return number<std::uint32_t>(v, argv[i]); };
+        auto u64 = [&] { return number<std::uint64_t>(v, argv[i]); };
+        auto dbl = [&] { return seconds_arg(v, argv[i]); };
+        if (k == "H") o.H = u32();
+        else if (k == "S") o.S = u32();
+        else if (k == "N") o.N = u32();
+        else if (k == "B") o.B = u32();
+        else if (k == "req") o.req = u32();
+        else if (k == "mode") o.mode = std::string(v);
+        else if (k == "udpPackets") o.udpPackets = u32();
+        else if (k == "udpSize") o.udpSize = u32();
+        else if (k == "udpInterval") o.udpInterval = dbl();
+        else if (k == "lanRate") o.lanRate = u64();
+        else if (k == "accessRate") o.accessRate = u64();
+        else if (k == "coreRate") o.coreRate = u64();
+        else if (k == "srvRate") o.srvRate = u64();
+        else if (k == "lanDelay") o.lanDelay = dbl();
+        else if (k == "accessDelay") o.accessDelay = dbl();
+        else if (k == "coreDelay") o.coreDelay = dbl();
+        else if (k == "srvDelay") o.srvDelay = dbl();
+        else if (k == "queue") o.queue = u32();
+        else if (k == "startWindow") o.startWindow = dbl();
+        else if (k == "maxSimTime") o.maxSimTime = dbl();
+        else if (k == "seed") o.seed = u64();
+        else if (k == "routing" && v == "static") {
+        } else usage(argv[i]);
+    }
+    if (o.mode != "tcp" && o.mode != "udp") usage("--mode");
+    if (o.H == 0 || o.H > 60000 || o.S == 0 || o.S > 250 || o.udpSize > 1472) usage("(range)");
+    return o;
+}
+
+// Names like "c17" (appending, not operator+ on a literal: g++ 12's false
+// -Wrestrict on that).
+std::string numbered(char prefix, std::uint32_t i, std::string_view suffix = {}) {
+    std::string s(1, prefix);
+    s += std::to_string(i);
+    s += suffix;
+    return s;
+}
+
+Duration secs(double s) { return Duration{static_cast<std::int64_t>(s * 1e9 + 0.5)}; }
+
+// ------------------------------------------------------------------ counters
+struct Stats {
+    std::uint64_t conn_started = 0, conn_done = 0, conn_failed = 0, resp_bytes = 0;
+    std::uint64_t bad_bytes = 0; // bytes that differ from the sender's pattern
+    double conn_time_sum = 0;
+    std::uint32_t clients_done = 0, clients = 0;
+    std::uint64_t udp_tx = 0, udp_rx = 0, udp_expected = 0;
+    Instant last_done{};
+    bool finished = false; // the stop rule has fired
+} g;
+
+// The byte at `offset` of every request/response/echo: a pattern the
+// receiver checks, so the payloads are real bytes end to end.
+constexpr Byte pattern(std::size_t offset) noexcept {
+    return static_cast<Byte>((offset * 131 + 7) & 0xff);
+}
+std::vector<Byte> make_pattern(std::size_t n) {
+    std::vector<Byte> v(n);
+    for (std::size_t i = 0; i < n; ++i)
+        v[i] = pattern(i);
+    return v;
+}
+std::uint64_t mismatches(Bytes got, std::size_t offset) {
+    std::uint64_t bad = 0;
+    for (std::size_t i = 0; i < got.size(); ++i)
+        bad += got[i] != pattern(offset + i);
+    return bad;
+}
+
+// One receive buffer for every coroutine: the simulation is single-threaded
+// and recv() copies into it and returns before anything else runs.
+std::array<Byte, 64 * 1024> scratch{};
+
+// ------------------------------------------------------------------ TCP apps
+Task<void> serve(TcpHost& h, int fd, std::uint32_t req, const std::vector<Byte>& response) {
+    std::size_t rx = 0;
+    while (rx < req) {
+        auto n = co_await h.recv(fd, scratch);
+        if (!n || n.value() == 0) break; // reset or early EOF: give up on this one
+        g.bad_bytes += mismatches(Bytes(scratch).first(n.value()), rx);
+        rx += n.value();
+    }
+    if (rx >= req) {
+        std::size_t sent = 0;
+        while (sent < response.size()) {
+            auto n = co_await h.send(fd, Bytes(response).subspan(sent));
+            if (!n) break;
+            sent += n.value();
+        }
+    }
+    (void)h.close(fd); // the FIN follows the queued response (HTTP/1.0 "Connection: close")
+}
+
+Task<void> web_server(TcpHost& h, std::uint32_t req, const std::vector<Byte>& response) {
+    auto lfd = h.socket(stack::SocketKind::tcp, "web");
+    if (!lfd || !h.bind(*lfd, {Ipv4Address{}, Port{80}}) || !h.listen(*lfd, 1024)) {
+        std::fprintf(stderr, "server %s: cannot listen on port 80\n", h.config().name.c_str());
+        co_return;
+    }
+    for (;;) {
+        auto fd = co_await h.accept(*lfd);
+        if (!fd) continue;
+        h.spawn(serve(h, *fd, req, response));
+    }
+}
+
+Task<void> web_client(TcpHost& h, Duration start, const Options& o,
+                      const std::vector<Ipv4Address>& servers, RandomStream rng,
+                      const std::vector<Byte>& request) {
+    co_await h.sleep(start);
+    for (std::uint32_t k = 0; k < o.N; ++k) {
+        const Ipv4Address server = servers[rng.below(servers.size())];
+        const Instant t0 = h.now();
+        ++g.conn_started;
+        bool ok = false;
+        auto fd = h.socket(stack::SocketKind::tcp, "client");
+        if (fd) {
+            auto c = co_await h.connect(*fd, {server, Port{80}});
+            if (c) {
+                std::size_t sent = 0;
+                while (sent < request.size()) {
+                    auto n = co_await h.send(*fd, Bytes(request).subspan(sent));
+                    if (!n) break;
+                    sent += n.value();
+                }
+                std::size_t rx = 0;
+                while (sent == request.size() && rx < o.B) {
+                    auto n = co_await h.recv(*fd, scratch);
+                    if (!n || n.value() == 0) break; // error, or the peer closed early
+                    g.bad_bytes += mismatches(Bytes(scratch).first(n.value()), rx);
+                    rx += n.value();
+                }
+                ok = rx >= o.B;
+                if (ok) {
+                    ++g.conn_done;
+                    g.resp_bytes += rx;
+                    g.conn_time_sum += static_cast<double>(ns_since_start(h.now()) -
+                                                           ns_since_start(t0)) *
+                                       1e-9;
+                }
+            }
+            (void)h.close(*fd);
+        }
+        if (!ok) ++g.conn_failed;
+    }
+    g.last_done = std::max(g.last_done, h.now());
+    if (++g.clients_done == g.clients) g.finished = true;
+}
+
+// ------------------------------------------------------------------ UDP apps
+Task<void> echo_server(UdpHost& h) {
+    auto fd = h.socket(stack::SocketKind::udp, "echo");
+    if (!fd || !h.bind(*fd, {Ipv4Address{}, Port{9}})) co_return;
+    for (;;) {
+        auto r = co_await h.recvfrom(*fd, scratch);
+        if (!r) continue;
+        (void)h.sendto(*fd, Bytes(scratch).first(r.value().length), r.value().from).now();
+    }
+}
+
+Task<void> echo_receiver(UdpHost& h, int fd, std::uint32_t size) {
+    for (;;) {
+        auto n = co_await h.recv(fd, scratch);
+        if (!n) continue;
+        if (n.value() != size) ++g.bad_bytes;
+        g.bad_bytes += mismatches(Bytes(scratch).first(n.value()), 0);
+        ++g.udp_rx;
+        if (g.udp_rx == g.udp_expected) {
+            g.last_done = h.now();
+            g.finished = true;
+        }
+    }
+}
+
+Task<void> echo_client(UdpHost& h, Duration start, Ipv4Address server, const Options& o,
+                       const std::vector<Byte>& payload) {
+    co_await h.sleep(start);
+    auto fd = h.socket(stack::SocketKind::udp, "echo-client");
+    if (!fd) co_return;
+    if (!(co_await h.connect(*fd, {server, Port{9}}))) co_return;
+    h.spawn(echo_receiver(h, *fd, o.udpSize));
+    const Duration interval = secs(o.udpInterval);
+    for (std::uint32_t i = 0; i < o.udpPackets; ++i) {
+        if (i != 0) co_await h.sleep(interval);
+        auto n = h.send(*fd, Bytes(payload)).now();
+        if (n) ++g.udp_tx;
+    }
+}
+
+// ------------------------------------------------------------------ topology
+MacAddress mac_of(std::uint8_t kind, std::uint32_t i) {
+    return MacAddress{0x02, kind, 0, static_cast<std::uint8_t>(i >> 16),
+                      static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+}
+Ipv4Address client_ip(std::uint32_t i) { // 10.1.0.2 ... (R1 is 10.1.0.1, as ns-3 assigns)
+    const std::uint32_t n = i + 2;
+    return Ipv4Address{10, 1, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+}
+Ipv4Address server_ip(std::uint32_t s) {
+    return Ipv4Address{10, 2, 0, static_cast<std::uint8_t>(s + 2)};
+}
+
+stack::HostConfig host_config(std::string name, MacAddress mac, Ipv4Prefix addr, Ipv4Address gw,
+                              const Options& o, bool server) {
+    stack::HostConfig c;
+    c.name = std::move(name);
+    c.mac = mac;
+    c.address = addr;
+    c.gateway = gw;
+    c.rng = RandomStream::derive(o.seed, c.name);
+    // ns-3 sends no gratuitous ARP; one neighbour (the router) is all a host talks to.
+    c.arp.announcements = 0;
+    c.arp.entries = 8;
+    c.arp.queue_slots = 8;
+    // No fragments in this workload: the smallest reassembly store.
+    c.reassembly.memory = 2048;
+    c.reassembly.max_datagrams = 1;
+    c.reassembly.max_holes = 2;
+    c.pmtu.capacity = 8;
+    c.udp.max_sockets = 4;
+    c.udp.recv_bytes = 16 * 1024;
+    c.udp.recv_datagrams = 32;
+    c.udp.send_bytes = 4 * 1024;
+    c.udp.send_datagrams = 8;
+    c.max_descriptors = server ? 4096 : 8;
+    // TCP as ns-3 3.37's defaults where strata has the knob: Nagle off
+    // (TcpNoDelay true), delayed ACK 200 ms (DelAckTimeout; every 2nd
+    // segment), minimum and initial RTO 1 s (MinRto, InitialRtt-based
+    // first RTO), SACK and timestamps on. Buffers: real bytes are kept, so
+    // they are sized to the workload instead of ns-3's 128 KiB (virtual
+    // bytes); the receive window (16 KiB) still holds the whole 10 KiB
+    // response, as ns-3's does.
+    c.tcp.nagle = false;
+    c.tcp.delayed_ack = 200ms;
+    c.tcp.rto.min = 1s;
+    c.tcp.rto.initial = 1s;
+    c.tcp.send_buffer = server ? std::max<std::size_t>(o.B, 1024) : std::max<std::size_t>(o.req, 1024);
+    c.tcp.recv_buffer = server ? std::max<std::size_t>(o.req, 1024) : 16 * 1024;
+    // Servers keep every connection they closed first in TIME-WAIT (60 s,
+    // longer than the run): room for all of them, and for a skewed pick.
+    const std::uint64_t per_server =
+        std::uint64_t{o.H} * o.N / o.S + 4 * static_cast<std::uint64_t>(std::sqrt(double(o.H) * o.N)) + 64;
+    c.tcp.max_connections = server ? static_cast<std::size_t>(std::min<std::uint64_t>(per_server, 65000)) : 4;
+    return c;
+}
+
+sim::LinkConfig link(std::uint64_t rate, double delay, const Options& o) {
+    sim::LinkConfig l = sim::LinkConfig::symmetric(rate, secs(delay));
+    l.queue_frames = o.queue;
+    return l;
+}
+
+struct Topology {
+    std::vector<sim::LinkId> links;
+};
+
+template <class R>
+R must(R r, const char* what) {
+    if (!r) {
+        std::fprintf(stderr, "strata_web: %s failed\n", what);
+        std::exit(1);
+    }
+    return r;
+}
+
+std::uint64_t peak_rss_kib() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<std::uint64_t>(u.ru_maxrss);
+}
+
+template <class HostT>
+int run(const Options& o) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const bool tcp_mode = o.mode == "tcp";
+    sim::Network net(o.seed);
+    Topology topo;
+
+    // Routers (static routes, as ns3_web --routing=static).
+    const Ipv4Address r1_lan{10, 1, 0, 1}, r1_p2p{10, 255, 0, 1}, r2_a{10, 255, 0, 2},
+        r2_b{10, 255, 1, 1}, r3_p2p{10, 255, 1, 2}, r3_srv{10, 2, 0, 1};
+    router::RouterConfig c1, c2, c3;
+    c1.ports = {{mac_of(0xf1, 0), Ipv4Prefix{r1_lan, 16}, 1500},
+                {mac_of(0xf1, 1), Ipv4Prefix{r1_p2p, 30}, 1500}};
+    c1.routes = {{Ipv4Prefix{Ipv4Address{}, 0}, r2_a, {}, 0}};
+    c1.arp.cache_entries = o.H + 64;
+    c1.arp.queue_slots = static_cast<std::uint16_t>(std::min<std::uint32_t>(o.H * 3 + 16, 65000));
+    c2.ports = {{mac_of(0xf2, 0), Ipv4Prefix{r2_a, 30}, 1500},
+                {mac_of(0xf2, 1), Ipv4Prefix{r2_b, 30}, 1500}};
+    c2.routes = {{Ipv4Prefix{Ipv4Address{10, 1, 0, 0}, 16}, r1_p2p, {}, 0},
+                 {Ipv4Prefix{Ipv4Address{10, 2, 0, 0}, 24}, r3_p2p, {}, 0}};
+    c3.ports = {{mac_of(0xf3, 0), Ipv4Prefix{r3_p2p, 30}, 1500},
+                {mac_of(0xf3, 1), Ipv4Prefix{r3_srv, 24}, 1500}};
+    c3.routes = {{Ipv4Prefix{Ipv4Address{}, 0}, r2_b, {}, 0}};
+    for (auto* c : {&c1, &c2, &c3})
+        c->arp.reachable = 3600s; // the p2p entries below last the run (a LAN entry is refreshed)
+    auto r1 = net.add("r1", std::move(*must(Router<>::make(c1, net.stream("r1")), "r1")));
+    auto r2 = net.add("r2", std::move(*must(Router<>::make(c2, net.stream("r2")), "r2")));
+    auto r3 = net.add("r3", std::move(*must(Router<>::make(c3, net.stream("r3")), "r3")));
+
+    // ns-3's access line and internet are point-to-point (PPP) links, which
+    // need no ARP: the routers know each other's MAC from the start.
+    net.node(r1).arp_cache().learn(r2_a, c2.ports[0].mac, PortId{1}, Instant{}, true);
+    net.node(r2).arp_cache().learn(r1_p2p, c1.ports[1].mac, PortId{0}, Instant{}, true);
+    net.node(r2).arp_cache().learn(r3_p2p, c3.ports[0].mac, PortId{1}, Instant{}, true);
+    net.node(r3).arp_cache().learn(r2_b, c2.ports[1].mac, PortId{0}, Instant{}, true);
+
+    auto sw = net.add("sw", LanSwitch(o.H + 1, mac::Learning<4096>(300s, o.H + 16)));
+    auto ssw = net.add("ssw", LanSwitch(o.S + 1, mac::Learning<4096>(300s, o.S + 16)));
+
+    auto connect = [&](sim::Endpoint a, sim::Endpoint b, const sim::LinkConfig& l) {
+        topo.links.push_back(*must(net.connect(a, b, l), "connect"));
+    };
+    connect({r1, PortId{0}}, {sw, PortId{0}}, link(o.lanRate, o.lanDelay, o));
+    connect({r1, PortId{1}}, {r2, PortId{0}}, link(o.accessRate, o.accessDelay, o));
+    connect({r2, PortId{1}}, {r3, PortId{0}}, link(o.coreRate, o.coreDelay, o));
+    connect({r3, PortId{1}}, {ssw, PortId{0}}, link(o.srvRate, o.srvDelay, o));
+
+    std::vector<sim::NodeRef<HostT>> clients, servers;
+    std::vector<Ipv4Address> server_addrs;
+    clients.reserve(o.H);
+    for (std::uint32_t s = 0; s < o.S; ++s) {
+        const std::string name = numbered('s', s);
+        servers.push_back(net.add(name, HostT(host_config(name, mac_of(0x52, s),
+                                                                 Ipv4Prefix{server_ip(s), 24},
+                                                                 r3_srv, o, true))));
+        server_addrs.push_back(server_ip(s));
+        connect({servers.back(), PortId{0}}, {ssw, PortId{static_cast<std::uint16_t>(s + 1)}},
+                link(o.srvRate, o.srvDelay, o));
+    }
+    for (std::uint32_t i = 0; i < o.H; ++i) {
+        const std::string name = numbered('c', i);
+        clients.push_back(net.add(name, HostT(host_config(name, mac_of(0xc1, i),
+                                                                 Ipv4Prefix{client_ip(i), 16},
+                                                                 r1_lan, o, false))));
+        connect({clients.back(), PortId{0}}, {sw, PortId{static_cast<std::uint16_t>(i + 1)}},
+                link(o.lanRate, o.lanDelay, o));
+    }
+
+    // Applications. Start times and server picks from the run's seed.
+    RandomStream start_rv = RandomStream::derive(o.seed, "start");
+    RandomStream pick = RandomStream::derive(o.seed, "pick");
+    const auto start_at = [&] {
+        return Duration{static_cast<std::int64_t>(
+            start_rv.below(static_cast<std::uint64_t>(o.startWindow * 1e9)))};
+    };
+    g.clients = o.H;
+    const std::vector<Byte> request = make_pattern(o.req);
+    const std::vector<Byte> response = make_pattern(o.B);
+    const std::vector<Byte> echo_payload = make_pattern(o.udpSize);
+    double stop_at = o.maxSimTime;
+    if constexpr (std::is_same_v<HostT, TcpHost>) {
+        for (auto s : servers)
+            net.node(s).spawn(web_server(net.node(s), o.req, response));
+        for (std::uint32_t i = 0; i < o.H; ++i)
+            net.node(clients[i]).spawn(web_client(net.node(clients[i]), start_at(), o,
+                                                  server_addrs,
+                                                  RandomStream::derive(o.seed, numbered('c', i, ":pick")),
+                                                  request));
+    } else {
+        for (auto s : servers)
+            net.node(s).spawn(echo_server(net.node(s)));
+        g.udp_expected = std::uint64_t{o.H} * o.udpPackets;
+        for (std::uint32_t i = 0; i < o.H; ++i) {
+            const Ipv4Address server = server_addrs[pick.below(o.S)];
+            net.node(clients[i]).spawn(
+                echo_client(net.node(clients[i]), start_at(), server, o, echo_payload));
+        }
+        stop_at = std::min(o.maxSimTime, o.startWindow + o.udpPackets * o.udpInterval + 1.0);
+    }
+    (void)tcp_mode;
+
+    // Run, checking the stop rule every few thousand events (the completion
+    // instant itself is recorded by the application, so "sim s" is exact;
+    // at most one slice of events runs past it).
+    const auto t1 = std::chrono::steady_clock::now();
+    const std::uint64_t setup_rss = peak_rss_kib();
+    const Instant limit = at_ns(static_cast<std::int64_t>(stop_at * 1e9));
+    for (;;) {
+        const auto r = net.run_until(limit, 4096);
+        if (g.finished) break;
+        if (r.events == 0 || (net.events_pending() == 0) || r.time >= limit) {
+            if (net.now() >= limit || net.events_pending() == 0) break;
+        }
+    }
+    const auto t2 = std::chrono::steady_clock::now();
+    const double sim_s = g.finished ? static_cast<double>(ns_since_start(g.last_done)) * 1e-9
+                                    : static_cast<double>(ns_since_start(net.now())) * 1e-9;
+
+    // Counters.
+    std::uint64_t frames_tx = 0, frames_rx = 0, bytes_tx = 0, queue_drops = 0, lost = 0;
+    for (const auto id : topo.links)
+        for (const auto d : {sim::Direction::a_to_b, sim::Direction::b_to_a}) {
+            const auto& lc = net.link_counters(id, d);
+            frames_tx += lc.frames_sent;
+            bytes_tx += lc.bytes_sent;
+            frames_rx += lc.frames_delivered;
+            queue_drops += lc.queue_full;
+            lost += lc.lost;
+        }
+    std::uint64_t ip_sent = 0, host_drops = 0, tcp_retrans = 0, tcp_rto = 0, tcp_segs = 0;
+    auto host_counts = [&](const HostT& h) {
+        ip_sent += h.ip().counters().packets_out;
+        host_drops += h.drops().total();
+        if constexpr (HostT::has_tcp) {
+            tcp_retrans += h.tcp().counters().retransmits;
+            tcp_rto += h.tcp().counters().rto_expiries;
+            tcp_segs += h.tcp().counters().segments_out;
+        }
+    };
+    for (auto c : clients)
+        host_counts(net.node(c));
+    for (auto s : servers)
+        host_counts(net.node(s));
+    const std::uint64_t router_drops =
+        net.node(r1).drops().total() + net.node(r2).drops().total() + net.node(r3).drops().total();
+    const std::uint64_t events = net.events_executed();
+    const auto t3 = std::chrono::steady_clock::now();
+    const auto span = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+
+    std::printf("strata_web mode=%s H=%u S=%u N=%u B=%u req=%u nodes=%zu links=%zu queue=%u\n",
+                o.mode.c_str(), o.H, o.S, o.N, o.B, o.req, std::size_t{o.H} + o.S + 5,
+                topo.links.size(), o.queue);
+    if (std::is_same_v<HostT, TcpHost>)
+        std::printf("conn_started=%lu conn_done=%lu conn_failed=%lu resp_bytes=%lu "
+                    "mean_conn_time_s=%.6f clients_done=%u bad_bytes=%lu\n",
+                    g.conn_started, g.conn_done, g.conn_failed, g.resp_bytes,
+                    g.conn_done ? g.conn_time_sum / static_cast<double>(g.conn_done) : 0.0,
+                    g.clients_done, g.bad_bytes);
+    else
+        std::printf("udp_tx=%lu udp_rx=%lu expected=%lu bad_bytes=%lu\n", g.udp_tx, g.udp_rx,
+                    g.udp_expected, g.bad_bytes);
+    std::printf("sim_seconds=%.6f events=%lu frames_tx=%lu frames_rx=%lu bytes_tx=%lu "
+                "ip_sent=%lu tcp_segments_out=%lu tcp_retransmits=%lu tcp_rto=%lu\n",
+                sim_s, events, frames_tx, frames_rx, bytes_tx, ip_sent, tcp_segs, tcp_retrans,
+                tcp_rto);
+    std::printf("drops: link_queue=%lu link_lost=%lu router=%lu host=%lu", queue_drops, lost,
+                router_drops, host_drops);
+    DropCounts by_reason;
+    auto add_drops = [&](const DropCounts& d) {
+        d.for_each([&](DropReason r, std::uint64_t n) { by_reason.count(r, n); });
+    };
+    add_drops(net.node(r1).drops());
+    add_drops(net.node(r2).drops());
+    add_drops(net.node(r3).drops());
+    for (auto c : clients)
+        add_drops(net.node(c).drops());
+    for (auto s : servers)
+        add_drops(net.node(s).drops());
+    by_reason.for_each([](DropReason r, std::uint64_t n) {
+        std::printf(" %.*s=%lu", static_cast<int>(to_string(r).size()), to_string(r).data(), n);
+    });
+    std::printf("\n");
+    std::printf("wall_setup_s=%.3f wall_run_s=%.3f wall_total_in_main_s=%.3f setup_rss_kib=%lu "
+                "peak_rss_kib=%lu\n",
+                span(t0, t1), span(t1, t2), span(t0, t3), setup_rss, peak_rss_kib());
+    std::string counts;
+    if (std::is_same_v<HostT, TcpHost>) {
+        counts = "conns_ok=";
+        counts += std::to_string(g.conn_done);
+        counts += " conns_failed=";
+        counts += std::to_string(g.conn_failed);
+    } else {
+        counts = "echoes_back=";
+        counts += std::to_string(g.udp_rx);
+        counts += '/';
+        counts += std::to_string(g.udp_expected);
+    }
+    std::printf("SUMMARY mode=%s H=%u wall_s=%.3f sim_s=%.6f events=%lu frames_tx=%lu ip_pkts=%lu "
+                "%s peak_rss_mib=%.1f\n",
+                o.mode.c_str(), o.H, span(t0, t3), sim_s, events, frames_tx, ip_sent,
+                counts.c_str(), static_cast<double>(peak_rss_kib()) / 1024.0);
+    const bool complete = std::is_same_v<HostT, TcpHost>
+                              ? g.conn_done == std::uint64_t{o.H} * o.N
+                              : g.udp_rx == g.udp_expected;
+    return complete && g.bad_bytes == 0 ? 0 : 3;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const Options o = parse(argc, argv);
+    return o.mode == "tcp" ? run<TcpHost>(o) : run<UdpHost>(o);
+}
