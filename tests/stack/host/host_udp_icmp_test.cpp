@@ -69,6 +69,10 @@ struct Pair {
     void run_for(Duration d) { net.run_until(net.now() + d); }
 };
 
+Bytes as_bytes_of(const char* s) {
+    return Bytes(reinterpret_cast<const Byte*>(s), std::char_traits<char>::length(s));
+}
+
 bool is_arp(const Captured& c) {
     return EthernetView<const Byte>::unchecked(c.bytes).ethertype() == EtherType::arp;
 }
@@ -393,4 +397,84 @@ TEST_CASE(
     static_assert(Node<IcmpOnly, sim::Out>);
     IcmpOnly h(config("h", mac_a, ip_a));
     CHECK(h.socket(stack::SocketKind::udp).error() == Errno::eprotonosupport);
+}
+
+namespace {
+
+stack::Task<void> sleeper(UdpHost& h, Duration d, Duration& slept) {
+    const Instant t0 = h.now();
+    co_await h.sleep(d);
+    slept = h.now() - t0;
+}
+
+stack::Task<void> pinger(UdpHost& h, Ipv4Address to, Duration timeout, Errno& error, Instant& at) {
+    auto fd = h.socket(stack::SocketKind::icmp);
+    if (!fd) co_return;
+    (void)h.ping(*fd, to, 1);
+    auto r = co_await h.ping_reply(*fd, timeout);
+    error = r.error();
+    at = h.now();
+}
+
+} // namespace
+
+TEST_CASE(
+    "host: sleep() resumes at its deadline; ping_reply times out; ARP failure is EHOSTUNREACH") {
+    Pair p(sim::LinkConfig::symmetric(0, 1ms));
+    Duration slept{};
+    p.A().spawn(sleeper(p.A(), 5ms, slept));
+    Errno ping_error = Errno::ok;
+    Instant ping_at{};
+    p.B().spawn(pinger(p.B(), Ipv4Address{10, 0, 0, 99}, 2s, ping_error, ping_at));
+    auto c = p.A().socket(stack::SocketKind::udp);
+    REQUIRE(stack::SysStatus(p.A().connect(*c, {Ipv4Address{10, 0, 0, 99}, Port{7}})).ok());
+    stack::SysResult<std::size_t> s = p.A().send(*c, as_bytes_of("x"));
+    REQUIRE(s.ok());
+    p.run_for(10s);
+    CHECK(slept == 5ms);
+    // Nobody answers ARP for 10.0.0.99: the reply wait ends at its timeout.
+    CHECK(ping_error == Errno::etimedout);
+    CHECK(ping_at == Instant{} + 2s);
+    // ARP asks at 0, 1 s and 2 s (RFC 1122 §2.3.2.1 rate limit, Linux's 3
+    // tries) and gives up at 3 s: the waiting datagram is dropped and its
+    // connected socket told EHOSTUNREACH.
+    std::array<Byte, 8> buf{};
+    stack::SysResult<std::size_t> r = p.A().recv(*c, buf);
+    CHECK(r.error() == Errno::ehostunreach);
+    CHECK(p.A().drops()[DropReason::arp_unresolved] == 1);
+    CHECK(p.A().ip().counters().packets_out == 1);
+}
+
+TEST_CASE("host: a full UDP receive queue drops and counts") {
+    sim::Network net(1);
+    auto cb = config("b", mac_b, ip_b);
+    cb.udp.recv_datagrams = 2;
+    auto a = net.add("a", UdpHost(config("a", mac_a, ip_a)));
+    auto b = net.add("b", UdpHost(cb));
+    REQUIRE(net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms)));
+    auto s = net.node(b).socket(stack::SocketKind::udp);
+    REQUIRE(net.node(b).bind(*s, {Ipv4Address{}, Port{53}}).ok());
+    auto c = net.node(a).socket(stack::SocketKind::udp);
+    std::array<Byte, 8> buf{};
+    // Once unresolved, only 3 datagrams would wait for ARP (the neighbour
+    // queue's bound, oldest dropped): resolve first.
+    stack::SysResult<std::size_t> first =
+        net.node(a).sendto(*c, as_bytes_of("q"), {ip_b, Port{53}});
+    REQUIRE(first.ok());
+    net.run_until(net.now() + 50ms);
+    REQUIRE(stack::SysResult<stack::Received>(net.node(b).recvfrom(*s, buf)).ok());
+    CHECK(net.node(a).drops()[DropReason::arp_queue_full] == 0);
+    for (int i = 0; i < 5; ++i) {
+        stack::SysResult<std::size_t> r =
+            net.node(a).sendto(*c, as_bytes_of("q"), {ip_b, Port{53}});
+        REQUIRE(r.ok());
+    }
+    net.run_until(net.now() + 50ms);
+    CHECK(net.node(b).udp().counters().datagrams_in == 6);
+    CHECK(net.node(b).udp().counters().recv_queue_full == 3);
+    CHECK(net.node(b).drops()[DropReason::queue_full] == 3);
+    int got = 0;
+    while (stack::SysResult<stack::Received>(net.node(b).recvfrom(*s, buf)).ok())
+        ++got;
+    CHECK(got == 2);
 }

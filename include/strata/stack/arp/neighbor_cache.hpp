@@ -18,8 +18,9 @@
 //   next hop, the oldest dropped first;
 // - requests for the host's address are answered, and their sender learned
 //   (RFC 826 "merge": a known sender is refreshed by any ARP packet; a new
-//   one is added only when the packet is aimed at us, or answers a
-//   resolution under way);
+//   one is added only by a request aimed at us, or by any packet from a
+//   next hop being resolved; an unsolicited reply creates nothing, as with
+//   Linux's default arp_accept 0);
 // - each address is announced with gratuitous ARP (RFC 5227 §2.3:
 //   ANNOUNCE_NUM 2 requests ANNOUNCE_INTERVAL 2 s apart, sender and target
 //   address both the host's) from when it is added. RFC 5227 §2.1's probing
@@ -50,14 +51,14 @@
 namespace strata::stack {
 
 struct NeighborConfig {
-    Duration reachable = std::chrono::seconds{30};        ///< use of a learned entry
-    Duration retry = std::chrono::seconds{1};             ///< between requests
-    std::uint8_t tries = 3;                               ///< requests before giving up
-    std::uint8_t queue_per_address = 3;                   ///< frames waiting per next hop
-    std::uint16_t queue_slots = 64;                       ///< frames waiting in all
-    std::uint32_t entries = 256;                          ///< learned neighbours kept
-    std::size_t frame_bytes = 1514;                       ///< largest frame queued (14 + MTU)
-    std::uint8_t announcements = 2;                       ///< RFC 5227 ANNOUNCE_NUM
+    Duration reachable = std::chrono::seconds{30}; ///< use of a learned entry
+    Duration retry = std::chrono::seconds{1};      ///< between requests
+    std::uint8_t tries = 3;                        ///< requests before giving up
+    std::uint8_t queue_per_address = 3;            ///< frames waiting per next hop
+    std::uint16_t queue_slots = 16; ///< frames waiting in all (preallocated, frame_bytes each)
+    std::uint32_t entries = 256;    ///< learned neighbours kept
+    std::size_t frame_bytes = 1514; ///< largest frame queued (14 + MTU)
+    std::uint8_t announcements = 2; ///< RFC 5227 ANNOUNCE_NUM
     Duration announce_interval = std::chrono::seconds{2}; ///< RFC 5227 ANNOUNCE_INTERVAL
 };
 
@@ -164,7 +165,8 @@ public:
         // does a packet claiming one of our own addresses.
         if (!r.peer_ip.is_unspecified() && r.peer_mac.is_unicast() && !ours) {
             const bool waiting = cache_.resolving(r.peer_ip);
-            r.learned = cache_.learn(r.peer_ip, r.peer_mac, port, now, me != nullptr || waiting);
+            const bool asked = me != nullptr && arp.operation() == ArpOperation::request;
+            r.learned = cache_.learn(r.peer_ip, r.peer_mac, port, now, asked || waiting);
             if (r.learned && waiting) {
                 r.resolved = true;
                 ++counters_.resolved;

@@ -70,9 +70,9 @@ public:
                                        std::uint16_t quoted_total_len, std::uint32_t interface_mtu,
                                        Instant now) {
         std::uint32_t mtu = next_hop_mtu;
-        // §5: a zero (or an impossible one, not below the datagram that
-        // failed) from an old router: guess the plateau below the datagram.
-        if (mtu == 0 || (quoted_total_len != 0 && mtu >= quoted_total_len))
+        // §5: zero from an old router: guess the plateau below the datagram
+        // that failed (or below the interface MTU when the quote says 0).
+        if (mtu == 0)
             mtu = pmtu_plateau_below(quoted_total_len != 0 ? quoted_total_len : interface_mtu);
         if (mtu < config_.min_mtu) mtu = config_.min_mtu;
         const std::uint32_t current = this->mtu(dst, interface_mtu, now);

@@ -21,14 +21,15 @@
 // host can send ICMP time exceeded, code 1 (RFC 1122 §3.3.2, RFC 792); one
 // without fragment 0 is dropped silently (there is nothing to quote).
 //
-// Storage is fixed at construction: slots for `max_datagrams` datagrams,
-// each with room for `max_holes` hole descriptors, and a pool of 512-byte
-// blocks holding `memory` bytes of fragment data in all (Linux's
-// ipfrag_high_thresh, counted here in blocks). When a new datagram finds no
-// slot, or a fragment finds no free block, the oldest datagram is evicted
-// (Linux's inet_frag_evictor, oldest first). A complete datagram is written
-// into one 64 KiB output buffer: add() returns a view of it, valid until the
-// next call. Nothing allocates per fragment.
+// Storage is fixed, allocated once when the first fragment arrives: slots
+// for `max_datagrams` datagrams, each with room for `max_holes` hole
+// descriptors, and a pool of 512-byte blocks holding `memory` bytes of
+// fragment data in all (Linux's ipfrag_high_thresh, counted here in
+// blocks). When a new datagram finds no slot, or a fragment finds no free
+// block, the oldest datagram is evicted (Linux's inet_frag_evictor, oldest
+// first). A complete datagram is written into one 64 KiB output buffer:
+// add() returns a view of it, valid until the next call. Nothing allocates
+// per fragment.
 #pragma once
 
 #include <array>
@@ -107,17 +108,9 @@ public:
 
     static constexpr std::size_t block_size = 512;
 
-    explicit Reassembler(ReassemblyConfig c = {})
-        : config_(fix(c)), pool_(blocks_for(config_) * block_size), blocks_(blocks_for(config_)),
-          slots_(config_.max_datagrams), holes_(config_.max_datagrams * config_.max_holes),
-          out_(65535) {
-        for (std::size_t i = blocks_.size(); i-- > 0;)
-            release_block(static_cast<std::uint32_t>(i));
-        free_slots_.reserve(slots_.size());
-        for (std::size_t i = slots_.size(); i-- > 0;)
-            free_slots_.push_back(static_cast<std::uint32_t>(i));
-        index_.reserve(slots_.size());
-    }
+    /// Keeps the configuration; the storage is allocated, all at once, when
+    /// the first fragment arrives (most hosts never see one).
+    explicit Reassembler(ReassemblyConfig c = {}) : config_(fix(c)) {}
 
     /// One fragment addressed to the host. Precondition: `ip` passed
     /// Ipv4View::checked() (and the checksum check). A datagram that is not
@@ -229,6 +222,21 @@ private:
         ++free_blocks_;
     }
 
+    // The one allocation: every buffer at its final size.
+    void allocate() {
+        pool_.resize(blocks_for(config_) * block_size);
+        blocks_.resize(blocks_for(config_));
+        slots_.resize(config_.max_datagrams);
+        holes_.resize(config_.max_datagrams * config_.max_holes);
+        out_.resize(65535);
+        for (std::size_t i = blocks_.size(); i-- > 0;)
+            release_block(static_cast<std::uint32_t>(i));
+        free_slots_.reserve(slots_.size());
+        for (std::size_t i = slots_.size(); i-- > 0;)
+            free_slots_.push_back(static_cast<std::uint32_t>(i));
+        index_.reserve(slots_.size());
+    }
+
     std::uint32_t open_slot(const Key& k, Instant now);
     void kill(std::uint32_t slot) noexcept;
     bool make_room(std::uint32_t keep, std::size_t blocks) noexcept;
@@ -254,6 +262,8 @@ inline Reassembler::Result Reassembler::add(Ipv4View<const Byte> ip, Instant now
     if (!ip.is_fragment())
         return {Status::complete, ip.bytes().first(ip.header_len() + ip.payload().size())};
     ++counters_.fragments;
+    if (out_.empty()) [[unlikely]]
+        allocate();
     const Bytes data = ip.payload();
     const std::uint32_t off = ip.frag_offset();
     const auto len = static_cast<std::uint32_t>(data.size());
@@ -315,7 +325,14 @@ inline Reassembler::Result Reassembler::add(Ipv4View<const Byte> ip, Instant now
         ++counters_.no_memory;
         return {Status::no_memory, {}};
     }
-    const std::size_t need = (len + block_size - 1) / block_size;
+    // Data continuing the previous fragment in order fills its last block
+    // first, so small in-order fragments do not cost a block each.
+    std::uint32_t room = 0;
+    if (s->last_block != none) {
+        const Block& lb = blocks_[s->last_block];
+        if (lb.offset + lb.len == off) room = static_cast<std::uint32_t>(block_size) - lb.len;
+    }
+    const std::size_t need = len <= room ? 0 : (len - room + block_size - 1) / block_size;
     if (need > free_blocks_ && !make_room(si, need)) {
         kill(si);
         ++counters_.no_memory;
@@ -342,7 +359,14 @@ inline Reassembler::Result Reassembler::add(Ipv4View<const Byte> ip, Instant now
     if (end > s->max_end) s->max_end = end;
 
     // Copy the data into blocks, appended to the datagram's list.
-    for (std::uint32_t done = 0; done < len;) {
+    std::uint32_t done = room < len ? room : len;
+    if (done != 0) {
+        Block& lb = blocks_[s->last_block];
+        std::memcpy(pool_.data() + std::size_t{s->last_block} * block_size + lb.len, data.data(),
+                    done);
+        lb.len += done;
+    }
+    while (done < len) {
         const std::uint32_t b = free_head_;
         free_head_ = blocks_[b].next;
         --free_blocks_;

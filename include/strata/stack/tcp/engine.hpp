@@ -17,8 +17,6 @@
 #include <optional>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
 #include <strata/core/random.hpp>
 #include <strata/stack/endpoint.hpp>
 #include <strata/stack/errno.hpp>
@@ -27,6 +25,7 @@
 #include <strata/stack/tcp/input.hpp>
 #include <strata/stack/tcp/isn.hpp>
 #include <strata/stack/tcp/output.hpp>
+#include <strata/stack/tcp/socket_table.hpp>
 #include <strata/stack/tcp/syn_cookie.hpp>
 #include <strata/stack/tcp/timers.hpp>
 
@@ -49,29 +48,22 @@ public:
     using Connection = Tcb<CC>;
 
     Engine(const TcpConfig& c, RandomStream rng)
-        : cfg_(c), rng_(rng), isn_(rng_), cookies_(rng_),
-          slots_(std::min<std::size_t>(c.max_connections, 0xFFFF)) {
-        conns_.reserve(slots_.size());
-    }
+        : cfgp_(std::make_unique<const TcpConfig>(c)), rng_(rng), isn_(rng_), cookies_(rng_),
+          table_(c.max_connections) {}
 
     // --- socket side ------------------------------------------------------------
 
     /// Passive open (RFC 9293 §3.10.1). `local.addr` 0 listens on every address.
     SysResult<ConnId> listen(Endpoint local, int backlog) {
         if (local.port.value() == 0) return Errno::einval;
-        for (ConnId l : listeners_)
+        for (ConnId l : table_.listeners())
             if (auto* li = lst(l); li && li->local.port == local.port &&
                                    (li->local.addr == local.addr || li->local.addr.value() == 0 ||
                                     local.addr.value() == 0))
                 return Errno::eaddrinuse;
         const auto id = alloc();
         if (!id) return Errno::emfile;
-        auto& s = slots_[index(*id)];
-        s.lst = std::make_unique<Listener>();
-        s.lst->local = local;
-        s.lst->backlog = static_cast<std::size_t>(std::max(backlog, 1));
-        s.lst->accept_q.reserve(s.lst->backlog);
-        listeners_.push_back(*id);
+        table_.make_listener(*id, local, static_cast<std::size_t>(std::max(backlog, 1)));
         return *id;
     }
 
@@ -83,16 +75,16 @@ public:
         if (local.port.value() == 0) {
             // Ephemeral port (RFC 6056 §3.3.1 "simple hash-less"): a random
             // start in Linux's range, then the next free one.
-            const std::uint32_t first = cfg_.ephemeral_first, last = cfg_.ephemeral_last;
+            const std::uint32_t first = cfgp_->ephemeral_first, last = cfgp_->ephemeral_last;
             const std::uint32_t n = last - first + 1;
             const auto start = static_cast<std::uint32_t>(rng_.below(n));
             bool found = false;
             for (std::uint32_t i = 0; i < n && !found; ++i) {
                 tu.local.port = Port{static_cast<std::uint16_t>(first + (start + i) % n)};
-                found = !conns_.contains(tu) && !listening_on(tu.local.port);
+                found = !table_.contains(tu) && !table_.listening_on(tu.local.port);
             }
             if (!found) return Errno::eaddrnotavail;
-        } else if (conns_.contains(tu)) {
+        } else if (table_.contains(tu)) {
             return Errno::eaddrinuse;
         }
         const auto id = alloc();
@@ -100,7 +92,7 @@ public:
         auto& t = make_tcb(*id, tu, now);
         t.state = State::syn_sent;
         t.user_owned = true;
-        t.rcv_wscale = cfg_.window_scaling ? cfg_.window_scale() : 0;
+        t.rcv_wscale = cfgp_->window_scaling ? cfgp_->window_scale() : 0;
         ++ctr_.active_opens;
         pending_ = true;
         return *id;
@@ -186,16 +178,15 @@ public:
         if (Listener* l = lst(id)) {
             // Connections not yet accepted die with the listener (Linux
             // inet_csk_listen_stop resets them).
-            for (std::size_t i = 0; i < slots_.size(); ++i)
-                if (auto& c = slots_[i].tcb; c && c->listener == id && !c->user_owned) {
+            for (std::size_t i = 0; i < table_.used_end(); ++i)
+                if (Connection* c = table_.conn_at(i); c && c->listener == id && !c->user_owned) {
                     c->send_rst = c->state != State::closed;
                     c->abort_with(Errno::ok);
                     c->in_syn_queue = c->in_accept_queue = false;
                     c->listener = no_conn;
                 }
             (void)l;
-            std::erase(listeners_, id);
-            release(index(id));
+            table_.release(id);
             pending_ = true;
             return Done{};
         }
@@ -217,7 +208,7 @@ public:
             } else {
                 queue_fin(*t);
                 if (t->state == State::fin_wait_2)
-                    t->timewait_at = last_now_ + cfg_.fin_wait_2_timeout;
+                    t->timewait_at = last_now_ + cfgp_->fin_wait_2_timeout;
             }
             break;
         default:
@@ -285,7 +276,8 @@ public:
         if (!t) return Errno::ebadf;
         t->keepalive = on;
         t->keepalive_sent = 0;
-        t->keepalive_at = on && t->synchronized() ? last_now_ + cfg_.keepalive_timing.idle : never;
+        t->keepalive_at =
+            on && t->synchronized() ? last_now_ + cfgp_->keepalive_timing.idle : never;
         return Done{};
     }
 
@@ -294,11 +286,11 @@ public:
     /// finishing, e.g. TIME-WAIT) are included.
     template <class F>
     void for_each(F&& f) const {
-        for (ConnId l : listeners_)
+        for (ConnId l : table_.listeners())
             if (const Listener* li = lst(l)) f(l, FourTuple{li->local, {}}, State::listen);
-        for (std::size_t i = 0; i < slots_.size(); ++i)
-            if (const auto& t = slots_[i].tcb; t && t->state != State::closed)
-                f(make_id(i), t->tuple, t->state);
+        for (std::size_t i = 0; i < table_.used_end(); ++i)
+            if (const Connection* t = table_.conn_at(i); t && t->state != State::closed)
+                f(table_.id_at(i), t->tuple, t->state);
     }
 
     /// The connection block, for inspection (tests, tracing); nullptr if none.
@@ -318,8 +310,7 @@ public:
         }
         const Segment s{*parsed, seg.payload()};
         const FourTuple tu{{dst, s.h.dst_port}, {src, s.h.src_port}};
-        if (auto it = conns_.find(tu); it != conns_.end()) {
-            const ConnId id = it->second;
+        if (const ConnId id = table_.find(tu); id != no_conn) {
             Connection& t = *conn(id);
             if (t.in_syn_queue && s.h.flags.ack() && !s.h.flags.syn() && !s.h.flags.rst()) {
                 const Listener* l = lst(t.listener);
@@ -335,7 +326,7 @@ public:
             run(id, t, now, tx);
             return;
         }
-        if (const ConnId l = find_listener(tu.local); l != no_conn) {
+        if (const ConnId l = table_.find_listener(tu.local); l != no_conn) {
             listen_arrives(l, tu, s, now, tx);
             return;
         }
@@ -347,9 +338,8 @@ public:
     template <SegmentSink Tx>
     void icmp_error(const FourTuple& tu, IcmpReport r, Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
-        auto it = conns_.find(tu);
-        if (it == conns_.end()) return;
-        const ConnId id = it->second;
+        const ConnId id = table_.find(tu);
+        if (id == no_conn) return;
         Connection& t = *conn(id);
         ++ctr_.icmp_errors;
         // RFC 5927 §4.1: the quoted sequence number must be in flight.
@@ -396,11 +386,11 @@ public:
     void poll(Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
         pending_ = false;
-        for (std::size_t i = 0; i < slots_.size(); ++i) {
-            if (!slots_[i].tcb) continue;
-            Connection& t = *slots_[i].tcb;
-            if (t.next_timer() <= now) on_timers(t, now, ctr_);
-            run(make_id(i), t, now, tx);
+        for (std::size_t i = 0; i < table_.used_end(); ++i) {
+            Connection* t = table_.conn_at(i);
+            if (!t) continue;
+            if (t->next_timer() <= now) on_timers(*t, now, ctr_);
+            run(table_.id_at(i), *t, now, tx);
         }
     }
 
@@ -409,91 +399,26 @@ public:
     [[nodiscard]] Instant poll_at() const noexcept {
         if (pending_) return last_now_;
         Instant at = never;
-        for (const auto& s : slots_)
-            if (s.tcb) at = std::min(at, s.tcb->next_timer());
+        for (std::size_t i = 0; i < table_.used_end(); ++i)
+            if (const Connection* t = table_.conn_at(i)) at = std::min(at, t->next_timer());
         return at;
     }
 
     [[nodiscard]] const TcpCounters& counters() const noexcept { return ctr_; }
-    [[nodiscard]] const TcpConfig& config() const noexcept { return cfg_; }
+    [[nodiscard]] const TcpConfig& config() const noexcept { return *cfgp_; }
 
 private:
-    struct Listener {
-        Endpoint local;
-        std::size_t backlog = 1;
-        std::size_t syn_queue = 0;
-        std::vector<ConnId> accept_q;
-    };
-    struct Slot {
-        std::unique_ptr<Connection> tcb;
-        std::unique_ptr<Listener> lst;
-        std::uint16_t gen = 0;
-    };
-
-    static std::size_t index(ConnId id) noexcept { return id & 0xFFFFu; }
-    ConnId make_id(std::size_t i) const noexcept {
-        return (ConnId{slots_[i].gen} << 16) | static_cast<ConnId>(i);
-    }
-    const Slot* slot(ConnId id) const noexcept {
-        const std::size_t i = index(id);
-        if (i >= slots_.size() || slots_[i].gen != (id >> 16)) return nullptr;
-        return &slots_[i];
-    }
-    Connection* conn(ConnId id) noexcept {
-        const Slot* s = slot(id);
-        return s ? s->tcb.get() : nullptr;
-    }
-    const Connection* conn(ConnId id) const noexcept {
-        const Slot* s = slot(id);
-        return s ? s->tcb.get() : nullptr;
-    }
-    Listener* lst(ConnId id) noexcept {
-        const Slot* s = slot(id);
-        return s ? s->lst.get() : nullptr;
-    }
-    const Listener* lst(ConnId id) const noexcept {
-        const Slot* s = slot(id);
-        return s ? s->lst.get() : nullptr;
-    }
-    std::optional<ConnId> alloc() noexcept {
-        for (std::size_t k = 0; k < slots_.size(); ++k) {
-            const std::size_t i = (next_slot_ + k) % slots_.size();
-            if (!slots_[i].tcb && !slots_[i].lst) {
-                next_slot_ = i + 1;
-                return make_id(i);
-            }
-        }
-        return std::nullopt;
-    }
-    void release(std::size_t i) noexcept {
-        slots_[i].tcb.reset();
-        slots_[i].lst.reset();
-        slots_[i].gen = static_cast<std::uint16_t>(slots_[i].gen + 1);
-    }
-    bool listening_on(Port p) const noexcept {
-        for (ConnId l : listeners_)
-            if (const Listener* li = lst(l); li && li->local.port == p) return true;
-        return false;
-    }
-    ConnId find_listener(const Endpoint& local) const noexcept {
-        ConnId any = no_conn;
-        for (ConnId l : listeners_) {
-            const Listener* li = lst(l);
-            if (!li || li->local.port != local.port) continue;
-            if (li->local.addr == local.addr) return l;
-            if (li->local.addr.value() == 0) any = l;
-        }
-        return any;
-    }
+    Connection* conn(ConnId id) noexcept { return table_.conn(id); }
+    const Connection* conn(ConnId id) const noexcept { return table_.conn(id); }
+    Listener* lst(ConnId id) noexcept { return table_.lst(id); }
+    const Listener* lst(ConnId id) const noexcept { return table_.lst(id); }
+    std::optional<ConnId> alloc() noexcept { return table_.alloc(); }
 
     Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
-        auto& s = slots_[index(id)];
-        s.tcb = std::make_unique<Connection>(cfg_, tu);
-        Connection& t = *s.tcb;
+        Connection& t = table_.make_conn(id, *cfgp_, tu);
         t.iss = isn_.isn(tu, now); // RFC 6528
         t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.iss;
         t.ts_offset = static_cast<std::uint32_t>(rng_.next());
-        conns_[tu] = id;
         return t;
     }
 
@@ -535,7 +460,7 @@ private:
             r.seq_number = cookies_.make(tu, h.mss.value_or(536), now);
             r.ack_number = h.seq_number + 1;
             r.flags = tcp_flags::syn | tcp_flags::ack;
-            r.window = static_cast<std::uint16_t>(std::min<std::size_t>(cfg_.recv_buffer, 65535));
+            r.window = static_cast<std::uint16_t>(std::min<std::size_t>(cfgp_->recv_buffer, 65535));
             r.mss = mss_for(tu, tx);
             last_cookie_ = now;
             cookies_sent_ = true;
@@ -585,7 +510,8 @@ private:
         t.irs = s.h.seq_number - 1;
         t.rcv_nxt = t.rcv_adv = t.last_ack_sent = s.h.seq_number;
         t.our_mss = mss_for(tu, tx);
-        t.mss = t.rcv_mss = std::min(t.our_mss, m);
+        t.mss = std::min(t.our_mss, m);
+        t.rcv_mss = t.mss;
         t.state = State::established;
         t.passive = true;
         t.listener = lid;
@@ -640,7 +566,7 @@ private:
                 challenge_window_ = now;
                 challenge_count_ = 0;
             }
-            if (challenge_count_ < cfg_.challenge_ack_limit) {
+            if (challenge_count_ < cfgp_->challenge_ack_limit) {
                 ++challenge_count_;
                 ++ctr_.challenge_acks;
                 t.ack_now = true;
@@ -665,23 +591,21 @@ private:
             }
         }
         if (t->state != State::closed || t->send_rst) return;
-        if (auto it = conns_.find(t->tuple); it != conns_.end() && it->second == id)
-            conns_.erase(it);
+        table_.unmap(t->tuple, id);
         if (t->in_accept_queue) {
             if (Listener* l = lst(t->listener)) std::erase(l->accept_q, id);
             t->in_accept_queue = false;
         }
-        if (!t->user_owned) release(index(id));
+        if (!t->user_owned) table_.release(id);
     }
 
-    TcpConfig cfg_;
+    // The blocks point at the configuration: it lives on the heap so that the
+    // engine stays movable.
+    std::unique_ptr<const TcpConfig> cfgp_;
     RandomStream rng_;
     IsnGenerator isn_;
     SynCookies cookies_;
-    std::vector<Slot> slots_;
-    std::size_t next_slot_ = 0;
-    std::vector<ConnId> listeners_;
-    boost::unordered_flat_map<FourTuple, ConnId, FourTupleHash> conns_;
+    SocketTable<CC> table_;
     TcpCounters ctr_{};
     Instant last_now_{};
     bool pending_ = false;

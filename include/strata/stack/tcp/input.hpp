@@ -311,7 +311,12 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
             ok = in_window(seq, t.rcv_nxt, t.rcv_nxt + wnd) ||
                  in_window(seq + len - 1, t.rcv_nxt, t.rcv_nxt + wnd);
         if (!ok) {
-            if (!h.flags.rst()) t.ack_now = true;
+            // RFC 5961 §4.2: a SYN, whatever its sequence number, gets a
+            // (rate limited) challenge ACK; other segments a plain ACK.
+            if (h.flags.syn() && !h.flags.rst() && t.state != State::time_wait)
+                t.challenge_ack = true;
+            else if (!h.flags.rst())
+                t.ack_now = true;
             return Reply::none;
         }
     }

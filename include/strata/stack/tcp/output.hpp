@@ -278,7 +278,10 @@ void output(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr) {
             t.persist_at = now + std::min(d, t.cfg->rto.max);
         }
     }
-    if (t.ack_now) transmit(t, now, tx, ctr, t.snd_nxt, 0, tcp_flags::ack);
+    // A pure ACK carries the highest sequence number sent, not the rolled-back
+    // SND.NXT of a go-back-N retransmission: the peer may already have
+    // received beyond it and would drop the ACK as old (Linux tcp_acceptable_seq).
+    if (t.ack_now) transmit(t, now, tx, ctr, t.snd_max, 0, tcp_flags::ack);
 }
 
 } // namespace strata::stack::tcp
