@@ -32,6 +32,10 @@ REPS=${REPS:-3}
 NS3_REPS_BIG=${NS3_REPS_BIG:-1}
 CPU=${CPU:-1}
 ONLY=${ONLY:-"tcp-100 tcp-1000 udp-100 udp-1000"}
+# DIAG=1: for tcp also strata with TIME-WAIT 1 s (--msl=0.5), a diagnostic
+# row: the TCP engine scans every connection it holds on each poll, and the
+# servers hold every connection they closed in TIME-WAIT (60 s).
+DIAG=${DIAG:-1}
 # The peer program: the shared copy when present, else the verbatim copy in bench/ns3/.
 NS3_SRC=${NS3_SRC:-/work/shared/peers/ns3/ns3_web.cc}
 [[ -f $NS3_SRC ]] || NS3_SRC=$ROOT/bench/ns3/ns3_web.cc
@@ -88,6 +92,11 @@ run() {
   done
 }
 
+# Warm-up, not measured: the first start of ns3_web loads ~20 ns-3 shared
+# libraries from disk (seconds on a cold cache).
+"$TMP/ns3_web" --H=2 --N=1 --routing=static >/dev/null 2>&1 || true
+"$STRATA" --H=2 --N=1 >/dev/null 2>&1 || true
+
 for sc in $ONLY; do
   mode=${sc%-*} h=${sc#*-}
   args=(--mode="$mode" --H="$h" --routing=static)
@@ -99,6 +108,9 @@ for sc in $ONLY; do
   echo "== $sc: ${args[*]}"
   run "ns3-$sc" "$nreps" "$TMP/ns3_web" "${args[@]}"
   run "strata-$sc" "$REPS" "$STRATA" "${args[@]}"
+  if [[ $DIAG == 1 && $mode == tcp ]]; then
+    run "strata-tw1s-$sc" "$REPS" "$STRATA" "${args[@]}" --msl=0.5
+  fi
 done
 echo "== load after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -111,6 +123,11 @@ def wall(text):
     m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", text)
     h, mi, s = m.groups()
     return int(h or 0) * 3600 + int(mi) * 60 + float(s)
+
+def cpu(text):
+    u = float(re.search(r"User time \(seconds\): ([\d.]+)", text).group(1))
+    s = float(re.search(r"System time \(seconds\): ([\d.]+)", text).group(1))
+    return u + s
 
 def rss_mib(text):
     return int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
@@ -127,6 +144,7 @@ def load(prefix):
     t = texts[0]
     r = dict(reps=len(texts), wall=statistics.median(wall(x) for x in texts),
              wall_min=min(wall(x) for x in texts), wall_max=max(wall(x) for x in texts),
+             cpu=statistics.median(cpu(x) for x in texts),
              rss=max(rss_mib(x) for x in texts), sim=float(field(t, "sim_seconds")),
              events=int(field(t, "events")), frames=int(field(t, "frames_tx")),
              ip=int(field(t, "ip_sent")))
@@ -145,17 +163,20 @@ def load(prefix):
 
 rows = []
 print()
-print("| scenario | sim | wall s (median, min-max) | wall ratio ns-3/strata | peak RSS MiB | RSS strata/ns-3 | sim s | events | frames tx | IP pkts sent | completed |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| scenario | sim | wall s (median, min-max) | wall ratio ns-3/strata | CPU s (user+sys) | CPU ratio | peak RSS MiB | RSS strata/ns-3 | sim s | events | frames tx | IP pkts sent | completed |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for sc in scenarios:
-    n, s = load(f"ns3-{sc}"), load(f"strata-{sc}")
+    n, s, d = load(f"ns3-{sc}"), load(f"strata-{sc}"), load(f"strata-tw1s-{sc}")
     if not n or not s:
         continue
-    for name, r in (("ns-3", n), ("strata", s)):
-        ratio = f"**{n['wall'] / s['wall']:.1f}x**" if name == "strata" else ""
-        rss = f"**{s['rss'] / n['rss']:.2f}x**" if name == "strata" else ""
+    variants = [("ns-3", n), ("strata", s)] + ([("strata, TIME-WAIT 1 s (diagnostic)", d)] if d else [])
+    for name, r in variants:
+        ours = name != "ns-3"
+        ratio = f"**{n['wall'] / r['wall']:.1f}x**" if ours else ""
+        rss = f"**{r['rss'] / n['rss']:.2f}x**" if ours else ""
+        cr = f"{n['cpu'] / max(r['cpu'], 0.005):.1f}x" if ours else ""
         print(f"| {sc} | {name} | {r['wall']:.3f} ({r['wall_min']:.3f}-{r['wall_max']:.3f}, {r['reps']} reps) "
-              f"| {ratio} | {r['rss']:.1f} | {rss} | {r['sim']:.3f} | {r['events']:,} | {r['frames']:,} "
+              f"| {ratio} | {r['cpu']:.2f} | {cr} | {r['rss']:.1f} | {rss} | {r['sim']:.3f} | {r['events']:,} | {r['frames']:,} "
               f"| {r['ip']:,} | {r['done']} |")
     rows.append((sc, n['wall'] / s['wall'], s['rss'] / n['rss'], s['complete'] and n['complete']))
 print()

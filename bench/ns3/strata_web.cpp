@@ -73,6 +73,7 @@ struct Options {
     double lanDelay = 1e-6, accessDelay = 5e-3, coreDelay = 10e-3, srvDelay = 1e-6;
     std::uint32_t queue = 100; // frames per link direction (ns-3's DropTail device queue: 100p)
     double startWindow = 1.0, maxSimTime = 3600.0;
+    double msl = 30.0; // TIME-WAIT = 2 MSL = 60 s, Linux's (ns-3: MaxSegLifetime 120 s)
     std::uint64_t seed = 1;
 };
 
@@ -137,6 +138,7 @@ Options parse(int argc, char** argv) {
         else if (k == "startWindow") o.startWindow = dbl();
         else if (k == "maxSimTime") o.maxSimTime = dbl();
         else if (k == "seed") o.seed = u64();
+        else if (k == "msl") o.msl = dbl();
         else if (k == "routing" && v == "static") {
         } else usage(argv[i]);
     }
@@ -352,6 +354,7 @@ stack::HostConfig host_config(std::string name, MacAddress mac, Ipv4Prefix addr,
     c.tcp.delayed_ack = 200ms;
     c.tcp.rto.min = 1s;
     c.tcp.rto.initial = 1s;
+    c.tcp.msl = secs(o.msl);
     c.tcp.send_buffer = server ? std::max<std::size_t>(o.B, 1024) : std::max<std::size_t>(o.req, 1024);
     c.tcp.recv_buffer = server ? std::max<std::size_t>(o.req, 1024) : 16 * 1024;
     // Servers keep every connection they closed first in TIME-WAIT (60 s,
