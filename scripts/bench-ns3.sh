@@ -35,7 +35,15 @@ ONLY=${ONLY:-"tcp-100 tcp-1000 udp-100 udp-1000"}
 # DIAG=1: for tcp also strata with TIME-WAIT 1 s (--msl=0.5), a diagnostic
 # row: the TCP engine scans every connection it holds on each poll, and the
 # servers hold every connection they closed in TIME-WAIT (60 s).
-DIAG=${DIAG:-1}
+DIAG=${DIAG:-0}
+# PROPOSED=1: also strata_web built against include/ with
+# bench/ns3/proposed-fixes.patch applied (in a temporary copy): changes to
+# files other helpers own (TCP engine: timer heap and dirty list instead of a
+# scan of every connection per poll, no buffers in TIME-WAIT; host: the
+# slow-path frame buffer sized on use; router ARP cache: front table sized to
+# the cache). Rows "strata + proposed fixes"; skipped when the patch no
+# longer applies.
+PROPOSED=${PROPOSED:-1}
 # The peer program: the shared copy when present, else the verbatim copy in bench/ns3/.
 NS3_SRC=${NS3_SRC:-/work/shared/peers/ns3/ns3_web.cc}
 [[ -f $NS3_SRC ]] || NS3_SRC=$ROOT/bench/ns3/ns3_web.cc
@@ -73,6 +81,19 @@ if [[ ! -f $BUILD/build.ninja ]]; then
 fi
 ninja -C "$BUILD" -j1 strata_web >/dev/null
 STRATA=$BUILD/bench/strata_web
+STRATA_PROPOSED=
+if [[ $PROPOSED == 1 ]]; then
+  mkdir -p "$TMP/proposed"
+  cp -r "$ROOT/include" "$TMP/proposed/"
+  if (cd "$TMP/proposed" && patch -s -p1 <"$ROOT/bench/ns3/proposed-fixes.patch"); then
+    echo "== building strata_web + bench/ns3/proposed-fixes.patch (g++ -O3 -DNDEBUG, as Release)"
+    g++ -std=c++20 -O3 -DNDEBUG -I"$TMP/proposed/include" -o "$TMP/strata_web_proposed" \
+        "$ROOT/bench/ns3/strata_web.cpp"
+    STRATA_PROPOSED=$TMP/strata_web_proposed
+  else
+    echo "== bench/ns3/proposed-fixes.patch no longer applies: no 'proposed fixes' rows"
+  fi
+fi
 
 # --- 3. runs --------------------------------------------------------------------
 mkdir -p "$OUT"
@@ -108,6 +129,9 @@ for sc in $ONLY; do
   echo "== $sc: ${args[*]}"
   run "ns3-$sc" "$nreps" "$TMP/ns3_web" "${args[@]}"
   run "strata-$sc" "$REPS" "$STRATA" "${args[@]}"
+  if [[ -n $STRATA_PROPOSED ]]; then
+    run "strataprop-$sc" "$REPS" "$STRATA_PROPOSED" "${args[@]}"
+  fi
   if [[ $DIAG == 1 && $mode == tcp ]]; then
     run "strata-tw1s-$sc" "$REPS" "$STRATA" "${args[@]}" --msl=0.5
   fi
@@ -166,10 +190,15 @@ print()
 print("| scenario | sim | wall s (median, min-max) | wall ratio ns-3/strata | CPU s (user+sys) | CPU ratio | peak RSS MiB | RSS strata/ns-3 | sim s | events | frames tx | IP pkts sent | completed |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for sc in scenarios:
-    n, s, d = load(f"ns3-{sc}"), load(f"strata-{sc}"), load(f"strata-tw1s-{sc}")
+    n, s = load(f"ns3-{sc}"), load(f"strata-{sc}")
+    p, d = load(f"strataprop-{sc}"), load(f"strata-tw1s-{sc}")
     if not n or not s:
         continue
-    variants = [("ns-3", n), ("strata", s)] + ([("strata, TIME-WAIT 1 s (diagnostic)", d)] if d else [])
+    variants = [("ns-3", n), ("strata", s)]
+    if p:
+        variants.append(("strata + proposed fixes", p))
+    if d:
+        variants.append(("strata, TIME-WAIT 1 s (diagnostic)", d))
     for name, r in variants:
         ours = name != "ns-3"
         ratio = f"**{n['wall'] / r['wall']:.1f}x**" if ours else ""
@@ -178,10 +207,11 @@ for sc in scenarios:
         print(f"| {sc} | {name} | {r['wall']:.3f} ({r['wall_min']:.3f}-{r['wall_max']:.3f}, {r['reps']} reps) "
               f"| {ratio} | {r['cpu']:.2f} | {cr} | {r['rss']:.1f} | {rss} | {r['sim']:.3f} | {r['events']:,} | {r['frames']:,} "
               f"| {r['ip']:,} | {r['done']} |")
-    rows.append((sc, n['wall'] / s['wall'], s['rss'] / n['rss'], s['complete'] and n['complete']))
+    for name, r in variants[1:]:
+        rows.append((sc, name, n['wall'] / r['wall'], r['rss'] / n['rss'], r['complete'] and n['complete']))
 print()
-for sc, speed, mem, ok in rows:
-    print(f"{sc}: strata {speed:.1f}x faster (goal >= 10x: {'met' if speed >= 10 else 'NOT met'}), "
+for sc, name, speed, mem, ok in rows:
+    print(f"{sc}, {name}: {speed:.1f}x faster (goal >= 10x: {'met' if speed >= 10 else 'NOT met'}), "
           f"RSS {mem:.2f}x ns-3's (goal <= 0.2x: {'met' if mem <= 0.2 else 'NOT met'}), "
           f"all completed: {'yes' if ok else 'NO'}")
 EOF

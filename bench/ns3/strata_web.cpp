@@ -330,18 +330,20 @@ stack::HostConfig host_config(std::string name, MacAddress mac, Ipv4Prefix addr,
     c.rng = RandomStream::derive(o.seed, c.name);
     // ns-3 sends no gratuitous ARP; one neighbour (the router) is all a host talks to.
     c.arp.announcements = 0;
-    c.arp.entries = 8;
-    c.arp.queue_slots = 8;
+    c.arp.entries = 4;
+    c.arp.queue_slots = 3; // ns-3's ArpCache PendingQueueSize (3 packets)
     // No fragments in this workload: the smallest reassembly store.
     c.reassembly.memory = 2048;
     c.reassembly.max_datagrams = 1;
     c.reassembly.max_holes = 2;
     c.pmtu.capacity = 8;
-    c.udp.max_sockets = 4;
-    c.udp.recv_bytes = 16 * 1024;
-    c.udp.recv_datagrams = 32;
-    c.udp.send_bytes = 4 * 1024;
-    c.udp.send_datagrams = 8;
+    // UDP queues (real bytes): a client has a few 512 B echoes in flight; a
+    // server echoes each datagram in the receive() it arrived in.
+    c.udp.max_sockets = 2;
+    c.udp.recv_bytes = server ? 64 * 1024 : 4 * 1024;
+    c.udp.recv_datagrams = server ? 128 : 8;
+    c.udp.send_bytes = server ? 16 * 1024 : 2 * 1024;
+    c.udp.send_datagrams = server ? 32 : 4;
     c.max_descriptors = server ? 4096 : 8;
     // TCP as ns-3 3.37's defaults where strata has the knob: Nagle off
     // (TcpNoDelay true), delayed ACK 200 ms (DelAckTimeout; every 2nd
