@@ -29,11 +29,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <strata/device/router.hpp>
+#include <strata/io/pcap_writer.hpp>
 #include <strata/device/switch.hpp>
 #include <strata/layer/dns.hpp>
 #include <strata/layer/http.hpp>
@@ -75,6 +77,7 @@ struct Options {
     double startWindow = 1.0, maxSimTime = 3600.0;
     double msl = 30.0; // TIME-WAIT = 2 MSL = 60 s, Linux's (ns-3: MaxSegLifetime 120 s)
     std::uint64_t seed = 1;
+    std::string pcap; // a directory: one pcap per link (small runs)
 };
 
 [[noreturn]] void usage(const char* bad) {
@@ -139,6 +142,7 @@ Options parse(int argc, char** argv) {
         else if (k == "maxSimTime") o.maxSimTime = dbl();
         else if (k == "seed") o.seed = u64();
         else if (k == "msl") o.msl = dbl();
+        else if (k == "pcap") o.pcap = std::string(v);
         else if (k == "routing" && v == "static") {
         } else usage(argv[i]);
     }
@@ -375,6 +379,7 @@ sim::LinkConfig link(std::uint64_t rate, double delay, const Options& o) {
 
 struct Topology {
     std::vector<sim::LinkId> links;
+    std::vector<std::unique_ptr<PcapWriter>> pcaps;
 };
 
 template <class R>
@@ -431,13 +436,27 @@ int run(const Options& o) {
     auto sw = net.add("sw", LanSwitch(o.H + 1, mac::Learning<4096>(300s, o.H + 16)));
     auto ssw = net.add("ssw", LanSwitch(o.S + 1, mac::Learning<4096>(300s, o.S + 16)));
 
-    auto connect = [&](sim::Endpoint a, sim::Endpoint b, const sim::LinkConfig& l) {
-        topo.links.push_back(*must(net.connect(a, b, l), "connect"));
+    auto connect = [&](sim::Endpoint a, sim::Endpoint b, const sim::LinkConfig& l,
+                       std::string name) {
+        const sim::LinkId id = *must(net.connect(a, b, l, name), "connect");
+        topo.links.push_back(id);
+        if (o.pcap.empty()) return;
+        auto w = PcapWriter::open(o.pcap + "/" + name + ".pcap", PcapPrecision::nano);
+        if (!w) {
+            std::fprintf(stderr, "strata_web: cannot write %s/%s.pcap\n", o.pcap.c_str(),
+                         name.c_str());
+            std::exit(1);
+        }
+        topo.pcaps.push_back(std::make_unique<PcapWriter>(std::move(*w)));
+        net.set_tap(id, [p = topo.pcaps.back().get()](sim::LinkId, sim::Direction, Instant t,
+                                                      Bytes f) {
+            (void)p->write(f, t.time_since_epoch());
+        });
     };
-    connect({r1, PortId{0}}, {sw, PortId{0}}, link(o.lanRate, o.lanDelay, o));
-    connect({r1, PortId{1}}, {r2, PortId{0}}, link(o.accessRate, o.accessDelay, o));
-    connect({r2, PortId{1}}, {r3, PortId{0}}, link(o.coreRate, o.coreDelay, o));
-    connect({r3, PortId{1}}, {ssw, PortId{0}}, link(o.srvRate, o.srvDelay, o));
+    connect({r1, PortId{0}}, {sw, PortId{0}}, link(o.lanRate, o.lanDelay, o), "r1-sw");
+    connect({r1, PortId{1}}, {r2, PortId{0}}, link(o.accessRate, o.accessDelay, o), "access");
+    connect({r2, PortId{1}}, {r3, PortId{0}}, link(o.coreRate, o.coreDelay, o), "core");
+    connect({r3, PortId{1}}, {ssw, PortId{0}}, link(o.srvRate, o.srvDelay, o), "r3-ssw");
 
     std::vector<sim::NodeRef<HostT>> clients, servers;
     std::vector<Ipv4Address> server_addrs;
@@ -449,7 +468,7 @@ int run(const Options& o) {
                                                                  r3_srv, o, true))));
         server_addrs.push_back(server_ip(s));
         connect({servers.back(), PortId{0}}, {ssw, PortId{static_cast<std::uint16_t>(s + 1)}},
-                link(o.srvRate, o.srvDelay, o));
+                link(o.srvRate, o.srvDelay, o), numbered('s', s, "-ssw"));
     }
     for (std::uint32_t i = 0; i < o.H; ++i) {
         const std::string name = numbered('c', i);
@@ -457,7 +476,7 @@ int run(const Options& o) {
                                                                  Ipv4Prefix{client_ip(i), 16},
                                                                  r1_lan, o, false))));
         connect({clients.back(), PortId{0}}, {sw, PortId{static_cast<std::uint16_t>(i + 1)}},
-                link(o.lanRate, o.lanDelay, o));
+                link(o.lanRate, o.lanDelay, o), numbered('c', i, "-sw"));
     }
 
     // Applications. Start times and server picks from the run's seed.
