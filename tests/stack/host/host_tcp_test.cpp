@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <strata/device/router.hpp>
 #include <strata/layer/http.hpp>
 #include <strata/layer/icmp.hpp>
 #include <strata/layer/tcp.hpp>
@@ -284,4 +285,83 @@ TEST_CASE("host tcp: a host without TCP answers protocol unreachable (RFC 1122 3
     CHECK(saw);
     // A hard error (RFC 1122 4.2.3.9): the connection attempt fails.
     CHECK(net.node(a).readiness(*c).error != Errno::ok);
+}
+
+TEST_CASE("host tcp: 10 MB byte-exact with loss, reordering, duplication and corruption") {
+    sim::LinkConfig lc = sim::LinkConfig::symmetric(100'000'000, 1ms);
+    lc.queue_frames = 1000;
+    const sim::Impairments imp{.loss = 0.02, .duplicate = 0.01, .reorder = 0.02, .corrupt = 0.01};
+    lc.a_to_b = imp;
+    lc.b_to_a = imp;
+    Pair p(lc, 43);
+    auto l = p.B().socket(stack::SocketKind::tcp, "sink");
+    REQUIRE(p.B().bind(*l, {Ipv4Address{}, Port{5001}}).ok());
+    REQUIRE(p.B().listen(*l).ok());
+    Outcome rx, tx;
+    constexpr std::size_t total = 10 * 1000 * 1000;
+    p.B().spawn(sink(p.B(), *l, rx));
+    p.A().spawn(source(p.A(), {ip_b, Port{5001}}, total, tx));
+    for (int i = 0; i < 60'000 && !(rx.eof || rx.error != Errno::ok); ++i)
+        p.run_for(10ms);
+    const auto& c = p.net.link_counters(sim::LinkId{0}, sim::Direction::a_to_b);
+    CHECK(c.reordered > 0);
+    CHECK(c.duplicated > 0);
+    CHECK(c.corrupted > 0);
+    CHECK(tx.error == Errno::ok);
+    CHECK(rx.error == Errno::ok);
+    CHECK(rx.eof);
+    CHECK(rx.received == total);
+    CHECK(rx.exact);
+}
+
+TEST_CASE("host tcp: path MTU discovery through routers (RFC 1191): segments shrink") {
+    // a (10.0.1.2) — r1 —(MTU 1000)— r2 — b (10.0.2.2). Both hosts sit on
+    // 1500-byte links and offer MSS 1460, so a's full segments are 1500-byte
+    // datagrams with DF; r1 cannot forward them into the 1000-byte link and
+    // answers 3/4 with MTU 1000; a learns it and sends 1000 - 40 = 960-byte
+    // segments (and retransmits what was lost).
+    sim::Network net(5);
+    auto ca = config("a", 0x0a, Ipv4Address{10, 0, 1, 2});
+    ca.gateway = Ipv4Address{10, 0, 1, 1};
+    auto cb = config("b", 0x0b, Ipv4Address{10, 0, 2, 2});
+    cb.gateway = Ipv4Address{10, 0, 2, 1};
+    auto a = net.add("a", TcpHost(ca));
+    auto b = net.add("b", TcpHost(cb));
+    router::RouterConfig c1;
+    c1.ports.push_back({MacAddress{0x02, 0, 0, 0, 1, 1}, Ipv4Prefix{{10, 0, 1, 1}, 24}, 1500});
+    c1.ports.push_back({MacAddress{0x02, 0, 0, 0, 3, 1}, Ipv4Prefix{{10, 0, 3, 1}, 24}, 1000});
+    c1.routes.push_back({Ipv4Prefix{{10, 0, 2, 0}, 24}, Ipv4Address{10, 0, 3, 2}});
+    router::RouterConfig c2;
+    c2.ports.push_back({MacAddress{0x02, 0, 0, 0, 3, 2}, Ipv4Prefix{{10, 0, 3, 2}, 24}, 1000});
+    c2.ports.push_back({MacAddress{0x02, 0, 0, 0, 2, 1}, Ipv4Prefix{{10, 0, 2, 1}, 24}, 1500});
+    c2.routes.push_back({Ipv4Prefix{{10, 0, 1, 0}, 24}, Ipv4Address{10, 0, 3, 1}});
+    auto m1 = Router<>::make(c1, RandomStream{5});
+    auto m2 = Router<>::make(c2, RandomStream{6});
+    REQUIRE(m1);
+    REQUIRE(m2);
+    auto r1 = net.add("r1", std::move(*m1));
+    auto r2 = net.add("r2", std::move(*m2));
+    const auto fast = sim::LinkConfig::symmetric(100'000'000, 1ms);
+    REQUIRE(net.connect({a, PortId{0}}, {r1, PortId{0}}, fast));
+    REQUIRE(net.connect({r1, PortId{1}}, {r2, PortId{0}},
+                        sim::LinkConfig::symmetric(100'000'000, 1ms, 1000)));
+    REQUIRE(net.connect({r2, PortId{1}}, {b, PortId{0}}, fast));
+    auto& A = net.node(a);
+    auto& B = net.node(b);
+    auto l = B.socket(stack::SocketKind::tcp, "sink");
+    REQUIRE(B.bind(*l, {Ipv4Address{}, Port{5001}}).ok());
+    REQUIRE(B.listen(*l).ok());
+    Outcome rx, tx;
+    constexpr std::size_t total = 200'000;
+    B.spawn(sink(B, *l, rx));
+    A.spawn(source(A, {Ipv4Address{10, 0, 2, 2}, Port{5001}}, total, tx));
+    for (int i = 0; i < 6000 && !(rx.eof || rx.error != Errno::ok); ++i)
+        net.run_until(net.now() + 10ms);
+    CHECK(net.drops(r1)[DropReason::fragmentation_needed] >= 1);
+    CHECK(A.ip().pmtu().mtu(Ipv4Address{10, 0, 2, 2}, 1500, net.now()) == 1000);
+    CHECK(A.ip().counters().too_big_df == 0);
+    CHECK(tx.error == Errno::ok);
+    CHECK(rx.eof);
+    CHECK(rx.received == total);
+    CHECK(rx.exact);
 }

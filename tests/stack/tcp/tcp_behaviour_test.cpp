@@ -263,3 +263,61 @@ TEST_CASE("tcp: SYN-SENT: unacceptable ACK -> <SEQ=SEG.ACK><CTL=RST>; RST withou
     REQUIRE(p.net.log.size() == n);
     REQUIRE(p.b.state(*l) == State::listen);
 }
+
+TEST_CASE("tcp: random segments against a connection and a listener never break the engine") {
+    Pair<> p;
+    auto [c, s] = p.connect();
+    const auto* tb = p.b.connection(s);
+    const FourTuple from = *p.a.tuple(c);
+    RandomStream r{42};
+    std::vector<Byte> payload(3000);
+    for (int i = 0; i < 20000; ++i) {
+        TcpRepr h;
+        h.src_port =
+            (i % 3 == 0) ? Port{static_cast<std::uint16_t>(r.below(65536))} : from.local.port;
+        h.dst_port = Port{80};
+        // Half near the real sequence numbers, half anywhere.
+        h.seq_number = r.chance(0.5)
+                           ? tb->rcv_nxt + static_cast<std::uint32_t>(r.below(200000)) - 100000u
+                           : SeqNum{static_cast<std::uint32_t>(r.next())};
+        h.ack_number = r.chance(0.5)
+                           ? tb->snd_una + static_cast<std::uint32_t>(r.below(2000)) - 1000u
+                           : SeqNum{static_cast<std::uint32_t>(r.next())};
+        h.flags = TcpFlags{static_cast<std::uint16_t>(r.below(64))};
+        h.window = static_cast<std::uint16_t>(r.next());
+        if (r.chance(0.3)) h.mss = static_cast<std::uint16_t>(r.next());
+        if (r.chance(0.3)) h.window_scale = static_cast<std::uint8_t>(r.below(256));
+        if (r.chance(0.3))
+            h.timestamps = TcpTimestamps{static_cast<std::uint32_t>(r.next()),
+                                         static_cast<std::uint32_t>(r.next())};
+        h.sack_permitted = r.chance(0.2);
+        const auto nsack = r.below(4);
+        for (std::uint64_t k = 0; k < nsack; ++k)
+            h.add_sack_block({tb->snd_una + static_cast<std::uint32_t>(r.below(100000)),
+                              tb->snd_una + static_cast<std::uint32_t>(r.below(100000))});
+        const auto len = r.chance(0.5) ? r.below(payload.size()) : 0;
+        const FourTuple f{{addr_a, h.src_port}, {addr_b, Port{80}}};
+        p.inject(1, f, h, Bytes(payload).first(len));
+        if (i % 100 == 0) {
+            p.net.now += 10ms;
+            p.b.poll(p.net.now, p.sb);
+            p.net.q.clear(); // nothing is delivered back
+        }
+    }
+    // Still a working engine: a fresh connection completes and carries data.
+    p.net.q.clear();
+    auto c2 = p.a.connect(Endpoint{addr_a, Port{0}}, Endpoint{addr_b, Port{80}}, p.net.now);
+    REQUIRE(c2);
+    ConnId s2 = no_conn;
+    REQUIRE(p.run_until(
+        [&] {
+            while (auto a = p.b.accept(p.listener))
+                s2 = *a;
+            return s2 != no_conn && p.a.state(*c2) == State::established;
+        },
+        30s));
+    const std::vector<Byte> msg{'o', 'k'};
+    REQUIRE(p.a.send(*c2, msg).ok());
+    std::array<Byte, 4> buf{};
+    REQUIRE(p.run_until([&] { return p.b.recv(s2, buf).ok(); }, 5s));
+}

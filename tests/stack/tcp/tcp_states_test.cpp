@@ -502,3 +502,29 @@ TEST_CASE("tcp: ICMP frag-needed lowers the MSS; a hard error aborts SYN-SENT") 
     REQUIRE(p.run_until([&] { return p.a.state(*c3) == State::closed; }, 300s));
     REQUIRE(p.a.recv(*c3, buf).error() == Errno::ehostunreach);
 }
+
+TEST_CASE("tcp: TIME-WAIT acknowledges a retransmitted FIN and restarts 2 MSL") {
+    Pair<> p;
+    auto [c, s] = p.connect();
+    REQUIRE(p.a.shutdown(c, Shutdown::write).ok());
+    REQUIRE(p.run_until([&] { return p.b.state(s) == State::close_wait; }, 2s));
+    REQUIRE(p.b.close(s).ok());
+    // A's ACK of B's FIN is lost once: B (LAST-ACK) retransmits its FIN.
+    int acks_dropped = 0;
+    p.net.drop_if = [&](int from, const TcpRepr& h) {
+        return from == 0 && p.a.state(c) == State::time_wait && h.flags == tcp_flags::ack &&
+               acks_dropped++ == 0;
+    };
+    REQUIRE(p.run_until([&] { return p.b.state(s) == State::closed; }, 10s));
+    REQUIRE(acks_dropped >= 1);
+    REQUIRE(p.b.counters().retransmits == 1);
+    // The retransmitted FIN reached A (5 ms before B closed) and restarted 2·MSL.
+    const Instant fin_again = p.net.now - 5ms;
+    REQUIRE(p.a.state(c) == State::time_wait);
+    p.run_for(fin_again + 59s - p.net.now);
+    REQUIRE(p.a.state(c) == State::time_wait);
+    p.run_for(2s);
+    REQUIRE(p.a.state(c) == State::closed);
+    std::array<Byte, 4> buf{};
+    REQUIRE(*p.a.recv(c, buf) == 0); // still a clean end of stream
+}

@@ -103,3 +103,11 @@ TEST_CASE("tcp: 2 MB each way byte-exact with loss, reordering, duplication (New
 TEST_CASE("tcp: 2 MB each way byte-exact with loss, reordering, duplication (CUBIC)") {
     run_all<Cubic>("cubic");
 }
+
+TEST_CASE("tcp: 10 MB each way byte-exact at 10% loss (CUBIC, SACK)") {
+    const auto r = transfer<Cubic>(0.10, true, 10 * 1024 * 1024, 99);
+    REQUIRE(r.done);
+    REQUIRE(r.ca.fast_retransmits + r.cb.fast_retransmits > 0);
+    std::cout << "cubic sack 10 MB loss 10%: " << std::chrono::duration<double>(r.elapsed).count()
+              << " s virtual\n";
+}

@@ -56,6 +56,11 @@ template <class... T>
 struct all_have_engines<TypeList<T...>>
     : std::bool_constant<(!std::is_same_v<engine_for_t<T>, NoEngine> && ...)> {};
 
+/// Engines the host knows by type (UDP, ICMP, TCP); every other engine is a
+/// user engine (host/user_engine.hpp). Specialised by the engines' headers.
+template <class E>
+inline constexpr bool is_builtin_engine = false;
+
 template <class Engine, class List>
 struct any_engine_is : std::false_type {};
 template <class Engine, class... T>

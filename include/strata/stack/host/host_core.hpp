@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@
 #include <strata/stack/host/engine_for.hpp>
 #include <strata/stack/host/ip_path.hpp>
 #include <strata/stack/host/tcp_engine_for.hpp>
+#include <strata/stack/host/user_engine.hpp>
 #include <strata/stack/icmp/icmp_engine.hpp>
 #include <strata/stack/icmp/icmp_error_report.hpp>
 #include <strata/stack/socket/socket_table.hpp>
@@ -37,6 +39,10 @@ class HostCore {
                   "Host<Stack>: Stack must be Ethernet<IPv4<Inner>> where Inner is a transport "
                   "layer with an engine (TCP<...>, UDP<...>, ICMP, or a user layer that "
                   "specialises stack::engine_for) or a OneOf<...> of them");
+    static_assert(detail::all_user_engines<user_engines_of<Stack>>::value,
+                  "Host<Stack>: the engine a user layer maps to (engine_for<Layer>::type) must "
+                  "meet stack::UserEngine: default-constructible, `static constexpr IpProtocol "
+                  "protocol`, receive(src, dst, payload, now, tx), poll(now, tx), poll_at()");
 
 protected:
     struct Absent {};
@@ -48,6 +54,7 @@ public:
     using Udp = std::conditional_t<has_udp, UdpEngine, Absent>;
     using Icmp = std::conditional_t<has_icmp, IcmpEngine, Absent>;
     using Tcp = std::conditional_t<has_tcp, tcp_engine_of<Stack>, Absent>;
+    using UserEngines = user_engines_of<Stack>;
 
     explicit HostCore(HostConfig c)
         : config_(std::move(c)), ip_(config_), rng_(config_.rng), udp_(make_udp()),
@@ -95,6 +102,7 @@ public:
     [[nodiscard]] Instant poll_at() const noexcept {
         Instant t = std::min(ip_.poll_at(), waits_.next_deadline());
         if constexpr (has_tcp) t = std::min(t, tcp_.poll_at());
+        std::apply([&](const auto&... e) { ((t = std::min(t, e.poll_at())), ...); }, user_);
         if (has_output()) t = std::min(t, now_);
         return t;
     }
@@ -108,6 +116,15 @@ public:
     [[nodiscard]] const Udp& udp() const noexcept { return udp_; }
     [[nodiscard]] const Icmp& icmp() const noexcept { return icmp_; }
     [[nodiscard]] const Tcp& tcp() const noexcept { return tcp_; }
+    /// A user engine of the stack (host/user_engine.hpp), by type.
+    template <class E>
+    [[nodiscard]] E& engine() noexcept {
+        return std::get<E>(user_);
+    }
+    template <class E>
+    [[nodiscard]] const E& engine() const noexcept {
+        return std::get<E>(user_);
+    }
     /// The time of the last receive()/poll(): what sleep() counts from.
     [[nodiscard]] Instant now() const noexcept { return now_; }
     /// Spawned coroutines not finished yet.
@@ -159,6 +176,21 @@ protected:
         }
         [[nodiscard]] std::uint32_t path_mtu(Ipv4Address to) const {
             return host->ip_.path_mtu(to, out->caps(host_port).mtu, now);
+        }
+    };
+
+    /// What user engines transmit through (IpSender): the payload in an
+    /// IPv4 datagram of their protocol, fragmented if it must be.
+    template <class Out>
+    struct UserTx {
+        HostCore* host;
+        Out* out;
+        Instant now;
+        bool send_ip(Ipv4Address dst, IpProtocol protocol, Bytes payload) {
+            return host->ip_.send_ip(dst, protocol, payload.size(), DontFragment::if_fits, now,
+                                     *out, [&](MutBytes b, Ipv4Address) {
+                                         if (!payload.empty()) copy_bytes(payload, b.data());
+                                     });
         }
     };
 
@@ -224,6 +256,10 @@ protected:
             TcpTx<Out> tx{this, &out, now};
             tcp_.poll(now, tx);
         }
+        if constexpr (std::tuple_size_v<UserEngines> != 0) {
+            UserTx<Out> tx{this, &out, now};
+            std::apply([&](auto&... e) { (e.poll(now, tx), ...); }, user_);
+        }
     }
 
     // ============================================================ input
@@ -260,6 +296,21 @@ protected:
             break;
         default:
             break;
+        }
+        if constexpr (std::tuple_size_v<UserEngines> != 0) {
+            bool taken = false;
+            UserTx<Out> tx{this, &out, now};
+            std::apply(
+                [&](auto&... e) {
+                    ((!taken && ip.protocol() == static_cast<IpProtocol>(
+                                                     std::remove_cvref_t<decltype(e)>::protocol)
+                          ? (e.receive(ip.src(), ip.dst(), Bytes(ip.payload()), now, tx),
+                             taken = true)
+                          : false),
+                     ...);
+                },
+                user_);
+            if (taken) return;
         }
         // RFC 1122 §3.2.2.1: protocol unreachable for a transport we lack.
         ip_.send_icmp_error(
@@ -419,6 +470,7 @@ protected:
     [[no_unique_address]] Udp udp_;
     [[no_unique_address]] Icmp icmp_{};
     [[no_unique_address]] Tcp tcp_;
+    [[no_unique_address]] UserEngines user_{};
     DescriptorTable fds_;
     WaitList waits_;
     std::vector<std::coroutine_handle<>> tasks_;

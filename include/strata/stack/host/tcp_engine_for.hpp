@@ -23,6 +23,8 @@ template <class E>
 inline constexpr bool is_tcp_engine = false;
 template <class CC>
 inline constexpr bool is_tcp_engine<tcp::Engine<CC>> = true;
+template <class CC>
+inline constexpr bool is_builtin_engine<tcp::Engine<CC>> = true;
 
 /// The TCP engine among a stack's engines (the first), or void.
 template <class List>

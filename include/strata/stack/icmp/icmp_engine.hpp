@@ -187,5 +187,9 @@ template <>
 struct engine_for<ICMP> {
     using type = IcmpEngine;
 };
+namespace detail {
+template <>
+inline constexpr bool is_builtin_engine<IcmpEngine> = true;
+}
 
 } // namespace strata::stack

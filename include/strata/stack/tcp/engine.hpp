@@ -25,22 +25,12 @@
 #include <strata/stack/tcp/input.hpp>
 #include <strata/stack/tcp/isn.hpp>
 #include <strata/stack/tcp/output.hpp>
+#include <strata/stack/tcp/readiness.hpp>
 #include <strata/stack/tcp/socket_table.hpp>
 #include <strata/stack/tcp/syn_cookie.hpp>
 #include <strata/stack/tcp/timers.hpp>
 
 namespace strata::stack::tcp {
-
-enum class Shutdown : std::uint8_t { read, write, both };
-
-/// What a socket is ready for (poll(2)'s POLLIN / POLLOUT / POLLHUP / POLLERR).
-struct Readiness {
-    bool readable = false;   ///< recv() will not say EAGAIN
-    bool writable = false;   ///< send() will not say EAGAIN
-    bool acceptable = false; ///< a listener has a connection to accept()
-    bool hangup = false;     ///< closed, or both directions finished
-    Errno error = Errno::ok;
-};
 
 template <CongestionControl CC = NewReno>
 class Engine {

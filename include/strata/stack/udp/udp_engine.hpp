@@ -307,5 +307,9 @@ template <class Inner>
 struct engine_for<UDP<Inner>> {
     using type = UdpEngine;
 };
+namespace detail {
+template <>
+inline constexpr bool is_builtin_engine<UdpEngine> = true;
+}
 
 } // namespace strata::stack
