@@ -344,25 +344,26 @@ stack::HostConfig host_config(std::string name, MacAddress mac, Ipv4Prefix addr,
     // UDP queues (real bytes): a client has a few 512 B echoes in flight; a
     // server echoes each datagram in the receive() it arrived in.
     c.udp.max_sockets = 2;
-    c.udp.recv_bytes = server ? 64 * 1024 : 4 * 1024;
-    c.udp.recv_datagrams = server ? 128 : 8;
-    c.udp.send_bytes = server ? 16 * 1024 : 2 * 1024;
-    c.udp.send_datagrams = server ? 32 : 4;
+    c.udp.recv_bytes = server ? 64 * 1024 : 2 * 1024;
+    c.udp.recv_datagrams = server ? 128 : 4;
+    c.udp.send_bytes = server ? 16 * 1024 : 1024;
+    c.udp.send_datagrams = server ? 32 : 2;
     c.max_descriptors = server ? 4096 : 8;
     // TCP as ns-3 3.37's defaults where strata has the knob: Nagle off
     // (TcpNoDelay true), delayed ACK 200 ms (DelAckTimeout; every 2nd
     // segment), minimum and initial RTO 1 s (MinRto, InitialRtt-based
     // first RTO), SACK and timestamps on. Buffers: real bytes are kept, so
     // they are sized to the workload instead of ns-3's 128 KiB (virtual
-    // bytes); the receive window (16 KiB) still holds the whole 10 KiB
-    // response, as ns-3's does.
+    // bytes): servers send B and receive req (at least 1 KiB each), clients
+    // send req and receive B + 1 KiB, so the receive window still holds the
+    // whole response, as ns-3's 128 KiB does, and never limits the transfer.
     c.tcp.nagle = false;
     c.tcp.delayed_ack = 200ms;
     c.tcp.rto.min = 1s;
     c.tcp.rto.initial = 1s;
     c.tcp.msl = secs(o.msl);
     c.tcp.send_buffer = server ? std::max<std::size_t>(o.B, 1024) : std::max<std::size_t>(o.req, 1024);
-    c.tcp.recv_buffer = server ? std::max<std::size_t>(o.req, 1024) : 16 * 1024;
+    c.tcp.recv_buffer = server ? std::max<std::size_t>(o.req, 1024) : std::size_t{o.B} + 1024;
     // Servers keep every connection they closed first in TIME-WAIT (60 s,
     // longer than the run): room for all of them, and for a skewed pick.
     const std::uint64_t per_server =
@@ -412,7 +413,7 @@ int run(const Options& o) {
                 {mac_of(0xf1, 1), Ipv4Prefix{r1_p2p, 30}, 1500}};
     c1.routes = {{Ipv4Prefix{Ipv4Address{}, 0}, r2_a, {}, 0}};
     c1.arp.cache_entries = o.H + 64;
-    c1.arp.queue_slots = static_cast<std::uint16_t>(std::min<std::uint32_t>(o.H * 3 + 16, 65000));
+    c1.arp.queue_slots = 256; // R1 learns each client from its ARP request: little waits
     c2.ports = {{mac_of(0xf2, 0), Ipv4Prefix{r2_a, 30}, 1500},
                 {mac_of(0xf2, 1), Ipv4Prefix{r2_b, 30}, 1500}};
     c2.routes = {{Ipv4Prefix{Ipv4Address{10, 1, 0, 0}, 16}, r1_p2p, {}, 0},
