@@ -3,8 +3,8 @@
 // simulator, switch, routers and hosts, for a side-by-side run
 // (scripts/bench-ns3.sh, docs/ns3-comparison.md).
 //
-//   H clients ─ SW (Switch<mac::Learning>) ─ R1 ─ 100 Mb/s 5 ms ─ R2 ─ 1 Gb/s 10 ms ─ R3 ─ SSW ─ S servers
-//   client LAN and server LAN: 1 Gb/s, 1 µs. Static routes as ns3_web --routing=static.
+//   H clients ─ SW (Switch<mac::Learning>) ─ R1 ─ 100 Mb/s 5 ms ─ R2 ─ 1 Gb/s 10 ms ─ R3 ─ SSW ─ S
+//   servers client LAN and server LAN: 1 Gb/s, 1 µs. Static routes as ns3_web --routing=static.
 //
 // --mode=tcp: each client starts at a uniform time in [0, startWindow) s, then
 // opens N sequential TCP connections, each to a server picked uniformly, port
@@ -18,13 +18,11 @@
 //
 // Every byte is real: requests, responses and echoes carry a pattern the
 // receiver checks byte by byte (mismatches are counted and printed).
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -34,9 +32,11 @@
 #include <string_view>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <strata/device/router.hpp>
-#include <strata/io/pcap_writer.hpp>
 #include <strata/device/switch.hpp>
+#include <strata/io/pcap_writer.hpp>
 #include <strata/layer/dns.hpp>
 #include <strata/layer/http.hpp>
 #include <strata/layer/tcp.hpp>
@@ -120,31 +120,55 @@ Options parse(int argc, char** argv) {
         auto u32 = [&] { return number<std::uint32_t>(v, argv[i]); };
         auto u64 = [&] { return number<std::uint64_t>(v, argv[i]); };
         auto dbl = [&] { return seconds_arg(v, argv[i]); };
-        if (k == "H") o.H = u32();
-        else if (k == "S") o.S = u32();
-        else if (k == "N") o.N = u32();
-        else if (k == "B") o.B = u32();
-        else if (k == "req") o.req = u32();
-        else if (k == "mode") o.mode = std::string(v);
-        else if (k == "udpPackets") o.udpPackets = u32();
-        else if (k == "udpSize") o.udpSize = u32();
-        else if (k == "udpInterval") o.udpInterval = dbl();
-        else if (k == "lanRate") o.lanRate = u64();
-        else if (k == "accessRate") o.accessRate = u64();
-        else if (k == "coreRate") o.coreRate = u64();
-        else if (k == "srvRate") o.srvRate = u64();
-        else if (k == "lanDelay") o.lanDelay = dbl();
-        else if (k == "accessDelay") o.accessDelay = dbl();
-        else if (k == "coreDelay") o.coreDelay = dbl();
-        else if (k == "srvDelay") o.srvDelay = dbl();
-        else if (k == "queue") o.queue = u32();
-        else if (k == "startWindow") o.startWindow = dbl();
-        else if (k == "maxSimTime") o.maxSimTime = dbl();
-        else if (k == "seed") o.seed = u64();
-        else if (k == "msl") o.msl = dbl();
-        else if (k == "pcap") o.pcap = std::string(v);
+        if (k == "H")
+            o.H = u32();
+        else if (k == "S")
+            o.S = u32();
+        else if (k == "N")
+            o.N = u32();
+        else if (k == "B")
+            o.B = u32();
+        else if (k == "req")
+            o.req = u32();
+        else if (k == "mode")
+            o.mode = std::string(v);
+        else if (k == "udpPackets")
+            o.udpPackets = u32();
+        else if (k == "udpSize")
+            o.udpSize = u32();
+        else if (k == "udpInterval")
+            o.udpInterval = dbl();
+        else if (k == "lanRate")
+            o.lanRate = u64();
+        else if (k == "accessRate")
+            o.accessRate = u64();
+        else if (k == "coreRate")
+            o.coreRate = u64();
+        else if (k == "srvRate")
+            o.srvRate = u64();
+        else if (k == "lanDelay")
+            o.lanDelay = dbl();
+        else if (k == "accessDelay")
+            o.accessDelay = dbl();
+        else if (k == "coreDelay")
+            o.coreDelay = dbl();
+        else if (k == "srvDelay")
+            o.srvDelay = dbl();
+        else if (k == "queue")
+            o.queue = u32();
+        else if (k == "startWindow")
+            o.startWindow = dbl();
+        else if (k == "maxSimTime")
+            o.maxSimTime = dbl();
+        else if (k == "seed")
+            o.seed = u64();
+        else if (k == "msl")
+            o.msl = dbl();
+        else if (k == "pcap")
+            o.pcap = std::string(v);
         else if (k == "routing" && v == "static") {
-        } else usage(argv[i]);
+        } else
+            usage(argv[i]);
     }
     if (o.mode != "tcp" && o.mode != "udp") usage("--mode");
     if (o.H == 0 || o.H > 60000 || o.S == 0 || o.S > 250 || o.udpSize > 1472) usage("(range)");
@@ -258,9 +282,8 @@ Task<void> web_client(TcpHost& h, Duration start, const Options& o,
                 if (ok) {
                     ++g.conn_done;
                     g.resp_bytes += rx;
-                    g.conn_time_sum += static_cast<double>(ns_since_start(h.now()) -
-                                                           ns_since_start(t0)) *
-                                       1e-9;
+                    g.conn_time_sum +=
+                        static_cast<double>(ns_since_start(h.now()) - ns_since_start(t0)) * 1e-9;
                 }
             }
             (void)h.close(*fd);
@@ -313,8 +336,12 @@ Task<void> echo_client(UdpHost& h, Duration start, Ipv4Address server, const Opt
 
 // ------------------------------------------------------------------ topology
 MacAddress mac_of(std::uint8_t kind, std::uint32_t i) {
-    return MacAddress{0x02, kind, 0, static_cast<std::uint8_t>(i >> 16),
-                      static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+    return MacAddress{0x02,
+                      kind,
+                      0,
+                      static_cast<std::uint8_t>(i >> 16),
+                      static_cast<std::uint8_t>(i >> 8),
+                      static_cast<std::uint8_t>(i)};
 }
 Ipv4Address client_ip(std::uint32_t i) { // 10.1.0.2 ... (R1 is 10.1.0.1, as ns-3 assigns)
     const std::uint32_t n = i + 2;
@@ -362,13 +389,16 @@ stack::HostConfig host_config(std::string name, MacAddress mac, Ipv4Prefix addr,
     c.tcp.rto.min = 1s;
     c.tcp.rto.initial = 1s;
     c.tcp.msl = secs(o.msl);
-    c.tcp.send_buffer = server ? std::max<std::size_t>(o.B, 1024) : std::max<std::size_t>(o.req, 1024);
+    c.tcp.send_buffer =
+        server ? std::max<std::size_t>(o.B, 1024) : std::max<std::size_t>(o.req, 1024);
     c.tcp.recv_buffer = server ? std::max<std::size_t>(o.req, 1024) : std::size_t{o.B} + 1024;
     // Servers keep every connection they closed first in TIME-WAIT (60 s,
     // longer than the run): room for all of them, and for a skewed pick.
-    const std::uint64_t per_server =
-        std::uint64_t{o.H} * o.N / o.S + 4 * static_cast<std::uint64_t>(std::sqrt(double(o.H) * o.N)) + 64;
-    c.tcp.max_connections = server ? static_cast<std::size_t>(std::min<std::uint64_t>(per_server, 65000)) : 4;
+    const std::uint64_t per_server = std::uint64_t{o.H} * o.N / o.S +
+                                     4 * static_cast<std::uint64_t>(std::sqrt(double(o.H) * o.N)) +
+                                     64;
+    c.tcp.max_connections =
+        server ? static_cast<std::size_t>(std::min<std::uint64_t>(per_server, 65000)) : 4;
     return c;
 }
 
@@ -449,10 +479,10 @@ int run(const Options& o) {
             std::exit(1);
         }
         topo.pcaps.push_back(std::make_unique<PcapWriter>(std::move(*w)));
-        net.set_tap(id, [p = topo.pcaps.back().get()](sim::LinkId, sim::Direction, Instant t,
-                                                      Bytes f) {
-            (void)p->write(f, t.time_since_epoch());
-        });
+        net.set_tap(id,
+                    [p = topo.pcaps.back().get()](sim::LinkId, sim::Direction, Instant t, Bytes f) {
+                        (void)p->write(f, t.time_since_epoch());
+                    });
     };
     connect({r1, PortId{0}}, {sw, PortId{0}}, link(o.lanRate, o.lanDelay, o), "r1-sw");
     connect({r1, PortId{1}}, {r2, PortId{0}}, link(o.accessRate, o.accessDelay, o), "access");
@@ -464,18 +494,18 @@ int run(const Options& o) {
     clients.reserve(o.H);
     for (std::uint32_t s = 0; s < o.S; ++s) {
         const std::string name = numbered('s', s);
-        servers.push_back(net.add(name, HostT(host_config(name, mac_of(0x52, s),
-                                                                 Ipv4Prefix{server_ip(s), 24},
-                                                                 r3_srv, o, true))));
+        servers.push_back(
+            net.add(name, HostT(host_config(name, mac_of(0x52, s), Ipv4Prefix{server_ip(s), 24},
+                                            r3_srv, o, true))));
         server_addrs.push_back(server_ip(s));
         connect({servers.back(), PortId{0}}, {ssw, PortId{static_cast<std::uint16_t>(s + 1)}},
                 link(o.srvRate, o.srvDelay, o), numbered('s', s, "-ssw"));
     }
     for (std::uint32_t i = 0; i < o.H; ++i) {
         const std::string name = numbered('c', i);
-        clients.push_back(net.add(name, HostT(host_config(name, mac_of(0xc1, i),
-                                                                 Ipv4Prefix{client_ip(i), 16},
-                                                                 r1_lan, o, false))));
+        clients.push_back(
+            net.add(name, HostT(host_config(name, mac_of(0xc1, i), Ipv4Prefix{client_ip(i), 16},
+                                            r1_lan, o, false))));
         connect({clients.back(), PortId{0}}, {sw, PortId{static_cast<std::uint16_t>(i + 1)}},
                 link(o.lanRate, o.lanDelay, o), numbered('c', i, "-sw"));
     }
@@ -496,18 +526,18 @@ int run(const Options& o) {
         for (auto s : servers)
             net.node(s).spawn(web_server(net.node(s), o.req, response));
         for (std::uint32_t i = 0; i < o.H; ++i)
-            net.node(clients[i]).spawn(web_client(net.node(clients[i]), start_at(), o,
-                                                  server_addrs,
-                                                  RandomStream::derive(o.seed, numbered('c', i, ":pick")),
-                                                  request));
+            net.node(clients[i])
+                .spawn(web_client(net.node(clients[i]), start_at(), o, server_addrs,
+                                  RandomStream::derive(o.seed, numbered('c', i, ":pick")),
+                                  request));
     } else {
         for (auto s : servers)
             net.node(s).spawn(echo_server(net.node(s)));
         g.udp_expected = std::uint64_t{o.H} * o.udpPackets;
         for (std::uint32_t i = 0; i < o.H; ++i) {
             const Ipv4Address server = server_addrs[pick.below(o.S)];
-            net.node(clients[i]).spawn(
-                echo_client(net.node(clients[i]), start_at(), server, o, echo_payload));
+            net.node(clients[i])
+                .spawn(echo_client(net.node(clients[i]), start_at(), server, o, echo_payload));
         }
         stop_at = std::min(o.maxSimTime, o.startWindow + o.udpPackets * o.udpInterval + 1.0);
     }
@@ -613,9 +643,8 @@ int run(const Options& o) {
                 "%s peak_rss_mib=%.1f\n",
                 o.mode.c_str(), o.H, span(t0, t3), sim_s, events, frames_tx, ip_sent,
                 counts.c_str(), static_cast<double>(peak_rss_kib()) / 1024.0);
-    const bool complete = std::is_same_v<HostT, TcpHost>
-                              ? g.conn_done == std::uint64_t{o.H} * o.N
-                              : g.udp_rx == g.udp_expected;
+    const bool complete = std::is_same_v<HostT, TcpHost> ? g.conn_done == std::uint64_t{o.H} * o.N
+                                                         : g.udp_rx == g.udp_expected;
     return complete && g.bad_bytes == 0 ? 0 : 3;
 }
 
