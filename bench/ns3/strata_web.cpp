@@ -233,7 +233,6 @@ int run(const Options& o) {
             start_rv.below(static_cast<std::uint64_t>(o.startWindow * 1e9)))};
     };
     g.clients = o.H;
-    g.net = &net;
     const std::vector<Byte> request = make_pattern(o.req);
     const std::vector<Byte> response = make_pattern(o.B);
     const std::vector<Byte> echo_payload = make_pattern(o.udpSize);
@@ -259,53 +258,61 @@ int run(const Options& o) {
     }
     (void)tcp_mode;
 
+    // The counters, taken when the stop rule fires (as ns-3 stops there) or
+    // at the end of the run.
+    struct Counts {
+        std::uint64_t events = 0, frames_tx = 0, frames_rx = 0, bytes_tx = 0, queue_drops = 0,
+                      lost = 0, ip_sent = 0, host_drops = 0, router_drops = 0, tcp_retrans = 0,
+                      tcp_rto = 0, tcp_segs = 0;
+    };
+    auto snapshot = [&] {
+        Counts k;
+        k.events = net.events_executed();
+        for (const auto id : topo.links)
+            for (const auto d : {sim::Direction::a_to_b, sim::Direction::b_to_a}) {
+                const auto& lc = net.link_counters(id, d);
+                k.frames_tx += lc.frames_sent;
+                k.bytes_tx += lc.bytes_sent;
+                k.frames_rx += lc.frames_delivered;
+                k.queue_drops += lc.queue_full;
+                k.lost += lc.lost;
+            }
+        auto host_counts = [&](const HostT& h) {
+            k.ip_sent += h.ip().counters().packets_out;
+            k.host_drops += h.drops().total();
+            if constexpr (HostT::has_tcp) {
+                k.tcp_retrans += h.tcp().counters().retransmits;
+                k.tcp_rto += h.tcp().counters().rto_expiries;
+                k.tcp_segs += h.tcp().counters().segments_out;
+            }
+        };
+        for (auto c : clients)
+            host_counts(net.node(c));
+        for (auto s : servers)
+            host_counts(net.node(s));
+        k.router_drops = net.node(r1).drops().total() + net.node(r2).drops().total() +
+                         net.node(r3).drops().total();
+        return k;
+    };
+    Counts at_done;
+    g.at_done = [&] { at_done = snapshot(); };
+
     // Run, checking the stop rule every few thousand events (the completion
-    // instant itself is recorded by the application, so "sim s" is exact;
-    // at most one slice of events runs past it).
+    // instant and the counters then are taken by the application's call, so
+    // the slice running past it does not count).
     const auto t1 = std::chrono::steady_clock::now();
     const std::uint64_t setup_rss = peak_rss_kib();
     const Instant limit = at_ns(static_cast<std::int64_t>(stop_at * 1e9));
     for (;;) {
-        const auto r = net.run_until(limit, 4096);
-        if (g.finished) break;
-        if (r.events == 0 || (net.events_pending() == 0) || r.time >= limit) {
-            if (net.now() >= limit || net.events_pending() == 0) break;
-        }
+        net.run_until(limit, 4096);
+        if (g.finished || net.events_pending() == 0 || net.now() >= limit) break;
     }
     const auto t2 = std::chrono::steady_clock::now();
     const double sim_s = g.finished ? static_cast<double>(ns_since_start(g.last_done)) * 1e-9
                                     : static_cast<double>(ns_since_start(net.now())) * 1e-9;
-
-    // Counters.
-    std::uint64_t frames_tx = 0, frames_rx = 0, bytes_tx = 0, queue_drops = 0, lost = 0;
-    for (const auto id : topo.links)
-        for (const auto d : {sim::Direction::a_to_b, sim::Direction::b_to_a}) {
-            const auto& lc = net.link_counters(id, d);
-            frames_tx += lc.frames_sent;
-            bytes_tx += lc.bytes_sent;
-            frames_rx += lc.frames_delivered;
-            queue_drops += lc.queue_full;
-            lost += lc.lost;
-        }
-    std::uint64_t ip_sent = 0, host_drops = 0, tcp_retrans = 0, tcp_rto = 0, tcp_segs = 0;
-    auto host_counts = [&](const HostT& h) {
-        ip_sent += h.ip().counters().packets_out;
-        host_drops += h.drops().total();
-        if constexpr (HostT::has_tcp) {
-            tcp_retrans += h.tcp().counters().retransmits;
-            tcp_rto += h.tcp().counters().rto_expiries;
-            tcp_segs += h.tcp().counters().segments_out;
-        }
-    };
-    for (auto c : clients)
-        host_counts(net.node(c));
-    for (auto s : servers)
-        host_counts(net.node(s));
-    const std::uint64_t router_drops =
-        net.node(r1).drops().total() + net.node(r2).drops().total() + net.node(r3).drops().total();
-    // Events up to the stop rule, as ns-3 counts them (the slice that was
-    // running when it fired goes on a little: at most 4,095 more events).
-    const std::uint64_t events = g.finished ? g.events_at_done : net.events_executed();
+    const Counts k = g.finished ? at_done : snapshot();
+    const auto [events, frames_tx, frames_rx, bytes_tx, queue_drops, lost, ip_sent, host_drops,
+                router_drops, tcp_retrans, tcp_rto, tcp_segs] = k;
     const auto t3 = std::chrono::steady_clock::now();
     const auto span = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
 

@@ -10,13 +10,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 #include <strata/layer/dns.hpp>
 #include <strata/layer/http.hpp>
 #include <strata/layer/tcp.hpp>
 #include <strata/layer/udp.hpp>
-#include <strata/sim/network.hpp>
 #include <strata/stack/host.hpp>
 #include <strata/stack/tcp/congestion/cubic.hpp>
 
@@ -47,10 +47,10 @@ struct Stats {
     std::uint32_t clients_done = 0, clients = 0;
     std::uint64_t udp_tx = 0, udp_rx = 0, udp_expected = 0;
     Instant last_done{};
-    // Events executed when the stop rule fired (ns-3's Simulator::Stop() ends
-    // the run at that event; strata_web checks the rule between slices).
-    const sim::Network* net = nullptr;
-    std::uint64_t events_at_done = 0;
+    // Called when the stop rule fires: strata_web takes its counters there,
+    // as ns-3's Simulator::Stop() ends the run at that event (strata_web
+    // checks the rule between slices of events).
+    std::function<void()> at_done;
     bool finished = false; // the stop rule has fired
 };
 inline Stats g;
@@ -151,7 +151,7 @@ inline Task<void> web_client(TcpHost& h, Duration start, const Options& o,
     g.last_done = std::max(g.last_done, h.now());
     if (++g.clients_done == g.clients) {
         g.finished = true;
-        if (g.net) g.events_at_done = g.net->events_executed();
+        if (g.at_done) g.at_done();
     }
 }
 
@@ -176,7 +176,7 @@ inline Task<void> echo_receiver(UdpHost& h, int fd, std::uint32_t size) {
         if (g.udp_rx == g.udp_expected) {
             g.last_done = h.now();
             g.finished = true;
-            if (g.net) g.events_at_done = g.net->events_executed();
+            if (g.at_done) g.at_done();
         }
     }
 }
