@@ -45,6 +45,13 @@ public:
     ArpCache(const ArpConfig& c, std::size_t slot_bytes)
         : config_(c), slot_bytes_(slot_bytes), pool_(slot_bytes * c.queue_slots),
           slots_(c.queue_slots) {
+        // The front table: as many slots as the cache has entries, up to
+        // 1024 (a host with a 256-entry cache keeps 8 KiB, not 32 KiB).
+        std::uint32_t bits = 1;
+        while (bits < front_bits_max && (std::size_t{1} << bits) < c.cache_entries)
+            ++bits;
+        front_shift_ = 32 - bits;
+        front_.assign(std::size_t{1} << bits, Front{});
         entries_.reserve(c.cache_entries);
         pending_.reserve(c.queue_slots);
         free_.reserve(c.queue_slots);
@@ -195,9 +202,10 @@ private:
         bool valid = false;
         Neighbour n{};
     };
-    static constexpr std::size_t front_size = 1024;
-    static std::size_t front_index(Ipv4Address ip) noexcept {
-        return (ip.value() * 0x9e3779b1u) >> 22; // Fibonacci hashing, 10 bits
+    static constexpr std::uint32_t front_bits_max = 10;
+    std::uint32_t front_shift_ = 22;
+    std::size_t front_index(Ipv4Address ip) const noexcept {
+        return (ip.value() * 0x9e3779b1u) >> front_shift_; // Fibonacci hashing
     }
 
     ArpConfig config_;
@@ -207,7 +215,7 @@ private:
     std::vector<std::uint16_t> free_;
     boost::unordered_flat_map<std::uint32_t, Neighbour> entries_;
     boost::unordered_flat_map<std::uint32_t, Pending> pending_;
-    mutable std::vector<Front> front_ = std::vector<Front>(front_size);
+    mutable std::vector<Front> front_;
 };
 
 } // namespace strata::router

@@ -62,7 +62,7 @@ class IpPath {
 public:
     explicit IpPath(const HostConfig& c)
         : mac_(c.mac), prefix_(c.address), mtu_(c.mtu), ttl_(c.ttl), neighbors_(neighbor_config(c)),
-          reassembler_(c.reassembly), pmtu_(c.pmtu), frame_(ethernet_field::header_len + 65535),
+          reassembler_(c.reassembly), pmtu_(c.pmtu), frame_(),
           fragment_(ethernet_field::header_len + std::max<std::uint32_t>(c.mtu, 68)) {
         routes_.add_address(host_port, c.address);
         if (!c.gateway.is_unspecified()) routes_.set_default_gateway(c.gateway, host_port);
@@ -209,6 +209,10 @@ public:
             return true;
         }
         // Slow path: the frame once in our buffer, then fragments and/or the ARP queue.
+        // The buffer grows to the largest datagram that took this path, once:
+        // a host that only ever waits for ARP with small frames keeps a
+        // small one (a thousand simulated hosts do not hold 64 KiB each).
+        if (frame_.size() < eh + total) frame_.resize(eh + total);
         const MutBytes f = MutBytes(frame_).first(eh + total);
         write_ethernet(f.data(), to.value_or(MacAddress::zero()), EtherType::ipv4);
         ip.emit(Ipv4View<Byte>::unchecked(f.subspan(eh)));
