@@ -51,7 +51,10 @@ TEST_CASE("tcp: delayed ACK: one segment is acknowledged after 40 ms, the second
 TEST_CASE("tcp: Nagle holds a small segment while one is unacknowledged; TCP_NODELAY does not") {
     for (bool nodelay : {false, true}) {
         Pair<> p;
-        auto [c, s] = p.connect();
+        // Named variables, not a structured binding: clang 14 cannot capture one in a lambda.
+        const auto ids = p.connect();
+        const ConnId c = ids.first;
+        const ConnId s = ids.second;
         p.run_for(1s);
         REQUIRE(p.a.set_nodelay(c, nodelay).ok());
         const std::vector<Byte> small(10, 'n');
@@ -181,7 +184,10 @@ TEST_CASE("tcp: one lost segment: SACK blocks, 3 dupacks, fast retransmit, no ti
         TcpConfig cfg;
         cfg.sack = sack;
         Pair<> p{cfg, cfg};
-        auto [c, s] = p.connect();
+        // Named variables, not a structured binding: clang 14 cannot capture one in a lambda.
+        const auto ids = p.connect();
+        const ConnId c = ids.first;
+        const ConnId s = ids.second;
         p.run_for(1s);
         int data_seen = 0;
         SeqNum lost{};
