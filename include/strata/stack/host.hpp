@@ -145,6 +145,12 @@ public:
                     return udp_.connect(s->handle, remote, address(), rng_);
             if constexpr (has_tcp)
                 if (s->kind == SocketKind::tcp) {
+                    // No connection to a broadcast or multicast address
+                    // (RFC 9293 MUST-46); Linux says ENETUNREACH.
+                    if (!started && !s->has_handle &&
+                        (remote.addr.is_unspecified() || remote.addr.is_multicast() ||
+                         ip_.is_broadcast(remote.addr)))
+                        return SysStatus{Errno::enetunreach};
                     if (!started && !s->has_handle) {
                         const Endpoint local{s->is_bound && !s->bound.addr.is_unspecified()
                                                  ? s->bound.addr

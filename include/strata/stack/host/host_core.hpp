@@ -16,6 +16,7 @@
 
 #include <strata/core/bytes.hpp>
 #include <strata/core/time.hpp>
+#include <strata/device/router/icmp_error.hpp>
 #include <strata/node/concepts.hpp>
 #include <strata/stack/host/config.hpp>
 #include <strata/stack/host/engine_for.hpp>
@@ -354,8 +355,14 @@ protected:
         if (!seg) return ip_.drop(DropReason::malformed, out);
         if (!out.caps(host_port).tcp.verifies_rx && !seg->verify_checksum(ip.src(), ip.dst()))
             return ip_.drop(DropReason::bad_checksum, out);
-        // A broadcast is no TCP destination (RFC 1122 §4.2.3.10).
-        if (ip_.is_broadcast(ip.dst())) return ip_.drop(DropReason::not_for_me, out);
+        // A broadcast or multicast is no TCP destination (RFC 1122 §4.2.3.10),
+        // and a segment from an address that is not one host's (0.0.0.0,
+        // 127/8, broadcast, multicast, class E) is discarded, a SYN from one
+        // above all (RFC 9293 MUST-63, RFC 1122 §3.2.1.3).
+        if (ip_.is_broadcast(ip.dst()) || ip.dst().is_multicast())
+            return ip_.drop(DropReason::not_for_me, out);
+        if (router::is_martian_source(ip.src()) || ip_.is_broadcast(ip.src()))
+            return ip_.drop(DropReason::malformed, out);
         TcpTx<Out> tx{this, &out, now};
         tcp_.receive(ip.src(), ip.dst(), *seg, now, tx);
     }
