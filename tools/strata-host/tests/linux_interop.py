@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
-"""strata-host against Linux over a TAP, in a network namespace it creates.
+"""strata-host against Linux over a TAP, in network namespaces it creates.
 
-Server side: Linux's ping (also fragmented), curl (10 MB byte-exact, a 404), socat to TCP and
-UDP echo (port 7; 100 MB each way through TCP echo) and TCP discard (port 9)
-of a strata host. Client side: strata-host pings Linux, fetches 10 MB from
-Python's http.server and from nginx (when installed), sends 10 MB to a socat
-listener, and talks to a socat UDP echo. The pcap strata-host
-writes of the server run goes through tshark's check when tshark is there.
+Server side: Linux's ping (also fragmented), arping, curl (10 MB byte-exact,
+a 404), socat to TCP and UDP echo (port 7; 100 MB each way through TCP echo)
+and TCP discard (port 9). MTU 1280 on the TAP: fragments and segment sizes.
+PMTU: strata behind two Linux routers whose link has MTU 1280, talking to a
+peer B on a 1500 link (TCP echo 10 MB each way, curl, ping -s 3000, a
+3000-byte UDP echo). Client side: strata-host pings Linux, fetches 10 MB
+from Python's http.server and from nginx (when installed), sends 10 MB to a
+socat listener, and talks to a socat UDP echo.
+
+Every exchange runs under tcpdump on the Linux side, and each capture goes
+through the tshark check (docs/reference/tap.md lists what is tolerated and
+why); so does the pcap strata-host writes of the server run.
 
 Exit status: 0 passed, 1 failed, 77 skipped (not root, no /dev/net/tun, a
 tool missing, or `ip netns add` failed). Needs iproute2, util-linux
-(nsenter), iputils-ping, curl, socat, python3; tshark and nginx (nginx-light)
-optional.
+(nsenter), iputils-ping, curl, socat, python3; tcpdump, tshark, arping and
+nginx (nginx-light) optional.
 """
 import argparse
 import contextlib
