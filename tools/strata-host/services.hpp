@@ -14,9 +14,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include <strata/layer/dns.hpp>
 #include <strata/layer/http.hpp>
@@ -57,6 +57,21 @@ inline Task<bool> send_all(StrataHost& h, int fd, Bytes data) {
         off += *n;
     }
     co_return true;
+}
+
+/// A file's bytes in one read. Coroutines run inside the runner's poll, so
+/// the read holds up the whole host: an istreambuf_iterator copy takes ~1 s
+/// for 10 MB in a sanitizer build, long enough for the peer to retransmit
+/// and for the sends after it to look late. Empty if it cannot be read.
+inline std::string read_whole_file(const std::filesystem::path& p) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(p, ec);
+    std::ifstream in(p, std::ios::binary);
+    if (ec || !in) return {};
+    std::string data(static_cast<std::size_t>(size), '\0');
+    in.read(data.data(), static_cast<std::streamsize>(size));
+    data.resize(static_cast<std::size_t>(in.gcount()));
+    return data;
 }
 
 // ------------------------------------------------------------------ servers
@@ -141,8 +156,7 @@ inline Task<void> http_connection(StrataHost& h, int fd, std::filesystem::path r
             status = "404 Not Found";
             body = "not found\n";
         } else {
-            std::ifstream in(p, std::ios::binary);
-            body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            body = read_whole_file(p);
             type = std::string(content_type(p));
         }
     }
@@ -323,7 +337,8 @@ inline Task<void> send_file_client(StrataHost& h, Endpoint to, std::string file,
         o.finish(2);
         co_return;
     }
-    const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    const std::string data = read_whole_file(file);
     const int fd = co_await connect_to(h, to, "send");
     if (fd < 0) {
         o.finish(2);
