@@ -407,7 +407,7 @@ private:
     Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
         Connection& t = table_.make_conn(id, *cfgp_, tu);
         t.iss = isn_.isn(tu, now); // RFC 6528
-        t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.iss;
+        t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = t.iss;
         t.ts_offset = static_cast<std::uint32_t>(rng_.next());
         return t;
     }
@@ -450,8 +450,11 @@ private:
             r.seq_number = cookies_.make(tu, h.mss.value_or(536), now);
             r.ack_number = h.seq_number + 1;
             r.flags = tcp_flags::syn | tcp_flags::ack;
-            r.window = static_cast<std::uint16_t>(std::min<std::size_t>(cfgp_->recv_buffer, 65535));
             r.mss = mss_for(tu, tx);
+            std::uint32_t w =
+                static_cast<std::uint32_t>(std::min<std::size_t>(cfgp_->recv_buffer, 65535));
+            if (cfgp_->syn_window_mss_multiple && w > *r.mss) w -= w % *r.mss;
+            r.window = static_cast<std::uint16_t>(w);
             last_cookie_ = now;
             cookies_sent_ = true;
             ++ctr_.syn_cookies_sent;
@@ -496,7 +499,7 @@ private:
         ++ctr_.passive_opens;
         Connection& t = make_tcb(*id, tu, now);
         t.iss = s.h.ack_number - 1;
-        t.snd_una = t.snd_nxt = t.snd_max = t.recover = s.h.ack_number;
+        t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = s.h.ack_number;
         t.irs = s.h.seq_number - 1;
         t.rcv_nxt = t.rcv_adv = t.last_ack_sent = s.h.seq_number;
         t.our_mss = mss_for(tu, tx);
@@ -536,6 +539,24 @@ private:
     /// once it grew by min(buffer / 2, MSS).
     void window_update(Connection& t) noexcept {
         if (!t.synchronized()) return;
+        if (cfgp_->linux_window_update) {
+            // Linux __tcp_cleanup_rbuf: a pending delayed ACK goes now once
+            // more than one rcv_mss arrived unacknowledged; a window update
+            // when what is still advertised is at most half the buffer and
+            // the window now offered is at least twice that.
+            const auto left =
+                t.rcv_adv > t.rcv_nxt ? static_cast<std::uint32_t>(t.rcv_adv - t.rcv_nxt) : 0u;
+            const auto fresh = static_cast<std::uint32_t>(
+                std::min<std::size_t>(t.rcvbuf.window() >> t.rcv_wscale, 65535) << t.rcv_wscale);
+            const bool owed = t.delack_at != never &&
+                              static_cast<std::uint32_t>(t.rcv_nxt - t.last_ack_sent) > t.rcv_mss;
+            if (owed || (2 * std::uint64_t{left} <= t.rcvbuf.capacity() && fresh != 0 &&
+                         fresh >= 2 * std::uint64_t{left})) {
+                t.ack_now = true;
+                pending_ = true;
+            }
+            return;
+        }
         const SeqNum right = t.rcv_nxt + static_cast<std::uint32_t>(t.rcvbuf.window());
         const auto step =
             static_cast<std::uint32_t>(std::min<std::size_t>(t.rcvbuf.capacity() / 2, t.mss));

@@ -209,10 +209,18 @@ void process_data(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ctr) n
     } else if (n != data.size() || t.rcvbuf.has_out_of_order()) {
         t.ack_now = true; // filled a hole, or did not fit
     } else {
+        // Linux tcp_event_data_recv: the first data segment starts quick-ACK
+        // mode, rcv_wnd / (2 * rcv_mss) immediate ACKs (2 if that is 0), at
+        // most max_quickacks (tcp_incr_quickack).
+        if (!t.got_data) {
+            t.got_data = true;
+            const unsigned q = std::max(t.rcv_wnd() / (2 * t.rcv_mss), 2u);
+            t.quickacks = std::max(t.quickacks, std::min(q, t.cfg->max_quickacks));
+        }
         // RFC 9293 §3.8.6.3 / RFC 5681 §4.2: ACK at least every second
         // full-sized segment, else within the delayed-ACK timeout.
         t.unacked_bytes += static_cast<std::uint32_t>(n);
-        if (t.unacked_bytes >= 2 * t.rcv_mss)
+        if (t.quickacks != 0 || t.unacked_bytes >= 2 * t.rcv_mss)
             t.ack_now = true;
         else if (t.delack_at == never)
             t.delack_at = now + t.cfg->delayed_ack;

@@ -58,8 +58,13 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
     if (fl.ack()) h.ack_number = t.rcv_nxt;
     const std::uint32_t wnd = t.rcv_wnd();
     if (fl.syn()) {
-        // RFC 7323 §2.2: the window of a SYN is never scaled.
-        h.window = static_cast<std::uint16_t>(std::min<std::uint32_t>(wnd, 65535));
+        // RFC 7323 §2.2: the window of a SYN is never scaled. Linux rounds it
+        // down to a multiple of the MSS it expects to receive (our MSS, less
+        // the timestamp option once a SYN-ACK knows timestamps are on).
+        std::uint32_t w = std::min<std::uint32_t>(wnd, 65535);
+        const std::uint32_t m = std::uint32_t{t.our_mss} - (fl.ack() && t.ts_ok ? 12u : 0u);
+        if (t.cfg->syn_window_mss_multiple && m != 0 && w > m) w -= w % m;
+        h.window = static_cast<std::uint16_t>(w);
         t.rcv_adv = t.rcv_nxt + h.window;
         h.mss = t.our_mss;
         const bool offer = !fl.ack(); // SYN offers what we support, SYN-ACK answers the offer
@@ -89,6 +94,8 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
         ++ctr.send_failed;
     if (fl.rst()) ++ctr.rst_out;
     if (fl.ack()) {
+        // Linux tcp_dec_quickack_mode: each ACK of new data uses one quick ACK.
+        if (t.quickacks != 0 && t.rcv_nxt != t.last_ack_sent) --t.quickacks;
         t.last_ack_sent = t.rcv_nxt;
         t.ack_now = false;
         t.delack_at = never;
@@ -257,11 +264,18 @@ void output(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr) {
                     break; // sender SWS avoidance (RFC 9293 §3.8.6.2.1)
                 // Nagle (RFC 9293 §3.7.4): one small segment in flight at a
                 // time; a queued FIN pushes the tail out (Linux does the same).
-                if (len < t.mss && len == avail && unacked && !t.nodelay && !t.fin_queued &&
-                    t.snd_nxt >= t.snd_max)
+                // Minshall's variant (Linux tcp_minshall_check) holds it only
+                // while the last short segment sent is unacknowledged.
+                const bool small_out = t.cfg->minshall_nagle
+                                           ? t.snd_sml > t.snd_una && t.snd_sml <= t.snd_max
+                                           : unacked;
+                if (len < t.mss && len == avail && unacked && small_out && !t.nodelay &&
+                    !t.fin_queued && t.snd_nxt >= t.snd_max)
                     break;
+                const bool fresh = t.snd_nxt >= t.snd_max;
                 const std::uint32_t used = detail::send_data(t, now, tx, ctr, t.snd_nxt, len);
                 if (used == 0) break;
+                if (fresh && len < t.mss) t.snd_sml = t.snd_nxt + len; // tcp_minshall_update
                 t.snd_nxt = t.snd_nxt + used;
             }
         }

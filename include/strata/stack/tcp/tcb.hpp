@@ -54,6 +54,7 @@ struct Tcb {
     std::uint16_t our_mss = 536;   ///< what we offered (path MTU - 40)
     bool fin_queued = false;       ///< user shut the write side: FIN at fin_seq
     SeqNum fin_seq{};              ///< sequence number of our FIN once queued
+    SeqNum snd_sml{};              ///< end of the last short segment sent (Linux snd_sml)
 
     // --- receive sequence space ------------------------------------------------
     SeqNum irs{};
@@ -64,6 +65,8 @@ struct Tcb {
     std::optional<SeqNum> peer_fin{}; ///< FIN seen beyond rcv_nxt, waiting for the hole
     std::uint32_t rcv_mss = 536;      ///< largest segment seen (delayed-ACK "full size")
     std::uint32_t unacked_bytes = 0;  ///< received since the last ACK we sent
+    unsigned quickacks = 0;           ///< immediate ACKs left (Linux icsk_ack.quick)
+    bool got_data = false;            ///< a data segment arrived (Linux: ato != 0)
 
     // --- options (RFC 7323, RFC 2018) ------------------------------------------
     bool ws_ok = false;
