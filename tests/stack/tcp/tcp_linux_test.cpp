@@ -146,3 +146,40 @@ TEST_CASE("tcp linux: a read sends a window update only when the window at least
     REQUIRE(upd.size() == 1);
     REQUIRE(upd[0]->h.window == 2048);
 }
+
+TEST_CASE("tcp: RFC 6298 §5.7: after a lost SYN the first data RTO is 3 s") {
+    for (bool fallback : {true, false}) {
+        TcpConfig cfg;
+        cfg.timestamps = false; // no TSecr: Karn leaves the handshake unmeasured
+        if (!fallback) cfg.rto.syn_fallback = Duration::zero();
+        Pair<> p{cfg, cfg};
+        int syns = 0;
+        bool data_dropped = false;
+        p.net.drop_if = [&](int from, const TcpRepr& h) {
+            if (from == 0 && h.flags == tcp_flags::syn) return ++syns == 1;
+            return false;
+        };
+        auto [c, s] = p.connect();
+        REQUIRE(syns == 2); // the SYN went again after the initial 1 s RTO
+        REQUIRE(!p.a.connection(c)->rto.has_sample());
+        p.net.drop_if = [&](int from, const TcpRepr&) {
+            if (from == 0 && !data_dropped && p.net.log.size() > 3) {
+                data_dropped = true;
+                return true;
+            }
+            return false;
+        };
+        const Instant t0 = p.net.now;
+        REQUIRE(p.a.send(c, pseudo_random(100, 9)).ok());
+        p.run_for(5s);
+        std::vector<Instant> tx;
+        for (const Sent& x : p.net.log)
+            if (x.from == 0 && x.len == 100) tx.push_back(x.at);
+        REQUIRE(tx.size() == 2);
+        REQUIRE(tx[0] == t0);
+        // §5.7: RTO re-initialised to 3 s (no sample to compute one from);
+        // without it, the initial 1 s (§2.1; the backoff was reset).
+        REQUIRE(tx[1] - tx[0] == (fallback ? 3s : 1s));
+        (void)s;
+    }
+}

@@ -252,6 +252,9 @@ Reply syn_sent_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& c
         rtt_sample(t, s, now);
         t.retries = 0;
         t.rto.reset_backoff();
+        // RFC 6298 §5.7 as Linux applies it (tcp_init_metrics): only when
+        // the handshake gave no RTT sample (Karn, no timestamps).
+        if (t.syn_rexmit) t.rto.syn_timed_out();
         t.state = State::established;
         t.snd_wnd = h.window; // RFC 7323 §2.2: not scaled in a SYN
         t.max_snd_wnd = t.snd_wnd;
@@ -369,6 +372,8 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
     if (t.state == State::syn_received) {
         if (!(t.snd_una < h.ack_number && h.ack_number <= t.snd_max)) return Reply::reset;
         t.state = State::established;
+        t.retries = 0;
+        if (t.syn_rexmit) t.rto.syn_timed_out(); // RFC 6298 §5.7
         t.snd_wnd = std::uint32_t{h.window} << t.snd_wscale;
         t.max_snd_wnd = t.snd_wnd;
         t.snd_wl1 = h.seq_number;

@@ -88,7 +88,8 @@ struct Tcb {
     bool rtt_timing = false;     ///< Karn: a segment is being timed (no timestamps)
     SeqNum rtt_seq{};
     Instant rtt_sent{};
-    unsigned retries = 0; ///< consecutive RTO expiries / unanswered probes
+    unsigned retries = 0;    ///< consecutive RTO expiries / unanswered probes
+    bool syn_rexmit = false; ///< our SYN or SYN-ACK timed out (RFC 6298 §5.7)
 
     // --- timers (never = off) ----------------------------------------------------
     Instant rtx_at = never;
