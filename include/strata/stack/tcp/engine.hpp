@@ -21,7 +21,7 @@
 #include <strata/stack/endpoint.hpp>
 #include <strata/stack/errno.hpp>
 #include <strata/stack/tcp/congestion/new_reno.hpp>
-#include <strata/stack/tcp/icmp_report.hpp>
+#include <strata/stack/tcp/icmp_input.hpp>
 #include <strata/stack/tcp/input.hpp>
 #include <strata/stack/tcp/isn.hpp>
 #include <strata/stack/tcp/output.hpp>
@@ -302,6 +302,19 @@ public:
         const FourTuple tu{{dst, s.h.dst_port}, {src, s.h.src_port}};
         if (const ConnId id = table_.find(tu); id != no_conn) {
             Connection& t = *conn(id);
+            if (time_wait_reusable(t, s)) {
+                if (const ConnId l = table_.find_listener(tu.local); l != no_conn) {
+                    // A new incarnation (RFC 6191): TIME-WAIT ends, the
+                    // listener takes the SYN (Linux TCP_TW_SYN).
+                    ++ctr_.time_wait_reused;
+                    tw_isn_ = time_wait_isn(t);
+                    t.abort_with(Errno::ok);
+                    reap(id);
+                    listen_arrives(l, tu, s, now, tx);
+                    tw_isn_.reset();
+                    return;
+                }
+            }
             if (t.in_syn_queue && s.h.flags.ack() && !s.h.flags.syn() && !s.h.flags.rst()) {
                 const Listener* l = lst(t.listener);
                 if (l && l->accept_q.size() >= l->backlog) {
@@ -331,44 +344,8 @@ public:
         const ConnId id = table_.find(tu);
         if (id == no_conn) return;
         Connection& t = *conn(id);
-        ++ctr_.icmp_errors;
-        // RFC 5927 §4.1: the quoted sequence number must be in flight.
-        if (!(t.snd_una <= r.seq && r.seq < t.snd_max)) return;
-        const Errno e = r.type == 3 && r.code == 0                    ? Errno::enetunreach
-                        : r.type == 3 && (r.code == 2 || r.code == 3) ? Errno::econnrefused
-                                                                      : Errno::ehostunreach;
-        switch (r.kind) {
-        case IcmpReport::Kind::frag_needed: {
-            // RFC 1191 §6: a smaller MSS, and resend what is in flight at once
-            // (Linux tcp_simple_retransmit: no congestion response).
-            std::uint32_t mtu = r.next_hop_mtu != 0
-                                    ? r.next_hop_mtu
-                                    : static_cast<std::uint32_t>(tx.path_mtu(tu.remote.addr));
-            mtu = std::max<std::uint32_t>(mtu, 68);
-            const auto m = static_cast<std::uint16_t>(
-                std::max<std::uint32_t>(mtu - 40 - (t.ts_ok ? 12u : 0u), 8));
-            if (m < t.mss) {
-                t.mss = m;
-                t.cc.set_mss(m);
-                t.snd_nxt = t.snd_una;
-                ++ctr_.pmtu_updates;
-            }
-            break;
-        }
-        case IcmpReport::Kind::unreachable_hard:
-            // Hard errors abort a connection being opened (Linux); later they
-            // are soft, as RFC 1122 §4.2.3.9 allows.
-            if (t.state == State::syn_sent || t.state == State::syn_received)
-                t.abort_with(e);
-            else
-                t.soft_error = e;
-            break;
-        case IcmpReport::Kind::unreachable_soft:
-        case IcmpReport::Kind::time_exceeded:
-            t.soft_error = e;
-            break;
-        }
-        run(id, t, now, tx);
+        if (icmp_arrives(t, r, static_cast<std::uint32_t>(tx.path_mtu(tu.remote.addr)), ctr_))
+            run(id, t, now, tx);
     }
 
     /// Runs due timers and sends everything pending.
@@ -406,9 +383,9 @@ private:
 
     Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
         Connection& t = table_.make_conn(id, *cfgp_, tu);
-        t.iss = isn_.isn(tu, now); // RFC 6528
+        t.iss = tw_isn_ ? *tw_isn_ : isn_.isn(tu, now); // RFC 6528, RFC 6191
         t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = t.iss;
-        t.ts_offset = static_cast<std::uint32_t>(rng_.next());
+        t.ts_offset = isn_.ts_offset(tu);
         return t;
     }
 
@@ -535,32 +512,8 @@ private:
         }
     }
 
-    /// RFC 9293 §3.8.6.2.2 receiver SWS avoidance: announce a larger window
-    /// once it grew by min(buffer / 2, MSS).
     void window_update(Connection& t) noexcept {
-        if (!t.synchronized()) return;
-        if (cfgp_->linux_window_update) {
-            // Linux __tcp_cleanup_rbuf: a pending delayed ACK goes now once
-            // more than one rcv_mss arrived unacknowledged; a window update
-            // when what is still advertised is at most half the buffer and
-            // the window now offered is at least twice that.
-            const auto left =
-                t.rcv_adv > t.rcv_nxt ? static_cast<std::uint32_t>(t.rcv_adv - t.rcv_nxt) : 0u;
-            const auto fresh = static_cast<std::uint32_t>(
-                std::min<std::size_t>(t.rcvbuf.window() >> t.rcv_wscale, 65535) << t.rcv_wscale);
-            const bool owed = t.delack_at != never &&
-                              static_cast<std::uint32_t>(t.rcv_nxt - t.last_ack_sent) > t.rcv_mss;
-            if (owed || (2 * std::uint64_t{left} <= t.rcvbuf.capacity() && fresh != 0 &&
-                         fresh >= 2 * std::uint64_t{left})) {
-                t.ack_now = true;
-                pending_ = true;
-            }
-            return;
-        }
-        const SeqNum right = t.rcv_nxt + static_cast<std::uint32_t>(t.rcvbuf.window());
-        const auto step =
-            static_cast<std::uint32_t>(std::min<std::size_t>(t.rcvbuf.capacity() / 2, t.mss));
-        if (right > t.rcv_adv && static_cast<std::uint32_t>(right - t.rcv_adv) >= step) {
+        if (window_update_due(t)) {
             t.ack_now = true;
             pending_ = true;
         }
@@ -624,6 +577,7 @@ private:
     std::uint32_t challenge_count_ = 0;
     Instant last_cookie_{};
     bool cookies_sent_ = false;
+    std::optional<SeqNum> tw_isn_{}; ///< ISS for a SYN recycling TIME-WAIT
 };
 
 } // namespace strata::stack::tcp

@@ -275,6 +275,30 @@ Reply syn_sent_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& c
 
 } // namespace detail
 
+/// RFC 9293 §3.6.1 / RFC 6191 §2, as Linux tcp_timewait_state_process: a
+/// SYN (no ACK, no RST) for a 4-tuple in TIME-WAIT may open a new
+/// incarnation when its sequence number is beyond the old RCV.NXT, or,
+/// with timestamps, its TSval is newer than TS.Recent; PAWS (an older
+/// TSval) rejects it whatever its sequence number.
+template <CongestionControl CC>
+[[nodiscard]] bool time_wait_reusable(const Tcb<CC>& t, const Segment& s) noexcept {
+    const TcpRepr& h = s.h;
+    if (t.state != State::time_wait || !h.flags.syn() || h.flags.ack() || h.flags.rst())
+        return false;
+    const bool ts = t.ts_ok && h.timestamps.has_value();
+    const auto age = ts ? static_cast<std::int32_t>(h.timestamps->tsval - t.ts_recent) : 0;
+    if (age < 0) return false;
+    return h.seq_number > t.rcv_nxt || age > 0;
+}
+
+/// The new incarnation's ISS (Linux: tw_snd_nxt + 65535 + 2, never 0):
+/// beyond anything the old one sent, so its old duplicates fall outside.
+template <CongestionControl CC>
+[[nodiscard]] SeqNum time_wait_isn(const Tcb<CC>& t) noexcept {
+    const SeqNum isn = t.snd_max + 65537;
+    return isn == SeqNum{0} ? SeqNum{1} : isn;
+}
+
 /// RFC 9293 §3.10.7.3-4 for a connection with a TCB.
 template <CongestionControl CC>
 Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ctr) noexcept {

@@ -42,6 +42,31 @@ void send_reset_for(const FourTuple& t, const TcpRepr& h, std::uint32_t seg_len,
         ++ctr.send_failed;
 }
 
+/// After the application read: is an ACK with a window update due?
+/// Linux __tcp_cleanup_rbuf (TcpConfig::linux_window_update): a pending
+/// delayed ACK goes once more than one rcv_mss arrived unacknowledged; an
+/// update when what is still advertised is at most half the buffer and the
+/// window now offered is at least twice that. Otherwise RFC 9293
+/// §3.8.6.2.2: the right edge can move by min(buffer / 2, MSS).
+template <CongestionControl CC>
+[[nodiscard]] bool window_update_due(const Tcb<CC>& t) noexcept {
+    if (!t.synchronized()) return false;
+    if (t.cfg->linux_window_update) {
+        const auto left =
+            t.rcv_adv > t.rcv_nxt ? static_cast<std::uint32_t>(t.rcv_adv - t.rcv_nxt) : 0u;
+        const std::uint64_t fresh = std::min<std::size_t>(t.rcvbuf.window() >> t.rcv_wscale, 65535)
+                                    << t.rcv_wscale;
+        const bool owed = t.delack_at != never &&
+                          static_cast<std::uint32_t>(t.rcv_nxt - t.last_ack_sent) > t.rcv_mss;
+        return owed || (2 * std::uint64_t{left} <= t.rcvbuf.capacity() && fresh != 0 &&
+                        fresh >= 2 * std::uint64_t{left});
+    }
+    const SeqNum right = t.rcv_nxt + static_cast<std::uint32_t>(t.rcvbuf.window());
+    const auto step =
+        static_cast<std::uint32_t>(std::min<std::size_t>(t.rcvbuf.capacity() / 2, t.mss));
+    return right > t.rcv_adv && static_cast<std::uint32_t>(right - t.rcv_adv) >= step;
+}
+
 namespace detail {
 
 /// Emits one segment of the connection: ACK = RCV.NXT, our window, the

@@ -1,0 +1,107 @@
+// RFC rules added to the engine after its first version: TIME-WAIT
+// recycling by a new SYN (RFC 6191), urgent data (RFC 9293 §3.8.5, RFC
+// 6093), error reporting as Linux. Expected values are derived in comments.
+#include "harness.hpp"
+
+using namespace tcptest;
+
+namespace {
+/// B (the server) closes first and ends in TIME-WAIT; returns A's tuple and
+/// B's TIME-WAIT id.
+std::pair<FourTuple, ConnId> server_time_wait(Pair<>& p) {
+    auto [c, s] = p.connect(Port{40000});
+    const FourTuple ta = *p.a.tuple(c);
+    REQUIRE(p.b.close(s).ok());
+    std::array<Byte, 8> buf{};
+    ConnId tw = no_conn;
+    REQUIRE(p.run_until(
+        [&] {
+            if (p.a.state(c) == State::close_wait) {
+                REQUIRE(*p.a.recv(c, buf) == 0);
+                REQUIRE(p.a.close(c).ok());
+            }
+            p.b.for_each([&](ConnId id, const FourTuple&, State x) {
+                if (x == State::time_wait) tw = id;
+            });
+            return tw != no_conn;
+        },
+        5s));
+    p.run_for(100ms); // A's LAST-ACK is answered; A forgets the connection
+    return {ta, tw};
+}
+
+TcpRepr syn_from(const FourTuple& ta, SeqNum seq) {
+    TcpRepr h;
+    h.src_port = ta.local.port;
+    h.dst_port = ta.remote.port;
+    h.seq_number = seq;
+    h.flags = tcp_flags::syn;
+    h.window = 65535;
+    h.mss = 1460;
+    return h;
+}
+} // namespace
+
+TEST_CASE("tcp: a SYN for a TIME-WAIT 4-tuple: new incarnation if beyond RCV.NXT or newer TSval") {
+    Pair<> p;
+    auto [ta, tw] = server_time_wait(p);
+    const auto* t = p.b.connection(tw);
+    REQUIRE(t->state == State::time_wait);
+    const SeqNum rcv_nxt = t->rcv_nxt, snd_max = t->snd_max;
+    const std::uint32_t ts_recent = t->ts_recent;
+    const std::size_t before = p.net.log.size();
+
+    SECTION("an old sequence number and no timestamp: an ACK, TIME-WAIT stays") {
+        p.inject(1, ta, syn_from(ta, rcv_nxt - 1000));
+        REQUIRE(p.net.log.size() == before + 1);
+        REQUIRE(p.net.log.back().h.flags == tcp_flags::ack);
+        REQUIRE(p.b.state(tw) == State::time_wait);
+        REQUIRE(p.b.counters().time_wait_reused == 0);
+    }
+    SECTION("an older TSval: PAWS rejects it even beyond RCV.NXT") {
+        TcpRepr h = syn_from(ta, rcv_nxt + 100000);
+        h.timestamps = TcpTimestamps{ts_recent - 1, 0};
+        p.inject(1, ta, h);
+        REQUIRE(p.net.log.back().h.flags == tcp_flags::ack);
+        REQUIRE(p.b.state(tw) == State::time_wait);
+    }
+    SECTION("beyond RCV.NXT: SYN-ACK with ISS = old SND.NXT + 65535 + 2 (Linux)") {
+        p.inject(1, ta, syn_from(ta, rcv_nxt + 100000));
+        REQUIRE(p.net.log.size() == before + 1);
+        const Sent& sa = p.net.log.back();
+        REQUIRE(sa.h.flags == (tcp_flags::syn | tcp_flags::ack));
+        REQUIRE(sa.h.seq_number == snd_max + 65537);
+        REQUIRE(sa.h.ack_number == rcv_nxt + 100001);
+        REQUIRE(p.b.counters().time_wait_reused == 1);
+        std::size_t tws = 0;
+        p.b.for_each([&](ConnId, const FourTuple&, State x) { tws += x == State::time_wait; });
+        REQUIRE(tws == 0);
+    }
+    SECTION("an old sequence number but a newer TSval: accepted") {
+        TcpRepr h = syn_from(ta, rcv_nxt - 1000);
+        h.timestamps = TcpTimestamps{ts_recent + 1, 0};
+        p.inject(1, ta, h);
+        REQUIRE(p.net.log.back().h.flags == (tcp_flags::syn | tcp_flags::ack));
+        REQUIRE(p.net.log.back().h.seq_number == snd_max + 65537);
+    }
+}
+
+TEST_CASE("tcp: reconnecting from the same port reuses the server's TIME-WAIT") {
+    Pair<> p;
+    auto [ta, tw] = server_time_wait(p);
+    (void)tw;
+    // A's new ISN (RFC 6528: the 4 µs clock moved on) is beyond B's RCV.NXT,
+    // and its TSval clock is the same per address pair (Linux
+    // secure_tcp_ts_off), so newer: the connection opens at once.
+    auto c = p.a.connect(ta.local, ta.remote, p.net.now);
+    REQUIRE(c);
+    ConnId s = no_conn;
+    REQUIRE(p.run_until(
+        [&] {
+            if (auto x = p.b.accept(p.listener)) s = *x;
+            return s != no_conn && p.a.state(*c) == State::established;
+        },
+        1s));
+    REQUIRE(p.b.counters().time_wait_reused == 1);
+    REQUIRE(p.a.counters().rst_in == 0);
+}
