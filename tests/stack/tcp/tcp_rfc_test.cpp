@@ -105,3 +105,37 @@ TEST_CASE("tcp: reconnecting from the same port reuses the server's TIME-WAIT") 
     REQUIRE(p.b.counters().time_wait_reused == 1);
     REQUIRE(p.a.counters().rst_in == 0);
 }
+
+TEST_CASE("tcp: a reset is reported once, then recv says 0 and send EPIPE (Linux)") {
+    for (int how : {0, 1, 2}) { // the error taken by recv, by send, by SO_ERROR
+        Pair<> p;
+        auto [c, s] = p.connect();
+        REQUIRE(p.b.abort(s).ok()); // RST to A
+        p.run_for(100ms);
+        REQUIRE(p.a.state(c) == State::closed);
+        // POLLERR while the error is pending (tcp_poll: sk_err).
+        REQUIRE(p.a.readiness(c).error == Errno::econnreset);
+        std::array<Byte, 8> buf{};
+        const std::vector<Byte> one{1};
+        if (how == 0) {
+            auto r = p.a.recv(c, buf);
+            REQUIRE((!r && r.error() == Errno::econnreset));
+        } else if (how == 1) {
+            auto r = p.a.send(c, one);
+            REQUIRE((!r && r.error() == Errno::econnreset));
+        } else {
+            REQUIRE(p.a.take_error(c) == Errno::econnreset);
+            REQUIRE(p.a.take_error(c) == Errno::ok); // sock_error cleared sk_err
+        }
+        // Reported: tcp_done set SHUTDOWN_MASK, so recv gives 0 (EOF), send
+        // EPIPE (sk_stream_error with no sk_err), poll POLLHUP|POLLIN, no POLLERR.
+        auto r = p.a.recv(c, buf);
+        REQUIRE((r && *r == 0));
+        auto w = p.a.send(c, one);
+        REQUIRE((!w && w.error() == Errno::epipe));
+        const Readiness rd = p.a.readiness(c);
+        REQUIRE(rd.error == Errno::ok);
+        REQUIRE(rd.hangup);
+        REQUIRE(rd.readable);
+    }
+}

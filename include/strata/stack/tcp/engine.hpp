@@ -104,8 +104,9 @@ public:
     SysResult<std::size_t> send(ConnId id, Bytes data) {
         Connection* t = conn(id);
         if (!t) return lst(id) ? Errno::enotconn : Errno::ebadf;
-        if (t->error != Errno::ok) return t->error;
-        if (t->fin_queued) return Errno::epipe;
+        // Linux tcp_sendmsg -> sk_stream_error: the pending error once, then EPIPE.
+        if (t->pending_error() != Errno::ok) return t->take_error();
+        if (t->error != Errno::ok || t->fin_queued) return Errno::epipe;
         switch (t->state) {
         case State::syn_sent: // RFC 9293 §3.10.2: queued until established
         case State::syn_received:
@@ -132,8 +133,12 @@ public:
             window_update(*t);
             return n;
         }
-        if (t->error != Errno::ok) return t->error;
+        // Linux tcp_recvmsg: end of stream (SOCK_DONE) first, then the
+        // pending error once (sock_error), then 0 as the reset shut both
+        // directions (tcp_done: sk_shutdown = SHUTDOWN_MASK).
         if (t->fin_received || t->shut_rd) return std::size_t{0};
+        if (t->pending_error() != Errno::ok) return t->take_error();
+        if (t->error != Errno::ok) return std::size_t{0};
         switch (t->state) {
         case State::syn_sent:
         case State::syn_received:
@@ -235,13 +240,20 @@ public:
             r.hangup = true;
             return r;
         }
-        r.error = t->error;
+        r.error = t->pending_error(); // POLLERR until reported (Linux sk_err)
         r.readable =
             t->rcvbuf.readable() != 0 || t->fin_received || t->error != Errno::ok || t->shut_rd;
         const bool sending = t->state == State::established || t->state == State::close_wait;
         r.writable = (sending && !t->fin_queued && t->sndbuf.free() != 0) || t->error != Errno::ok;
         r.hangup = t->state == State::closed || (t->fin_received && t->fin_queued);
         return r;
+    }
+
+    /// SO_ERROR: the pending error, reported once (Linux sock_error); a
+    /// later recv() then returns 0 and send() EPIPE.
+    Errno take_error(ConnId id) noexcept {
+        Connection* t = conn(id);
+        return t ? t->take_error() : Errno::ok;
     }
 
     [[nodiscard]] State state(ConnId id) const noexcept {

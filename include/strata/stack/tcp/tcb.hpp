@@ -113,10 +113,21 @@ struct Tcb {
     ConnId listener = no_conn;
     bool in_syn_queue = false;    ///< counted in the listener's SYN queue
     bool in_accept_queue = false; ///< waiting in the listener's accept queue
-    Errno error = Errno::ok;      ///< fatal error, reported once by recv/send
+    Errno error = Errno::ok;      ///< fatal error (Linux sk_err)
+    bool error_reported = false;  ///< recv/send/take_error returned it (sock_error clears sk_err)
     Errno soft_error = Errno::ok; ///< ICMP soft error, reported only on timeout (RFC 1122 §4.2.3.9)
 
     // --- derived -------------------------------------------------------------------
+    /// The error not yet reported to the application (POLLERR, SO_ERROR).
+    [[nodiscard]] Errno pending_error() const noexcept {
+        return error_reported ? Errno::ok : error;
+    }
+    /// Reports the pending error once (Linux sock_error: xchg(&sk_err, 0)).
+    Errno take_error() noexcept {
+        const Errno e = pending_error();
+        error_reported = true;
+        return e;
+    }
     [[nodiscard]] SeqNum data_seq() const noexcept { return iss + 1; }
     /// Sequence number of the first byte still in the send buffer.
     [[nodiscard]] SeqNum buf_seq() const noexcept {
