@@ -2,6 +2,7 @@
 // sockets and coroutines, ECONNREFUSED after port unreachable, fragmentation
 // and reassembly, and path MTU learned from a router's "fragmentation
 // needed". Expected values are derived by hand in the comments.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -14,6 +15,7 @@
 #include <strata/layer/dns.hpp>
 #include <strata/layer/icmp.hpp>
 #include <strata/layer/udp.hpp>
+#include <strata/node/recording_out.hpp>
 #include <strata/sim/network.hpp>
 #include <strata/stack/host.hpp>
 #include <strata/wire/arp.hpp>
@@ -537,4 +539,171 @@ TEST_CASE("host: a user layer brings its own engine (engine_for), dispatched by 
     const auto& ra = net.node(a).engine<BlipEngine>().received;
     REQUIRE(ra.size() == 1);
     CHECK(ra[0] == std::vector<Byte>{Byte{'2'}, Byte{'1'}, Byte{'q'}});
+}
+
+namespace {
+
+std::vector<Byte> arp_request_from_a() {
+    std::vector<Byte> f(42);
+    EthernetRepr{MacAddress::broadcast(), mac_a, EtherType::arp}.emit(
+        EthernetView<Byte>::unchecked(f));
+    ArpRepr{ArpOperation::request, mac_a, ip_a, MacAddress::zero(), ip_b}.emit(
+        ArpView<Byte>::unchecked(MutBytes(f).subspan(14)));
+    return f;
+}
+
+/// An IPv4 datagram from a to b carrying `l4` (protocol `p`), in a frame.
+std::vector<Byte> ip_frame_from_a(IpProtocol p, Bytes l4, std::uint16_t ident, bool mf,
+                                  bool good_checksum = true) {
+    std::vector<Byte> f(14 + 20 + l4.size());
+    EthernetRepr{mac_b, mac_a, EtherType::ipv4}.emit(EthernetView<Byte>::unchecked(f));
+    Ipv4Repr ip{.src = ip_a, .dst = ip_b, .protocol = p};
+    ip.ident = ident;
+    ip.dont_frag = false;
+    ip.more_frags = mf;
+    ip.payload_len = static_cast<std::uint16_t>(l4.size());
+    const auto v = Ipv4View<Byte>::unchecked(MutBytes(f).subspan(14));
+    ip.emit(v);
+    if (!good_checksum) v.set_checksum(static_cast<std::uint16_t>(v.checksum() ^ 0x5555));
+    std::copy(l4.begin(), l4.end(), f.begin() + 34);
+    return f;
+}
+
+} // namespace
+
+TEST_CASE(
+    "host: reassembly timeout sends time exceeded code 1 to the source (RFC 792, RFC 1122 3.3.2)") {
+    UdpHost h(config("b", mac_b, ip_b));
+    RecordingOut out;
+    const Instant t0 = Instant{} + 1s;
+    auto arp = arp_request_from_a();
+    h.receive(PortId{0}, arp, t0, out);
+    // b answers a's request (and learns a: RFC 826, b was the target).
+    bool replied = false;
+    for (const auto& e : out.events)
+        if (e.kind == TraceKind::arp_reply_sent && e.addr[1] == ip_a) replied = true;
+    CHECK(replied);
+    out.clear();
+    // Fragment 0 of datagram 77: 16 bytes (a UDP header and 8 bytes), MF set.
+    std::array<Byte, 16> l4{};
+    l4[1] = 9;
+    l4[3] = 7;
+    auto frag = ip_frame_from_a(IpProtocol::udp, l4, 77, true);
+    h.receive(PortId{0}, frag, t0, out);
+    // b's own announcements (RFC 5227 §2.3: two, 2 s apart) are due first.
+    CHECK(h.poll_at() == t0);
+    h.poll(t0, out);
+    h.poll(t0 + 2s, out);
+    CHECK(out.frames.size() == 2);
+    out.clear();
+    // Linux's ipfrag_time, the default: 30 s after the first fragment.
+    CHECK(h.poll_at() == t0 + 30s);
+    h.poll(t0 + 30s - 1ns, out);
+    CHECK(out.frames.empty());
+    h.poll(t0 + 30s, out);
+    // a's entry, learned at t0, is used for 30 s: it has just aged out, so b
+    // asks again and the error waits in the neighbour queue.
+    REQUIRE(out.frames.size() == 1);
+    {
+        const auto e = EthernetView<const Byte>::unchecked(out.frames[0].bytes);
+        REQUIRE(e.ethertype() == EtherType::arp);
+        CHECK(ArpView<const Byte>::unchecked(e.payload()).target_protocol_addr() == ip_a);
+    }
+    out.clear();
+    std::vector<Byte> reply(42);
+    EthernetRepr{mac_b, mac_a, EtherType::arp}.emit(EthernetView<Byte>::unchecked(reply));
+    ArpRepr{ArpOperation::reply, mac_a, ip_a, mac_b, ip_b}.emit(
+        ArpView<Byte>::unchecked(MutBytes(reply).subspan(14)));
+    h.receive(PortId{0}, reply, t0 + 30s + 1ms, out);
+    REQUIRE(out.frames.size() == 1);
+    const auto eth = EthernetView<const Byte>::unchecked(out.frames[0].bytes);
+    CHECK(eth.dst() == mac_a);
+    const auto ip = Ipv4View<const Byte>::checked(eth.payload());
+    REQUIRE(ip.has_value());
+    CHECK(ip->dst() == ip_a);
+    CHECK(ip->src() == ip_b);
+    CHECK(ip->ttl() == 64);
+    const auto icmp = IcmpView<const Byte>::unchecked(ip->payload());
+    CHECK(icmp.type() == IcmpType::time_exceeded);
+    CHECK(icmp.code() == 1);
+    CHECK(icmp.verify_checksum());
+    // The quote: fragment 0's IPv4 header and its first 8 data bytes.
+    REQUIRE(icmp.quoted().size() == 28);
+    CHECK(std::equal(icmp.quoted().begin(), icmp.quoted().end(), frag.begin() + 14));
+}
+
+TEST_CASE("host: the IPv4 checksum is checked unless the port verifies it (PortCaps)") {
+    std::array<Byte, 12> udp{};
+    udp[1] = 9;  // source port 9
+    udp[3] = 77; // destination port 77: no socket there
+    udp[5] = 12; // length 12
+    // checksum 0: none (RFC 768)
+    auto bad = ip_frame_from_a(IpProtocol::udp, udp, 1, false, false);
+    {
+        UdpHost h(config("b", mac_b, ip_b));
+        RecordingOut out;
+        auto arp = arp_request_from_a();
+        h.receive(PortId{0}, arp, Instant{}, out);
+        out.clear();
+        h.receive(PortId{0}, bad, Instant{}, out);
+        CHECK(h.drops()[DropReason::bad_checksum] == 1);
+        CHECK(out.frames.empty());
+    }
+    {
+        PortCaps caps;
+        caps.ipv4.verifies_rx = true; // the "hardware" checked it: believed
+        UdpHost h(config("b", mac_b, ip_b));
+        RecordingOut out(caps);
+        auto arp = arp_request_from_a();
+        h.receive(PortId{0}, arp, Instant{}, out);
+        out.clear();
+        h.receive(PortId{0}, bad, Instant{}, out);
+        CHECK(h.drops()[DropReason::bad_checksum] == 0);
+        // No socket on port 77: port unreachable back to a.
+        REQUIRE(out.frames.size() == 1);
+        const auto ip = Ipv4View<const Byte>::checked(
+            EthernetView<const Byte>::unchecked(out.frames[0].bytes).payload());
+        REQUIRE(ip.has_value());
+        const auto icmp = IcmpView<const Byte>::unchecked(ip->payload());
+        CHECK(icmp.type() == IcmpType::dest_unreachable);
+        CHECK(icmp.code() == 3);
+        CHECK(h.udp().counters().no_port == 1);
+    }
+}
+
+namespace {
+
+stack::Task<void> blaster(UdpHost& h, int fd, stack::Endpoint to, int count, int& sent) {
+    std::array<Byte, 100> d{};
+    for (int i = 0; i < count; ++i) {
+        auto r = co_await h.sendto(fd, d, to);
+        if (!r) co_return;
+        ++sent;
+    }
+}
+
+} // namespace
+
+TEST_CASE("host: a coroutine blocked on a full UDP send queue goes on once the host sends") {
+    sim::Network net(1);
+    auto ca = config("a", mac_a, ip_a);
+    ca.udp.send_datagrams = 4; // the queue holds 4 datagrams until the next poll
+    auto a = net.add("a", UdpHost(ca));
+    auto b = net.add("b", UdpHost(config("b", mac_b, ip_b)));
+    REQUIRE(net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms)));
+    auto s = net.node(b).socket(stack::SocketKind::udp);
+    REQUIRE(net.node(b).bind(*s, {Ipv4Address{}, Port{9}}).ok());
+    auto c = net.node(a).socket(stack::SocketKind::udp);
+    int sent = 0;
+    net.node(a).spawn(blaster(net.node(a), *c, {ip_b, Port{9}}, 10, sent));
+    CHECK(sent == 4); // then EAGAIN: it waits
+    net.run_until(net.now()); // the poll at t = 0: each drain frees room, the writer goes on
+    CHECK(sent == 10);
+    net.run_until(net.now() + 50ms);
+    CHECK(net.node(a).tasks() == 0);
+    // All 10 left the socket in the first poll (t = 0), before a's ARP
+    // request was answered: the neighbour queue keeps 3 (the newest; the
+    // oldest is dropped for each newcomer), so 3 arrive and 7 are counted.
+    CHECK(net.node(a).drops()[DropReason::arp_queue_full] == 7);
+    CHECK(net.node(b).udp().counters().datagrams_in == 3);
 }
