@@ -139,3 +139,64 @@ TEST_CASE("tcp: a reset is reported once, then recv says 0 and send EPIPE (Linux
         REQUIRE(rd.readable);
     }
 }
+
+TEST_CASE(
+    "tcp: urgent data: URG and the pointer on the wire, the mark and POLLPRI at the receiver") {
+    Pair<> p;
+    auto [c, s] = p.connect();
+    const Instant t0 = p.net.now;
+    const std::vector<Byte> hello{'h', 'e', 'l', 'l', 'o'}, xy{'X', 'Y'};
+    REQUIRE(*p.a.send(c, hello) == 5);
+    REQUIRE(*p.a.send_urgent(c, xy) == 2);
+    p.a.poll(p.net.now, p.sa);
+    const Sent& seg = p.net.log.back();
+    // One 7-byte segment at SEQ = ISS + 1; SND.UP = ISS + 8, one past 'Y'
+    // (RFC 9293 MUST-31): pointer = SND.UP - SEG.SEQ = 7.
+    REQUIRE(seg.at == t0);
+    REQUIRE(seg.len == 7);
+    REQUIRE(seg.h.flags.urg());
+    REQUIRE(seg.h.urgent_pointer == 7);
+    p.run_for(50ms);
+    // B: the 7 bytes are in the stream (RFC 6093 inline), all up to the
+    // mark are urgent; POLLPRI set (MUST-32), 7 remain (MUST-33).
+    REQUIRE(p.b.readiness(s).urgent);
+    REQUIRE(p.b.urgent_remaining(s) == 7);
+    REQUIRE(p.b.counters().urgent_in == 1);
+    std::array<Byte, 3> three{};
+    REQUIRE(*p.b.recv(s, three) == 3);
+    REQUIRE(p.b.urgent_remaining(s) == 4);
+    std::array<Byte, 16> rest{};
+    REQUIRE(*p.b.recv(s, rest) == 4);
+    REQUIRE(rest[2] == 'X');
+    REQUIRE(rest[3] == 'Y');
+    REQUIRE(p.b.urgent_remaining(s) == 0);
+    REQUIRE(!p.b.readiness(s).urgent);
+    // The ACK covered SND.UP: urgent mode over, the next segment has no URG.
+    REQUIRE(!p.a.connection(c)->urg_mode);
+    REQUIRE(*p.a.send(c, hello) == 5);
+    p.a.poll(p.net.now, p.sa);
+    REQUIRE(!p.net.log.back().h.flags.urg());
+}
+
+TEST_CASE("tcp: urgent data held by Nagle goes at once; a retransmission repeats the pointer") {
+    Pair<> p;
+    auto [c, s] = p.connect();
+    const std::vector<Byte> a10(10, 'a');
+    REQUIRE(*p.a.send(c, a10) == 10); // short, unacknowledged: Minshall holds the next
+    p.a.poll(p.net.now, p.sa);
+    p.net.drop_if = [](int from, const TcpRepr& h) { return from == 0 && h.flags.urg(); };
+    const std::vector<Byte> u{'!'};
+    REQUIRE(*p.a.send_urgent(c, u) == 1);
+    p.a.poll(p.net.now, p.sa);
+    const Sent& urg = p.net.log.back();
+    REQUIRE(urg.len == 1);
+    REQUIRE(urg.h.urgent_pointer == 1); // SND.UP = its SEQ + 1
+    p.net.drop_if = nullptr;
+    p.run_for(2s);
+    // The retransmission of the lost urgent byte carries URG again.
+    std::size_t urgs = 0;
+    for (const Sent& x : p.net.log)
+        urgs += x.from == 0 && x.len == 1 && x.h.flags.urg() && x.h.urgent_pointer == 1;
+    REQUIRE(urgs == 2);
+    REQUIRE(p.b.urgent_remaining(s) == 11);
+}

@@ -124,6 +124,26 @@ public:
         return n;
     }
 
+    /// send() whose bytes are urgent (RFC 9293 §3.8.5, MSG_OOB): they go
+    /// in the stream, and segments before their end carry URG and an urgent
+    /// pointer to the octet after them (MUST-31) until they are acknowledged.
+    SysResult<std::size_t> send_urgent(ConnId id, Bytes data) {
+        auto n = send(id, data);
+        if (n && *n != 0) {
+            Connection& t = *conn(id);
+            t.snd_up = t.data_end();
+            t.urg_mode = true;
+        }
+        return n;
+    }
+
+    /// Urgent bytes (inline, RFC 6093) from the next byte recv() returns up
+    /// to and including the last urgent one; 0 when none is pending (MUST-33).
+    [[nodiscard]] std::size_t urgent_remaining(ConnId id) const noexcept {
+        const Connection* t = conn(id);
+        return t ? t->urgent_remaining() : 0;
+    }
+
     /// 0 = orderly end of stream (the peer's FIN).
     SysResult<std::size_t> recv(ConnId id, MutBytes out) {
         Connection* t = conn(id);
@@ -246,6 +266,7 @@ public:
         const bool sending = t->state == State::established || t->state == State::close_wait;
         r.writable = (sending && !t->fin_queued && t->sndbuf.free() != 0) || t->error != Errno::ok;
         r.hangup = t->state == State::closed || (t->fin_received && t->fin_queued);
+        r.urgent = t->urgent_remaining() != 0;
         return r;
     }
 
@@ -490,7 +511,7 @@ private:
         t.iss = s.h.ack_number - 1;
         t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = s.h.ack_number;
         t.irs = s.h.seq_number - 1;
-        t.rcv_nxt = t.rcv_adv = t.last_ack_sent = s.h.seq_number;
+        t.rcv_nxt = t.rcv_adv = t.last_ack_sent = t.rcv_up = s.h.seq_number;
         t.our_mss = mss_for(tu, tx);
         t.mss = std::min(t.our_mss, m);
         t.rcv_mss = t.mss;

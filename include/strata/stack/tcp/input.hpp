@@ -47,7 +47,7 @@ void negotiate(Tcb<CC>& t, const TcpRepr& h) noexcept {
     t.ts_ok = t.cfg->timestamps && h.timestamps.has_value();
     if (t.ts_ok) t.ts_recent = h.timestamps->tsval;
     t.sack_ok = t.cfg->sack && h.sack_permitted;
-    t.rcv_adv = t.rcv_nxt;
+    t.rcv_adv = t.rcv_up = t.rcv_nxt;
     // RFC 9293 §3.7.1: no MSS option means 536; the data per segment is
     // reduced by the options every segment carries (timestamps: 12 bytes).
     const std::uint16_t peer = h.mss.value_or(536);
@@ -119,6 +119,7 @@ bool process_ack(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ctr) no
                 std::min<std::size_t>(static_cast<std::uint32_t>(ack - from), t.sndbuf.size()));
         t.snd_una = ack;
         if (t.snd_nxt < t.snd_una) t.snd_nxt = t.snd_una;
+        if (t.urg_mode && t.snd_una >= t.snd_up) t.urg_mode = false; // urgent data delivered
         t.retries = 0;
         rtt_sample(t, s, now);
         if (t.in_recovery) {
@@ -413,9 +414,18 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
     }
     if (!detail::process_ack(t, s, now, ctr)) return Reply::none;
     if (simopen_synack) return Reply::none;
-    // Seventh: text.
     const bool receiving = t.state == State::established || t.state == State::fin_wait_1 ||
                            t.state == State::fin_wait_2;
+    // Sixth: URG (RFC 9293 §3.10.7.4): RCV.UP <- max(RCV.UP, SEG.SEQ + SEG.UP);
+    // the pointer names the octet after the urgent data (MUST-31, RFC 6093).
+    if (h.flags.urg() && receiving && h.urgent_pointer != 0) {
+        const SeqNum up = h.seq_number + std::uint32_t{h.urgent_pointer};
+        if (up > t.rcv_up) {
+            t.rcv_up = up;
+            ++ctr.urgent_in;
+        }
+    }
+    // Seventh: text.
     if (!s.payload.empty()) {
         if (!receiving) {
             t.ack_now = true; // after the peer's FIN: ignore

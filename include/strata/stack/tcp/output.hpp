@@ -103,6 +103,13 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
         const SeqNum edge = t.rcv_nxt + (scaled << t.rcv_wscale);
         if (edge > t.rcv_adv) t.rcv_adv = edge;
         if (t.ts_ok) h.timestamps = TcpTimestamps{t.ts_now(now), t.ts_recent};
+        // RFC 9293 §3.8.5, MUST-31: every segment before SND.UP says where
+        // the urgent data ends (Linux tcp_transmit_skb; 0xFFFF when further).
+        if (t.urg_mode && seq < t.snd_up && !fl.rst()) {
+            h.flags |= tcp_flags::urg;
+            h.urgent_pointer = static_cast<std::uint16_t>(
+                std::min<std::uint32_t>(static_cast<std::uint32_t>(t.snd_up - seq), 0xFFFF));
+        }
         if (t.sack_ok && fl.ack() && t.rcvbuf.has_out_of_order()) {
             // RFC 2018 §4: the first block holds the most recently received data.
             std::array<RecvBuffer::Range, tcp_option_len::max_sack_blocks> rs{};
@@ -294,8 +301,9 @@ void output(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr) {
                 const bool small_out = t.cfg->minshall_nagle
                                            ? t.snd_sml > t.snd_una && t.snd_sml <= t.snd_max
                                            : unacked;
+                const bool urgent = t.urg_mode && t.snd_up > t.snd_nxt; // pushed (Linux)
                 if (len < t.mss && len == avail && unacked && small_out && !t.nodelay &&
-                    !t.fin_queued && t.snd_nxt >= t.snd_max)
+                    !t.fin_queued && !urgent && t.snd_nxt >= t.snd_max)
                     break;
                 const bool fresh = t.snd_nxt >= t.snd_max;
                 const std::uint32_t used = detail::send_data(t, now, tx, ctr, t.snd_nxt, len);

@@ -55,12 +55,15 @@ struct Tcb {
     bool fin_queued = false;       ///< user shut the write side: FIN at fin_seq
     SeqNum fin_seq{};              ///< sequence number of our FIN once queued
     SeqNum snd_sml{};              ///< end of the last short segment sent (Linux snd_sml)
+    SeqNum snd_up{};               ///< SND.UP: one past the last urgent byte (RFC 9293 MUST-31)
+    bool urg_mode = false;         ///< urgent data not yet acknowledged
 
     // --- receive sequence space ------------------------------------------------
     SeqNum irs{};
     SeqNum rcv_nxt{};
     SeqNum rcv_adv{}; ///< right edge of the window we advertised (never moved left)
     SeqNum last_ack_sent{};
+    SeqNum rcv_up{}; ///< RCV.UP: one past the last urgent byte received (RFC 9293 §3.8.5)
     bool fin_received = false;        ///< peer's FIN consumed: recv() reports EOF
     std::optional<SeqNum> peer_fin{}; ///< FIN seen beyond rcv_nxt, waiting for the hole
     std::uint32_t rcv_mss = 536;      ///< largest segment seen (delayed-ACK "full size")
@@ -148,6 +151,12 @@ struct Tcb {
     [[nodiscard]] std::uint32_t ts_now(Instant now) const noexcept {
         // 1 ms ticks (RFC 7323 §5.4 allows 1 ms .. 1 s), as Linux since 4.13.
         return static_cast<std::uint32_t>(ns_since_start(now) / 1'000'000) + ts_offset;
+    }
+    /// Urgent bytes (RFC 6093: inline, in the stream) from the next byte
+    /// the application reads up to and including the last urgent one.
+    [[nodiscard]] std::uint32_t urgent_remaining() const noexcept {
+        const SeqNum read_at = rcv_nxt - static_cast<std::uint32_t>(rcvbuf.readable());
+        return rcv_up > read_at ? static_cast<std::uint32_t>(rcv_up - read_at) : 0u;
     }
     /// Window the receive buffer can still take (RFC 9293 RCV.WND).
     [[nodiscard]] std::uint32_t rcv_wnd() const noexcept {
