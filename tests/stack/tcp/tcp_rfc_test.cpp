@@ -200,3 +200,68 @@ TEST_CASE("tcp: urgent data held by Nagle goes at once; a retransmission repeats
     REQUIRE(urgs == 2);
     REQUIRE(p.b.urgent_remaining(s) == 11);
 }
+
+TEST_CASE("tcp: D-SACK reports a duplicate segment in the first SACK block (RFC 2883)") {
+    for (bool dsack : {true, false}) {
+        TcpConfig cfg;
+        cfg.dsack = dsack;
+        Pair<> p{cfg, cfg};
+        auto [c, s] = p.connect();
+        const auto data = pseudo_random(1000, 11);
+        const SeqNum first = p.a.connection(c)->snd_nxt;
+        REQUIRE(*p.a.send(c, data) == 1000);
+        p.run_for(100ms);
+        // The same 1000 bytes again (a spurious retransmission), with a
+        // current TSval so that PAWS lets it through.
+        const auto* tb = p.b.connection(s);
+        TcpRepr h;
+        h.src_port = p.a.tuple(c)->local.port;
+        h.dst_port = Port{80};
+        h.seq_number = first;
+        h.ack_number = tb->snd_nxt;
+        h.flags = tcp_flags::ack;
+        h.window = 1000;
+        h.timestamps = TcpTimestamps{tb->ts_recent, 0};
+        p.inject(1, *p.a.tuple(c), h, data);
+        const Sent& ack = p.net.log.back();
+        REQUIRE(ack.from == 1);
+        REQUIRE(ack.h.ack_number == first + 1000);
+        // RFC 2883 §4.1.1 example: ACK 4000, SACK 3000-3500 for a duplicate
+        // below the cumulative ACK; here ACK first+1000, SACK first..first+1000.
+        if (dsack) {
+            REQUIRE(ack.h.sack_count == 1);
+            REQUIRE(ack.h.sack_blocks[0].left == first);
+            REQUIRE(ack.h.sack_blocks[0].right == first + 1000);
+        } else {
+            REQUIRE(ack.h.sack_count == 0);
+        }
+        // Reported once: the next ACK has none.
+        REQUIRE(*p.a.send(c, data) == 1000);
+        p.run_for(100ms);
+        REQUIRE(p.last(1)->h.sack_count == 0);
+    }
+}
+
+TEST_CASE("tcp: PAWS ignores TS.Recent after 24 days idle (RFC 7323 §5.5)") {
+    for (int days : {23, 25}) {
+        Pair<> p;
+        auto [c, s] = p.connect();
+        p.net.now = p.net.now + std::chrono::hours{24 * days};
+        const auto* tb = p.b.connection(s);
+        TcpRepr h;
+        h.src_port = p.a.tuple(c)->local.port;
+        h.dst_port = Port{80};
+        h.seq_number = tb->rcv_nxt;
+        h.ack_number = tb->snd_nxt;
+        h.flags = tcp_flags::ack;
+        h.window = 1000;
+        h.timestamps = TcpTimestamps{tb->ts_recent - 1000, 0}; // older than TS.Recent
+        const std::vector<Byte> x{'x'};
+        p.inject(1, *p.a.tuple(c), h, x);
+        // 23 days: PAWS drops it (§5.3 R1); 25 days: TS.Recent is stale,
+        // the segment is accepted and TS.Recent takes its TSval.
+        REQUIRE(p.b.connection(s)->rcvbuf.readable() == (days == 25 ? 1u : 0u));
+        REQUIRE(p.b.counters().paws_rejected == (days == 25 ? 0u : 1u));
+        if (days == 25) REQUIRE(p.b.connection(s)->ts_recent == h.timestamps->tsval);
+    }
+}

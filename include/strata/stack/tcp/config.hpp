@@ -25,8 +25,9 @@ struct TcpConfig {
     bool sack = true;                     ///< offer SACK-permitted (RFC 2018)
     bool timestamps = true;               ///< offer timestamps (RFC 7323 §3)
     bool window_scaling = true;           ///< offer window scaling (RFC 7323 §2)
-    bool nagle = true;                    ///< new sockets start with Nagle on (RFC 9293 §3.7.4)
-    bool keepalive = false;               ///< new sockets start with keepalive off
+    bool dsack = true;      ///< report duplicates in a first SACK block (RFC 2883; Linux tcp_dsack)
+    bool nagle = true;      ///< new sockets start with Nagle on (RFC 9293 §3.7.4)
+    bool keepalive = false; ///< new sockets start with keepalive off
     Duration delayed_ack{std::chrono::milliseconds{40}}; ///< Linux's minimum delack timeout
     /// Maximum segment lifetime: TIME_WAIT lasts 2·MSL = 60 s as in Linux
     /// (RFC 9293 §3.4.2 suggests MSL = 2 min; Linux's TCP_TIMEWAIT_LEN is 60 s).

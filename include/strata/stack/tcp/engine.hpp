@@ -419,6 +419,7 @@ private:
         t.iss = tw_isn_ ? *tw_isn_ : isn_.isn(tu, now); // RFC 6528, RFC 6191
         t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = t.iss;
         t.ts_offset = isn_.ts_offset(tu);
+        t.ts_recent_at = now;
         return t;
     }
 

@@ -194,6 +194,12 @@ template <CongestionControl CC>
 void process_data(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ctr) noexcept {
     const SeqNum seq = s.h.seq_number;
     const std::uint32_t skip = t.rcv_nxt > seq ? static_cast<std::uint32_t>(t.rcv_nxt - seq) : 0;
+    // RFC 2883 §4: report duplicate data (all of it, or the part below
+    // RCV.NXT) in a D-SACK block, so the sender can undo a spurious retransmit.
+    if (skip != 0 && t.sack_ok && t.cfg->dsack) {
+        t.dsack_start = seq;
+        t.dsack_len = std::min(skip, static_cast<std::uint32_t>(s.payload.size()));
+    }
     if (skip >= s.payload.size()) {
         t.ack_now = true; // a retransmission of data we have: tell the peer
         return;
@@ -320,7 +326,10 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
                                 h.ack_number == t.snd_max;
     // RFC 7323 §5.3 R1 PAWS: an older TSval is a duplicate from an earlier
     // wrap of the sequence space; drop it and ACK (never for a RST).
-    if (t.ts_ok && h.timestamps && !h.flags.rst() &&
+    // §5.5: after 24 days idle TS.Recent is too old to compare with (the
+    // TSval clock may have wrapped its sign): skip the test (Linux TCP_PAWS_24DAYS).
+    const bool ts_stale = now - t.ts_recent_at > std::chrono::hours{24 * 24};
+    if (t.ts_ok && h.timestamps && !h.flags.rst() && !ts_stale &&
         static_cast<std::int32_t>(h.timestamps->tsval - t.ts_recent) < 0) {
         ++ctr.paws_rejected;
         t.ack_now = true;
@@ -353,12 +362,22 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
                 t.challenge_ack = true;
             else if (!h.flags.rst())
                 t.ack_now = true;
+            // Old data (Linux tcp_send_dupack): D-SACK it (RFC 2883 §4).
+            if (!h.flags.rst() && !s.payload.empty() && seq < t.rcv_nxt && t.sack_ok &&
+                t.cfg->dsack) {
+                const SeqNum end = std::min(seq + static_cast<std::uint32_t>(s.payload.size()),
+                                            t.rcv_nxt, [](SeqNum x, SeqNum y) { return x < y; });
+                t.dsack_start = seq;
+                t.dsack_len = static_cast<std::uint32_t>(end - seq);
+            }
             return Reply::none;
         }
     }
     // RFC 7323 §4.3: remember the TSval of the segment at the left window edge.
-    if (t.ts_ok && h.timestamps && h.seq_number <= t.last_ack_sent)
+    if (t.ts_ok && h.timestamps && h.seq_number <= t.last_ack_sent) {
         t.ts_recent = h.timestamps->tsval;
+        t.ts_recent_at = now;
+    }
     if (t.keepalive && t.synchronized()) {
         t.keepalive_sent = 0;
         t.keepalive_at = now + t.cfg->keepalive_timing.idle;

@@ -110,9 +110,15 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
             h.urgent_pointer = static_cast<std::uint16_t>(
                 std::min<std::uint32_t>(static_cast<std::uint32_t>(t.snd_up - seq), 0xFFFF));
         }
-        if (t.sack_ok && fl.ack() && t.rcvbuf.has_out_of_order()) {
-            // RFC 2018 §4: the first block holds the most recently received data.
-            std::array<RecvBuffer::Range, tcp_option_len::max_sack_blocks> rs{};
+        if (t.sack_ok && fl.ack() && (t.rcvbuf.has_out_of_order() || t.dsack_len != 0)) {
+            // RFC 2883 §4: a D-SACK block first; then (RFC 2018 §4) the most
+            // recently received data. 40 option bytes hold 3 blocks beside
+            // the timestamps (12 + 2 + 3 * 8), else 4.
+            const std::size_t cap = t.ts_ok ? 3 : 4;
+            if (t.dsack_len != 0)
+                h.add_sack_block(TcpSackBlock{t.dsack_start, t.dsack_start + t.dsack_len});
+            std::array<RecvBuffer::Range, tcp_option_len::max_sack_blocks> all{};
+            const std::span<RecvBuffer::Range> rs{all.data(), cap - h.sack_count};
             const std::size_t n = t.rcvbuf.sack_ranges(rs);
             for (std::size_t i = 0; i < n; ++i)
                 h.add_sack_block(TcpSackBlock{t.rcv_nxt + rs[i].begin, t.rcv_nxt + rs[i].end});
@@ -129,6 +135,7 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
         // Linux tcp_dec_quickack_mode: each ACK of new data uses one quick ACK.
         if (t.quickacks != 0 && t.rcv_nxt != t.last_ack_sent) --t.quickacks;
         t.last_ack_sent = t.rcv_nxt;
+        t.dsack_len = 0;
         t.ack_now = false;
         t.delack_at = never;
         t.unacked_bytes = 0;

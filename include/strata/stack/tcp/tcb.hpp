@@ -76,6 +76,9 @@ struct Tcb {
     bool ts_ok = false;
     bool sack_ok = false;
     std::uint32_t ts_recent = 0;
+    Instant ts_recent_at{};      ///< when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
+    SeqNum dsack_start{};        ///< RFC 2883: a duplicate to report in the next ACK's
+    std::uint32_t dsack_len = 0; ///< first SACK block (0: none)
     std::uint32_t ts_offset = 0; ///< per-connection random TSval offset (RFC 7323 §5.4)
 
     // --- timing and recovery ---------------------------------------------------
