@@ -431,11 +431,27 @@ TEST_CASE("tcp: listen backlog overflow answers with SYN cookies and the connect
     // (RFC 4987 §3.6) and were rebuilt from the cookie in their ACK.
     REQUIRE(p.b.counters().syn_cookies_sent == 2);
     REQUIRE(p.b.counters().syn_cookies_ok == 2);
-    // A cookie SYN-ACK carries only MSS: 1460 is in the table {536,1300,1440,1460}.
+    // The SYNs had timestamps, so the cookie SYN-ACKs hide WS 7 and SACK in
+    // their TSval (Linux cookie_init_timestamp): low 4 bits 7, bit 4 set.
+    std::size_t cookie_synacks = 0;
+    for (const Sent& x : p.net.log)
+        if (x.from == 1 && x.h.flags == (tcp_flags::syn | tcp_flags::ack) && x.h.timestamps &&
+            (x.h.timestamps->tsval & 0x1F) == 0x17) {
+            ++cookie_synacks;
+            REQUIRE(x.h.window_scale == std::uint8_t{7});
+            REQUIRE(x.h.sack_permitted);
+        }
+    REQUIRE(cookie_synacks >= 2);
+    // MSS 1460 is in the table {536,1300,1440,1460}; less 12 for timestamps;
+    // every server connection (cookie or not) runs with WS, SACK and TS.
     for (ConnId s : servers) {
         const auto* t = p.b.connection(s);
         REQUIRE(t->state == State::established);
-        if (!t->ts_ok) REQUIRE(t->mss == 1460);
+        REQUIRE(t->mss == 1448);
+        REQUIRE(t->ws_ok);
+        REQUIRE(t->snd_wscale == 7);
+        REQUIRE(t->sack_ok);
+        REQUIRE(t->ts_ok);
     }
 }
 

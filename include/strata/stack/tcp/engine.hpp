@@ -453,8 +453,8 @@ private:
             return;
         }
         if (l.syn_queue >= l.backlog) {
-            // RFC 4987 §3.6: no state; the ISN encodes the MSS. Only MSS is
-            // offered (Linux would hide WS/SACK in the timestamp; we do not).
+            // RFC 4987 §3.6: no state; the ISN encodes the MSS; with
+            // timestamps, WS and SACK ride in our TSval (Linux).
             TcpRepr r;
             r.src_port = tu.local.port;
             r.dst_port = tu.remote.port;
@@ -462,6 +462,17 @@ private:
             r.ack_number = h.seq_number + 1;
             r.flags = tcp_flags::syn | tcp_flags::ack;
             r.mss = mss_for(tu, tx);
+            if (cfgp_->timestamps && h.timestamps) {
+                CookieOptions o;
+                if (cfgp_->window_scaling && h.window_scale)
+                    o.peer_wscale = std::min<std::uint8_t>(*h.window_scale, 14);
+                o.sack = cfgp_->sack && h.sack_permitted;
+                const auto clock = static_cast<std::uint32_t>(ns_since_start(now) / 1'000'000) +
+                                   isn_.ts_offset(tu);
+                r.timestamps = TcpTimestamps{cookie_tsval(clock, o), h.timestamps->tsval};
+                if (o.peer_wscale) r.window_scale = cfgp_->window_scale();
+                r.sack_permitted = o.sack;
+            }
             std::uint32_t w =
                 static_cast<std::uint32_t>(std::min<std::size_t>(cfgp_->recv_buffer, 65535));
             if (cfgp_->syn_window_mss_multiple && w > *r.mss) w -= w % *r.mss;
@@ -515,11 +526,22 @@ private:
         t.rcv_nxt = t.rcv_adv = t.last_ack_sent = t.rcv_up = s.h.seq_number;
         t.our_mss = mss_for(tu, tx);
         t.mss = std::min(t.our_mss, m);
+        const auto o = s.h.timestamps && cfgp_->timestamps ? cookie_options(s.h.timestamps->tsecr)
+                                                           : std::optional<CookieOptions>{};
+        if (o) { // the options the cookie SYN-ACK agreed to (RFC 7323, RFC 2018)
+            t.ts_ok = true;
+            t.ts_recent = s.h.timestamps->tsval;
+            t.ws_ok = o->peer_wscale.has_value();
+            t.snd_wscale = o->peer_wscale.value_or(0);
+            t.rcv_wscale = t.ws_ok ? cfgp_->window_scale() : 0;
+            t.sack_ok = o->sack;
+            t.mss = static_cast<std::uint16_t>(std::max(t.mss - 12, 8));
+        }
         t.rcv_mss = t.mss;
         t.state = State::established;
         t.passive = true;
         t.listener = lid;
-        t.snd_wnd = t.max_snd_wnd = s.h.window;
+        t.snd_wnd = t.max_snd_wnd = std::uint32_t{s.h.window} << t.snd_wscale;
         t.snd_wl1 = s.h.seq_number;
         t.snd_wl2 = s.h.ack_number;
         t.cc.init(t.mss, now);
