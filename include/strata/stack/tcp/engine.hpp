@@ -21,6 +21,7 @@
 #include <strata/stack/endpoint.hpp>
 #include <strata/stack/errno.hpp>
 #include <strata/stack/tcp/congestion/new_reno.hpp>
+#include <strata/stack/tcp/cookie_open.hpp>
 #include <strata/stack/tcp/icmp_input.hpp>
 #include <strata/stack/tcp/input.hpp>
 #include <strata/stack/tcp/isn.hpp>
@@ -455,28 +456,10 @@ private:
         if (l.syn_queue >= l.backlog) {
             // RFC 4987 §3.6: no state; the ISN encodes the MSS; with
             // timestamps, WS and SACK ride in our TSval (Linux).
-            TcpRepr r;
-            r.src_port = tu.local.port;
-            r.dst_port = tu.remote.port;
-            r.seq_number = cookies_.make(tu, h.mss.value_or(536), now);
-            r.ack_number = h.seq_number + 1;
-            r.flags = tcp_flags::syn | tcp_flags::ack;
-            r.mss = mss_for(tu, tx);
-            if (cfgp_->timestamps && h.timestamps) {
-                CookieOptions o;
-                if (cfgp_->window_scaling && h.window_scale)
-                    o.peer_wscale = std::min<std::uint8_t>(*h.window_scale, 14);
-                o.sack = cfgp_->sack && h.sack_permitted;
-                const auto clock = static_cast<std::uint32_t>(ns_since_start(now) / 1'000'000) +
-                                   isn_.ts_offset(tu);
-                r.timestamps = TcpTimestamps{cookie_tsval(clock, o), h.timestamps->tsval};
-                if (o.peer_wscale) r.window_scale = cfgp_->window_scale();
-                r.sack_permitted = o.sack;
-            }
-            std::uint32_t w =
-                static_cast<std::uint32_t>(std::min<std::size_t>(cfgp_->recv_buffer, 65535));
-            if (cfgp_->syn_window_mss_multiple && w > *r.mss) w -= w % *r.mss;
-            r.window = static_cast<std::uint16_t>(w);
+            const auto clock =
+                static_cast<std::uint32_t>(ns_since_start(now) / 1'000'000) + isn_.ts_offset(tu);
+            const TcpRepr r = cookie_syn_ack(
+                *cfgp_, tu, h, cookies_.make(tu, h.mss.value_or(536), now), mss_for(tu, tx), clock);
             last_cookie_ = now;
             cookies_sent_ = true;
             ++ctr_.syn_cookies_sent;
@@ -520,31 +503,8 @@ private:
         ++ctr_.syn_cookies_ok;
         ++ctr_.passive_opens;
         Connection& t = make_tcb(*id, tu, now);
-        t.iss = s.h.ack_number - 1;
-        t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = s.h.ack_number;
-        t.irs = s.h.seq_number - 1;
-        t.rcv_nxt = t.rcv_adv = t.last_ack_sent = t.rcv_up = s.h.seq_number;
-        t.our_mss = mss_for(tu, tx);
-        t.mss = std::min(t.our_mss, m);
-        const auto o = s.h.timestamps && cfgp_->timestamps ? cookie_options(s.h.timestamps->tsecr)
-                                                           : std::optional<CookieOptions>{};
-        if (o) { // the options the cookie SYN-ACK agreed to (RFC 7323, RFC 2018)
-            t.ts_ok = true;
-            t.ts_recent = s.h.timestamps->tsval;
-            t.ws_ok = o->peer_wscale.has_value();
-            t.snd_wscale = o->peer_wscale.value_or(0);
-            t.rcv_wscale = t.ws_ok ? cfgp_->window_scale() : 0;
-            t.sack_ok = o->sack;
-            t.mss = static_cast<std::uint16_t>(std::max(t.mss - 12, 8));
-        }
-        t.rcv_mss = t.mss;
-        t.state = State::established;
-        t.passive = true;
+        cookie_established(t, s, m, mss_for(tu, tx), now);
         t.listener = lid;
-        t.snd_wnd = t.max_snd_wnd = std::uint32_t{s.h.window} << t.snd_wscale;
-        t.snd_wl1 = s.h.seq_number;
-        t.snd_wl2 = s.h.ack_number;
-        t.cc.init(t.mss, now);
         t.in_accept_queue = true;
         l.accept_q.push_back(*id);
         (void)segment_arrives(t, s, now, ctr_); // data or FIN on the ACK
