@@ -3,9 +3,14 @@
 // hand from RFC 9293, RFC 7323, RFC 2018 and strata's documented choices
 // (docs/reference/tcp.md, docs/packetdrill.md):
 //   - MSS offered = MTU 1500 − 40 = 1460 (RFC 9293 §3.7.1);
-//   - receive buffer 256 KiB ⇒ window scale 3, the smallest shift with
-//     262144 >> s ≤ 65535 (RFC 7323 §2.2); a SYN's window is never scaled,
-//     so it is min(262144, 65535) = 65535;
+//   - window scale 7, Linux's ilog2(tcp_rmem[2] = 6 MiB) − 15 = 22 − 15
+//     (tcp_select_initial_window); a SYN's window is never scaled (RFC 7323
+//     §2.2) and Linux rounds min(buffer, 65535) down to a multiple of the
+//     MSS: 44 · 1460 = 64240 (a SYN-ACK with timestamps: 45 · 1448 = 65160);
+//   - quick-ACK mode: the first 16 data segments are ACKed at once
+//     (tcp_incr_quickack: min(rcv_wnd / (2 · rcv_mss), 16));
+//   - a read sends a window update only when the window at least doubles
+//     (__tcp_cleanup_rbuf); Minshall's Nagle (tcp_minshall_check);
 //   - options in Linux's order: MSS, SACK-permitted+TS (04 02 08 0a) or
 //     NOP NOP SACK-permitted, NOP window scale (RFC 7323 appendix A layout);
 //   - IPv4: TTL 64, DF set (RFC 1191), no options.
@@ -52,21 +57,20 @@ void check_ip(const Out& o, std::uint32_t src, std::uint32_t dst) {
 ///   +0   bind(3, ..., ...) = 0
 ///   +0   listen(3, 1) = 0
 ///   +0   < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
-///   +0   > S. 0:0(0) ack 1 win 65535 <mss 1460,nop,nop,sackOK,nop,wscale 3>
+///   +0   > S. 0:0(0) ack 1 win 64240 <mss 1460,nop,nop,sackOK,nop,wscale 7>
 ///   +.1  < . 1:1(0) ack 1 win 257
 ///   +0   accept(3, ..., ...) = 4
 ///   +0   < P. 1:1001(1000) ack 1 win 257
-///   +.04 > . 1:1(0) ack 1001 win 32643
+///   +0   > . 1:1(0) ack 1001 win 2040
 ///   +0   read(4, ..., 1000) = 1000
-///   +0   > . 1:1(0) ack 1001 win 32768
 ///   +0   write(4, ..., 500) = 500
-///   +0   > P. 1:501(500) ack 1001 win 32768
+///   +0   > P. 1:501(500) ack 1001 win 2048
 ///   +.1  < . 1001:1001(0) ack 501 win 257
 ///   +0   < F. 1001:1001(0) ack 501 win 257
-///   +0   > . 501:501(0) ack 1002 win 32768
+///   +0   > . 501:501(0) ack 1002 win 2048
 ///   +0   read(4, ..., 1000) = 0
 ///   +0   close(4) = 0
-///   +0   > F. 501:501(0) ack 1002 win 32768
+///   +0   > F. 501:501(0) ack 1002 win 2048
 ///   +.1  < . 1002:1002(0) ack 502 win 257
 /// Returns every outbound packet's bytes (for the determinism test).
 std::vector<Octets> server_script(const char* flags) {
@@ -95,8 +99,9 @@ std::vector<Octets> server_script(const char* flags) {
                 0};
     REQUIRE(d.inject(build(syn)) == 0);
 
-    // > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 3>: no timestamps
-    // (the SYN offered none, RFC 7323 §3.2), at the SYN's instant.
+    // > S. 0:0(0) ack 1 win 64240 <mss 1460,nop,nop,sackOK,nop,wscale 7>: no
+    // timestamps (the SYN offered none, RFC 7323 §3.2), at the SYN's instant;
+    // 64240 = 44 · 1460 (no timestamps, so the MSS is not reduced).
     Out sa = d.receive();
     sent.push_back(sa.bytes);
     check_ip(sa, local, remote);
@@ -105,8 +110,8 @@ std::vector<Octets> server_script(const char* flags) {
     CHECK(sa.tcp.dport == peer_port);
     CHECK(sa.tcp.flags == (SYN | ACK));
     CHECK(sa.tcp.ack == peer_isn + 1);
-    CHECK(sa.tcp.win == 65535);
-    CHECK(sa.tcp.options == opts({2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 3}));
+    CHECK(sa.tcp.win == 64240);
+    CHECK(sa.tcp.options == opts({2, 4, 0x05, 0xb4, 1, 1, 4, 2, 1, 3, 3, 7}));
     CHECK(sa.tcp.payload == 0);
     const std::uint32_t isn = sa.tcp.seq; // random (RFC 6528): the script's 0
 
@@ -123,8 +128,8 @@ std::vector<Octets> server_script(const char* flags) {
     CHECK(ntohl(peer.sin_addr.s_addr) == remote);
     CHECK(ntohs(peer.sin_port) == peer_port);
 
-    // < P. 1:1001(1000): one segment, not two full-sized ones, so the ACK
-    // waits for the 40 ms delayed-ACK timer (RFC 9293 §3.8.6.3; strata's 40 ms).
+    // < P. 1:1001(1000): the connection's first data segment starts
+    // quick-ACK mode (Linux tcp_event_data_recv): ACKed at once.
     const Octets data(1000, 'a');
     REQUIRE(
         d.inject(build(
@@ -133,25 +138,20 @@ std::vector<Octets> server_script(const char* flags) {
     Out ack1 = d.receive();
     sent.push_back(ack1.bytes);
     check_ip(ack1, local, remote);
-    CHECK(ack1.time_usecs - t0 == second / 10 + 40'000);
+    CHECK(ack1.time_usecs - t0 == second / 10);
     CHECK(ack1.tcp.flags == ACK);
     CHECK(ack1.tcp.seq == isn + 1);
     CHECK(ack1.tcp.ack == peer_isn + 1001);
-    // 262144 − 1000 unread = 261144 bytes of room, >> 3 = 32643.
-    CHECK(ack1.tcp.win == 32643);
+    // 262144 − 1000 unread = 261144 bytes of room, >> 7 = 2040.
+    CHECK(ack1.tcp.win == 2040);
     CHECK(ack1.tcp.options.empty());
 
     std::vector<char> buf(2000);
     REQUIRE(d.ifc.read(d.u(), c, buf.data(), 1000) == 1000);
     CHECK(std::string(buf.data(), 1000) == std::string(1000, 'a'));
-    // Reading moved the right edge by 1000 ≥ min(buffer/2, MSS = 1000): a
-    // window update (RFC 9293 §3.8.6.2.2), 262144 >> 3 = 32768.
-    Out wu = d.receive();
-    sent.push_back(wu.bytes);
-    CHECK(wu.time_usecs - t0 == second / 10 + 40'000);
-    CHECK(wu.tcp.flags == ACK);
-    CHECK(wu.tcp.ack == peer_isn + 1001);
-    CHECK(wu.tcp.win == 32768);
+    // No window update: 2040 · 128 = 261120 bytes are still advertised,
+    // more than half the buffer (__tcp_cleanup_rbuf needs ≤ 131072 and a
+    // doubling). The next segment out is the data.
 
     // write 500 bytes: nothing in flight, so Nagle lets it go at once; PSH on
     // the segment that empties the send buffer.
@@ -160,15 +160,16 @@ std::vector<Octets> server_script(const char* flags) {
     Out dat = d.receive();
     sent.push_back(dat.bytes);
     check_ip(dat, local, remote);
-    CHECK(dat.time_usecs - t0 == second / 10 + 40'000);
+    CHECK(dat.time_usecs - t0 == second / 10);
     CHECK(dat.tcp.flags == (PSH | ACK));
+    CHECK(dat.tcp.win == 2048); // the read emptied the buffer: 262144 >> 7
     CHECK(dat.tcp.seq == isn + 1);
     CHECK(dat.tcp.ack == peer_isn + 1001);
     CHECK(dat.tcp.payload == 500);
     CHECK(std::string(dat.data.begin(), dat.data.end()) == reply);
 
     // +.1 the peer ACKs it, then sends FIN: the FIN is ACKed at once.
-    d.wait_until(t0 + 2 * second / 10 + 40'000);
+    d.wait_until(t0 + 2 * second / 10);
     REQUIRE(d.inject(build({remote,
                             local,
                             peer_port,
@@ -191,22 +192,22 @@ std::vector<Octets> server_script(const char* flags) {
                             0})) == 0);
     Out fa = d.receive();
     sent.push_back(fa.bytes);
-    CHECK(fa.time_usecs - t0 == 2 * second / 10 + 40'000);
+    CHECK(fa.time_usecs - t0 == 2 * second / 10);
     CHECK(fa.tcp.flags == ACK);
     CHECK(fa.tcp.seq == isn + 501);
     CHECK(fa.tcp.ack == peer_isn + 1002); // the FIN takes one sequence number
-    CHECK(fa.tcp.win == 32768);
+    CHECK(fa.tcp.win == 2048);
 
     CHECK(d.ifc.read(d.u(), c, buf.data(), 1000) == 0); // end of stream
     REQUIRE(d.ifc.close(d.u(), c) == 0);
     Out fin = d.receive(); // CLOSE-WAIT → LAST-ACK
     sent.push_back(fin.bytes);
-    CHECK(fin.time_usecs - t0 == 2 * second / 10 + 40'000);
+    CHECK(fin.time_usecs - t0 == 2 * second / 10);
     CHECK(fin.tcp.flags == (FIN | ACK));
     CHECK(fin.tcp.seq == isn + 501);
     CHECK(fin.tcp.ack == peer_isn + 1002);
 
-    d.wait_until(t0 + 3 * second / 10 + 40'000);
+    d.wait_until(t0 + 3 * second / 10);
     REQUIRE(d.inject(build({remote,
                             local,
                             peer_port,
@@ -260,13 +261,15 @@ Octets cat(std::initializer_list<Octets> parts) {
 ///   0    socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
 ///   +0   fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
 ///   +0   connect(3, ..., ...) = -1 EINPROGRESS
-///   +0   > S 0:0(0) win 65535 <mss 1460,sackOK,TS val T ecr 0,nop,wscale 3>
+///   +0   > S 0:0(0) win 64240 <mss 1460,sackOK,TS val T ecr 0,nop,wscale 7>
 ///   +.05 < S. 0:0(0) ack 1 win 65535 <mss 1400,sackOK,TS val 500 ecr T,nop,wscale 6>
-///   +0   > . 1:1(0) ack 1 <nop,nop,TS val T+50 ecr 500>
+///   +0   > . 1:1(0) ack 1 win 2048 <nop,nop,TS val T+50 ecr 500>
 ///   +0   write(3, ..., 2000) = 2000
 ///   +0   > . 1:1389(1388) ack 1 <nop,nop,TS val T+50 ecr 500>
-///   +.1  < . 1:1(0) ack 1389 win 1000 <nop,nop,TS val 600 ecr T+50>
-///   +0   > P. 1389:2001(612) ack 1 <nop,nop,TS val T+150 ecr 600>
+///   +0   > P. 1389:2001(612) ack 1 <nop,nop,TS val T+50 ecr 500>
+///   +0   write(3, ..., 100) = 100
+///   +.1  < . 1:1(0) ack 2001 win 1000 <nop,nop,TS val 600 ecr T+50>
+///   +0   > P. 2001:2101(100) ack 1 <nop,nop,TS val T+150 ecr 600>
 ///   +0   < R 1:1(0) win 0
 ///   +0   read(3, ..., 100) = -1 ECONNRESET
 TEST_CASE("packetdrill so: client with timestamps, Nagle holds the tail, RST resets") {
@@ -288,12 +291,12 @@ TEST_CASE("packetdrill so: client with timestamps, Nagle holds the tail, RST res
     CHECK(syn.tcp.dport == server_port);
     CHECK(syn.tcp.sport >= 32768); // Linux's ip_local_port_range, strata's default
     CHECK(syn.tcp.sport <= 60999);
-    CHECK(syn.tcp.win == 65535);
+    CHECK(syn.tcp.win == 64240); // 44 · 1460, Linux's multiple of the MSS
     REQUIRE(syn.tcp.options.size() == 20);
     const std::uint32_t tsval = be32(syn.tcp.options, 8);
-    // MSS 1460; SACK-permitted + TS (04 02 08 0a val ecr=0); NOP, WS 3.
+    // MSS 1460; SACK-permitted + TS (04 02 08 0a val ecr=0); NOP, WS 7.
     CHECK(syn.tcp.options ==
-          cat({opts({2, 4, 0x05, 0xb4, 4, 2, 8, 10}), u32(tsval), u32(0), opts({1, 3, 3, 3})}));
+          cat({opts({2, 4, 0x05, 0xb4, 4, 2, 8, 10}), u32(tsval), u32(0), opts({1, 3, 3, 7})}));
     const std::uint32_t isn = syn.tcp.seq;
     const std::uint16_t port = syn.tcp.sport;
 
@@ -309,7 +312,7 @@ TEST_CASE("packetdrill so: client with timestamps, Nagle holds the tail, RST res
     CHECK(ack.tcp.flags == ACK);
     CHECK(ack.tcp.seq == isn + 1);
     CHECK(ack.tcp.ack == peer_isn + 1);
-    CHECK(ack.tcp.win == 32768); // 262144 >> 3, now scaled
+    CHECK(ack.tcp.win == 2048); // 262144 >> 7, now scaled
     // TSval runs at 1 ms per tick (RFC 7323 §5.4): 50 ms later, +50.
     CHECK(ack.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 50), u32(500)}));
     errno = 0;
@@ -321,8 +324,9 @@ TEST_CASE("packetdrill so: client with timestamps, Nagle holds the tail, RST res
     CHECK(soerr == 0);
 
     // 2000 bytes; MSS = min(1460, 1400) − 12 bytes of timestamps = 1388
-    // (RFC 9293 §3.7.1). The 612-byte tail is short and 1388 bytes are
-    // unacknowledged: Nagle (RFC 9293 §3.7.4) holds it until the ACK.
+    // (RFC 9293 §3.7.1). The 612-byte tail is short, but no earlier short
+    // segment is unacknowledged: Minshall's Nagle (Linux tcp_minshall_check)
+    // sends it at once; a further 100 bytes wait for the 612 to be ACKed.
     const std::string data(2000, 'x');
     REQUIRE(d.ifc.write(d.u(), fd, data.data(), data.size()) == 2000);
     Out s1 = d.receive();
@@ -332,16 +336,24 @@ TEST_CASE("packetdrill so: client with timestamps, Nagle holds the tail, RST res
     CHECK(s1.tcp.payload == 1388);
     CHECK(s1.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 50), u32(500)}));
 
-    d.wait_until(t0 + 150'000);
-    REQUIRE(d.inject(build({remote, local, server_port, port, peer_isn + 1, isn + 1389, ACK, 1000,
-                            cat({opts({1, 1, 8, 10}), u32(600), u32(tsval + 50)}), 0})) == 0);
     Out s2 = d.receive();
-    CHECK(s2.time_usecs - t0 == 150'000); // released by the ACK, not sent with s1
+    CHECK(s2.time_usecs - t0 == 50'000); // sent with s1
     CHECK(s2.tcp.flags == (PSH | ACK));
     CHECK(s2.tcp.seq == isn + 1389);
     CHECK(s2.tcp.ack == peer_isn + 1);
     CHECK(s2.tcp.payload == 612);
-    CHECK(s2.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 150), u32(600)}));
+    CHECK(s2.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 50), u32(500)}));
+    REQUIRE(d.ifc.write(d.u(), fd, data.data(), 100) == 100);
+
+    d.wait_until(t0 + 150'000);
+    REQUIRE(d.inject(build({remote, local, server_port, port, peer_isn + 1, isn + 2001, ACK, 1000,
+                            cat({opts({1, 1, 8, 10}), u32(600), u32(tsval + 50)}), 0})) == 0);
+    Out s3 = d.receive();
+    CHECK(s3.time_usecs - t0 == 150'000); // released by the ACK of the short 612
+    CHECK(s3.tcp.flags == (PSH | ACK));
+    CHECK(s3.tcp.seq == isn + 2001);
+    CHECK(s3.tcp.payload == 100);
+    CHECK(s3.tcp.options == cat({opts({1, 1, 8, 10}), u32(tsval + 150), u32(600)}));
 
     // < R 1:1(0): SEQ = RCV.NXT exactly, so it resets (RFC 5961 §3.2); an
     // RST is never answered (RFC 9293 §3.10.7.2).

@@ -31,7 +31,7 @@ TEST_CASE("packetdrill script: delayed-ack.pkt") { run("delayed-ack.pkt"); }
 
 TEST_CASE("packetdrill script: a wrong expectation is caught") {
     // The runner itself must fail when strata does something else: a SYN-ACK
-    // expected with window scale 7 (Linux's) instead of strata's 3.
+    // expected with window scale 3 instead of strata's (and Linux's) 7.
     const std::string path = std::string(STRATA_PACKETDRILL_SCRIPTS) + "/../wrong-wscale.pkt.in";
     drill::Drill d;
     drill::PktRunner r(d, drill::ScriptConfig{});

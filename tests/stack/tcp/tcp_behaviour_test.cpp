@@ -22,7 +22,9 @@ std::vector<const Sent*> acks_from(const Pair<>& p, int from, Instant after) {
 } // namespace
 
 TEST_CASE("tcp: delayed ACK: one segment is acknowledged after 40 ms, the second at once") {
-    Pair<> p;
+    TcpConfig cfg;
+    cfg.max_quickacks = 0; // the RFC 9293 §3.8.6.3 policy from the first segment
+    Pair<> p{cfg, cfg};
     auto [c, s] = p.connect();
     p.run_for(1s);
     REQUIRE(p.a.set_nodelay(c, true).ok());
@@ -50,7 +52,9 @@ TEST_CASE("tcp: delayed ACK: one segment is acknowledged after 40 ms, the second
 
 TEST_CASE("tcp: Nagle holds a small segment while one is unacknowledged; TCP_NODELAY does not") {
     for (bool nodelay : {false, true}) {
-        Pair<> p;
+        TcpConfig cfg;
+        cfg.max_quickacks = 0; // B delays its ACK (no quick-ACK mode)
+        Pair<> p{cfg, cfg};
         // Named variables, not a structured binding: clang 14 cannot capture one in a lambda.
         const auto ids = p.connect();
         const ConnId c = ids.first;

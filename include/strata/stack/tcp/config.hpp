@@ -25,8 +25,9 @@ struct TcpConfig {
     bool sack = true;                     ///< offer SACK-permitted (RFC 2018)
     bool timestamps = true;               ///< offer timestamps (RFC 7323 §3)
     bool window_scaling = true;           ///< offer window scaling (RFC 7323 §2)
-    bool nagle = true;                    ///< new sockets start with Nagle on (RFC 9293 §3.7.4)
-    bool keepalive = false;               ///< new sockets start with keepalive off
+    bool dsack = true;      ///< report duplicates in a first SACK block (RFC 2883; Linux tcp_dsack)
+    bool nagle = true;      ///< new sockets start with Nagle on (RFC 9293 §3.7.4)
+    bool keepalive = false; ///< new sockets start with keepalive off
     Duration delayed_ack{std::chrono::milliseconds{40}}; ///< Linux's minimum delack timeout
     /// Maximum segment lifetime: TIME_WAIT lasts 2·MSL = 60 s as in Linux
     /// (RFC 9293 §3.4.2 suggests MSL = 2 min; Linux's TCP_TIMEWAIT_LEN is 60 s).
@@ -46,10 +47,48 @@ struct TcpConfig {
     /// (Linux's tcp_challenge_ack_limit was 1000 from 4.7 to 6.0).
     std::uint32_t challenge_ack_limit = 1000;
 
-    /// The shift we offer (RFC 7323 §2.2): the smallest that lets the whole
-    /// receive buffer be advertised in 16 bits, at most 14.
+    // --- Linux look-alike choices (each switchable; the Linux choice is the
+    // default, so that packetdrill scripts written for Linux see Linux values).
+
+    /// The largest receive buffer the window scale must be able to advertise
+    /// (Linux's tcp_rmem[2] = 6 MiB, what autotuning may grow to). Linux
+    /// tcp_select_initial_window offers clamp(ilog2(max(space, tcp_rmem[2],
+    /// rmem_max)) - 15, 0, 14): ilog2(6291456) = 22, so 7. 0 = offer the
+    /// smallest shift that fits `recv_buffer` (the RFC 7323 §2.2 minimum).
+    std::size_t window_scale_space = 6 * 1024 * 1024;
+    /// The window of a SYN / SYN-ACK rounded down to a multiple of the MSS
+    /// (Linux: "quantize space offering to a multiple of mss"): 64240 =
+    /// 44 * 1460 in a SYN, 65160 = 45 * 1448 in a SYN-ACK with timestamps.
+    /// false = min(buffer, 65535).
+    bool syn_window_mss_multiple = true;
+    /// Quick-ACK mode at connection start (Linux tcp_event_data_recv ->
+    /// tcp_incr_quickack): the first data segment arms
+    /// min(max(rcv_wnd / (2 * rcv_mss), 2), max_quickacks) immediate ACKs.
+    /// 0 = off (every second full segment or the delayed-ACK timer from the
+    /// start, RFC 9293 §3.8.6.3).
+    unsigned max_quickacks = 16; ///< Linux TCP_MAX_QUICKACKS
+    /// Minshall's Nagle variant (Linux tcp_nagle_check / tcp_minshall_check):
+    /// a short segment waits only while an earlier short segment is
+    /// unacknowledged. false = RFC 9293 §3.7.4 (while any data is).
+    bool minshall_nagle = true;
+    /// Window updates after a read as Linux __tcp_cleanup_rbuf: only when the
+    /// window still advertised is at most half the buffer and the new one at
+    /// least doubles it. false = RFC 9293 §3.8.6.2.2 (the edge moves by
+    /// min(buffer / 2, MSS)).
+    bool linux_window_update = true;
+
+    /// The shift we offer (RFC 7323 §2.2), at most 14: with
+    /// window_scale_space, Linux's ilog2(max(recv_buffer, space)) - 15;
+    /// without, the smallest that lets `recv_buffer` be advertised in 16 bits.
     [[nodiscard]] constexpr std::uint8_t window_scale() const noexcept {
         std::uint8_t s = 0;
+        if (window_scale_space != 0) {
+            std::size_t space = recv_buffer > window_scale_space ? recv_buffer : window_scale_space;
+            int lg = -1;
+            for (; space != 0; space >>= 1)
+                ++lg;
+            return static_cast<std::uint8_t>(lg <= 15 ? 0 : lg - 15 > 14 ? 14 : lg - 15);
+        }
         while (s < 14 && (recv_buffer >> s) > 65535)
             ++s;
         return s;

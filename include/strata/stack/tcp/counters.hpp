@@ -35,6 +35,8 @@ struct TcpCounters {
     std::uint64_t dup_acks = 0;
     std::uint64_t icmp_errors = 0;
     std::uint64_t pmtu_updates = 0;
+    std::uint64_t urgent_in = 0;        ///< urgent pointers that advanced RCV.UP
+    std::uint64_t time_wait_reused = 0; ///< TW recycled by a SYN (RFC 6191; Linux TCP_TW_SYN)
 };
 
 } // namespace strata::stack::tcp

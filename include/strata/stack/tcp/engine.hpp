@@ -21,7 +21,8 @@
 #include <strata/stack/endpoint.hpp>
 #include <strata/stack/errno.hpp>
 #include <strata/stack/tcp/congestion/new_reno.hpp>
-#include <strata/stack/tcp/icmp_report.hpp>
+#include <strata/stack/tcp/cookie_open.hpp>
+#include <strata/stack/tcp/icmp_input.hpp>
 #include <strata/stack/tcp/input.hpp>
 #include <strata/stack/tcp/isn.hpp>
 #include <strata/stack/tcp/output.hpp>
@@ -104,8 +105,9 @@ public:
     SysResult<std::size_t> send(ConnId id, Bytes data) {
         Connection* t = conn(id);
         if (!t) return lst(id) ? Errno::enotconn : Errno::ebadf;
-        if (t->error != Errno::ok) return t->error;
-        if (t->fin_queued) return Errno::epipe;
+        // Linux tcp_sendmsg -> sk_stream_error: the pending error once, then EPIPE.
+        if (t->pending_error() != Errno::ok) return t->take_error();
+        if (t->error != Errno::ok || t->fin_queued) return Errno::epipe;
         switch (t->state) {
         case State::syn_sent: // RFC 9293 §3.10.2: queued until established
         case State::syn_received:
@@ -123,6 +125,26 @@ public:
         return n;
     }
 
+    /// send() whose bytes are urgent (RFC 9293 §3.8.5, MSG_OOB): they go
+    /// in the stream, and segments before their end carry URG and an urgent
+    /// pointer to the octet after them (MUST-31) until they are acknowledged.
+    SysResult<std::size_t> send_urgent(ConnId id, Bytes data) {
+        auto n = send(id, data);
+        if (n && *n != 0) {
+            Connection& t = *conn(id);
+            t.snd_up = t.data_end();
+            t.urg_mode = true;
+        }
+        return n;
+    }
+
+    /// Urgent bytes (inline, RFC 6093) from the next byte recv() returns up
+    /// to and including the last urgent one; 0 when none is pending (MUST-33).
+    [[nodiscard]] std::size_t urgent_remaining(ConnId id) const noexcept {
+        const Connection* t = conn(id);
+        return t ? t->urgent_remaining() : 0;
+    }
+
     /// 0 = orderly end of stream (the peer's FIN).
     SysResult<std::size_t> recv(ConnId id, MutBytes out) {
         Connection* t = conn(id);
@@ -132,8 +154,12 @@ public:
             window_update(*t);
             return n;
         }
-        if (t->error != Errno::ok) return t->error;
+        // Linux tcp_recvmsg: end of stream (SOCK_DONE) first, then the
+        // pending error once (sock_error), then 0 as the reset shut both
+        // directions (tcp_done: sk_shutdown = SHUTDOWN_MASK).
         if (t->fin_received || t->shut_rd) return std::size_t{0};
+        if (t->pending_error() != Errno::ok) return t->take_error();
+        if (t->error != Errno::ok) return std::size_t{0};
         switch (t->state) {
         case State::syn_sent:
         case State::syn_received:
@@ -235,13 +261,21 @@ public:
             r.hangup = true;
             return r;
         }
-        r.error = t->error;
+        r.error = t->pending_error(); // POLLERR until reported (Linux sk_err)
         r.readable =
             t->rcvbuf.readable() != 0 || t->fin_received || t->error != Errno::ok || t->shut_rd;
         const bool sending = t->state == State::established || t->state == State::close_wait;
         r.writable = (sending && !t->fin_queued && t->sndbuf.free() != 0) || t->error != Errno::ok;
         r.hangup = t->state == State::closed || (t->fin_received && t->fin_queued);
+        r.urgent = t->urgent_remaining() != 0;
         return r;
+    }
+
+    /// SO_ERROR: the pending error, reported once (Linux sock_error); a
+    /// later recv() then returns 0 and send() EPIPE.
+    Errno take_error(ConnId id) noexcept {
+        Connection* t = conn(id);
+        return t ? t->take_error() : Errno::ok;
     }
 
     [[nodiscard]] State state(ConnId id) const noexcept {
@@ -302,6 +336,19 @@ public:
         const FourTuple tu{{dst, s.h.dst_port}, {src, s.h.src_port}};
         if (const ConnId id = table_.find(tu); id != no_conn) {
             Connection& t = *conn(id);
+            if (time_wait_reusable(t, s)) {
+                if (const ConnId l = table_.find_listener(tu.local); l != no_conn) {
+                    // A new incarnation (RFC 6191): TIME-WAIT ends, the
+                    // listener takes the SYN (Linux TCP_TW_SYN).
+                    ++ctr_.time_wait_reused;
+                    tw_isn_ = time_wait_isn(t);
+                    t.abort_with(Errno::ok);
+                    reap(id);
+                    listen_arrives(l, tu, s, now, tx);
+                    tw_isn_.reset();
+                    return;
+                }
+            }
             if (t.in_syn_queue && s.h.flags.ack() && !s.h.flags.syn() && !s.h.flags.rst()) {
                 const Listener* l = lst(t.listener);
                 if (l && l->accept_q.size() >= l->backlog) {
@@ -331,44 +378,8 @@ public:
         const ConnId id = table_.find(tu);
         if (id == no_conn) return;
         Connection& t = *conn(id);
-        ++ctr_.icmp_errors;
-        // RFC 5927 §4.1: the quoted sequence number must be in flight.
-        if (!(t.snd_una <= r.seq && r.seq < t.snd_max)) return;
-        const Errno e = r.type == 3 && r.code == 0                    ? Errno::enetunreach
-                        : r.type == 3 && (r.code == 2 || r.code == 3) ? Errno::econnrefused
-                                                                      : Errno::ehostunreach;
-        switch (r.kind) {
-        case IcmpReport::Kind::frag_needed: {
-            // RFC 1191 §6: a smaller MSS, and resend what is in flight at once
-            // (Linux tcp_simple_retransmit: no congestion response).
-            std::uint32_t mtu = r.next_hop_mtu != 0
-                                    ? r.next_hop_mtu
-                                    : static_cast<std::uint32_t>(tx.path_mtu(tu.remote.addr));
-            mtu = std::max<std::uint32_t>(mtu, 68);
-            const auto m = static_cast<std::uint16_t>(
-                std::max<std::uint32_t>(mtu - 40 - (t.ts_ok ? 12u : 0u), 8));
-            if (m < t.mss) {
-                t.mss = m;
-                t.cc.set_mss(m);
-                t.snd_nxt = t.snd_una;
-                ++ctr_.pmtu_updates;
-            }
-            break;
-        }
-        case IcmpReport::Kind::unreachable_hard:
-            // Hard errors abort a connection being opened (Linux); later they
-            // are soft, as RFC 1122 §4.2.3.9 allows.
-            if (t.state == State::syn_sent || t.state == State::syn_received)
-                t.abort_with(e);
-            else
-                t.soft_error = e;
-            break;
-        case IcmpReport::Kind::unreachable_soft:
-        case IcmpReport::Kind::time_exceeded:
-            t.soft_error = e;
-            break;
-        }
-        run(id, t, now, tx);
+        if (icmp_arrives(t, r, static_cast<std::uint32_t>(tx.path_mtu(tu.remote.addr)), ctr_))
+            run(id, t, now, tx);
     }
 
     /// Runs due timers and sends everything pending.
@@ -406,9 +417,10 @@ private:
 
     Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
         Connection& t = table_.make_conn(id, *cfgp_, tu);
-        t.iss = isn_.isn(tu, now); // RFC 6528
-        t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.iss;
-        t.ts_offset = static_cast<std::uint32_t>(rng_.next());
+        t.iss = tw_isn_ ? *tw_isn_ : isn_.isn(tu, now); // RFC 6528, RFC 6191
+        t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = t.iss;
+        t.ts_offset = isn_.ts_offset(tu);
+        t.ts_recent_at = now;
         return t;
     }
 
@@ -442,16 +454,12 @@ private:
             return;
         }
         if (l.syn_queue >= l.backlog) {
-            // RFC 4987 §3.6: no state; the ISN encodes the MSS. Only MSS is
-            // offered (Linux would hide WS/SACK in the timestamp; we do not).
-            TcpRepr r;
-            r.src_port = tu.local.port;
-            r.dst_port = tu.remote.port;
-            r.seq_number = cookies_.make(tu, h.mss.value_or(536), now);
-            r.ack_number = h.seq_number + 1;
-            r.flags = tcp_flags::syn | tcp_flags::ack;
-            r.window = static_cast<std::uint16_t>(std::min<std::size_t>(cfgp_->recv_buffer, 65535));
-            r.mss = mss_for(tu, tx);
+            // RFC 4987 §3.6: no state; the ISN encodes the MSS; with
+            // timestamps, WS and SACK ride in our TSval (Linux).
+            const auto clock =
+                static_cast<std::uint32_t>(ns_since_start(now) / 1'000'000) + isn_.ts_offset(tu);
+            const TcpRepr r = cookie_syn_ack(
+                *cfgp_, tu, h, cookies_.make(tu, h.mss.value_or(536), now), mss_for(tu, tx), clock);
             last_cookie_ = now;
             cookies_sent_ = true;
             ++ctr_.syn_cookies_sent;
@@ -495,20 +503,8 @@ private:
         ++ctr_.syn_cookies_ok;
         ++ctr_.passive_opens;
         Connection& t = make_tcb(*id, tu, now);
-        t.iss = s.h.ack_number - 1;
-        t.snd_una = t.snd_nxt = t.snd_max = t.recover = s.h.ack_number;
-        t.irs = s.h.seq_number - 1;
-        t.rcv_nxt = t.rcv_adv = t.last_ack_sent = s.h.seq_number;
-        t.our_mss = mss_for(tu, tx);
-        t.mss = std::min(t.our_mss, m);
-        t.rcv_mss = t.mss;
-        t.state = State::established;
-        t.passive = true;
+        cookie_established(t, s, m, mss_for(tu, tx), now);
         t.listener = lid;
-        t.snd_wnd = t.max_snd_wnd = s.h.window;
-        t.snd_wl1 = s.h.seq_number;
-        t.snd_wl2 = s.h.ack_number;
-        t.cc.init(t.mss, now);
         t.in_accept_queue = true;
         l.accept_q.push_back(*id);
         (void)segment_arrives(t, s, now, ctr_); // data or FIN on the ACK
@@ -532,14 +528,8 @@ private:
         }
     }
 
-    /// RFC 9293 §3.8.6.2.2 receiver SWS avoidance: announce a larger window
-    /// once it grew by min(buffer / 2, MSS).
     void window_update(Connection& t) noexcept {
-        if (!t.synchronized()) return;
-        const SeqNum right = t.rcv_nxt + static_cast<std::uint32_t>(t.rcvbuf.window());
-        const auto step =
-            static_cast<std::uint32_t>(std::min<std::size_t>(t.rcvbuf.capacity() / 2, t.mss));
-        if (right > t.rcv_adv && static_cast<std::uint32_t>(right - t.rcv_adv) >= step) {
+        if (window_update_due(t)) {
             t.ack_now = true;
             pending_ = true;
         }
@@ -603,6 +593,7 @@ private:
     std::uint32_t challenge_count_ = 0;
     Instant last_cookie_{};
     bool cookies_sent_ = false;
+    std::optional<SeqNum> tw_isn_{}; ///< ISS for a SYN recycling TIME-WAIT
 };
 
 } // namespace strata::stack::tcp

@@ -47,7 +47,7 @@ void negotiate(Tcb<CC>& t, const TcpRepr& h) noexcept {
     t.ts_ok = t.cfg->timestamps && h.timestamps.has_value();
     if (t.ts_ok) t.ts_recent = h.timestamps->tsval;
     t.sack_ok = t.cfg->sack && h.sack_permitted;
-    t.rcv_adv = t.rcv_nxt;
+    t.rcv_adv = t.rcv_up = t.rcv_nxt;
     // RFC 9293 §3.7.1: no MSS option means 536; the data per segment is
     // reduced by the options every segment carries (timestamps: 12 bytes).
     const std::uint16_t peer = h.mss.value_or(536);
@@ -119,6 +119,7 @@ bool process_ack(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ctr) no
                 std::min<std::size_t>(static_cast<std::uint32_t>(ack - from), t.sndbuf.size()));
         t.snd_una = ack;
         if (t.snd_nxt < t.snd_una) t.snd_nxt = t.snd_una;
+        if (t.urg_mode && t.snd_una >= t.snd_up) t.urg_mode = false; // urgent data delivered
         t.retries = 0;
         rtt_sample(t, s, now);
         if (t.in_recovery) {
@@ -193,6 +194,12 @@ template <CongestionControl CC>
 void process_data(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ctr) noexcept {
     const SeqNum seq = s.h.seq_number;
     const std::uint32_t skip = t.rcv_nxt > seq ? static_cast<std::uint32_t>(t.rcv_nxt - seq) : 0;
+    // RFC 2883 §4: report duplicate data (all of it, or the part below
+    // RCV.NXT) in a D-SACK block, so the sender can undo a spurious retransmit.
+    if (skip != 0 && t.sack_ok && t.cfg->dsack) {
+        t.dsack_start = seq;
+        t.dsack_len = std::min(skip, static_cast<std::uint32_t>(s.payload.size()));
+    }
     if (skip >= s.payload.size()) {
         t.ack_now = true; // a retransmission of data we have: tell the peer
         return;
@@ -209,10 +216,18 @@ void process_data(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ctr) n
     } else if (n != data.size() || t.rcvbuf.has_out_of_order()) {
         t.ack_now = true; // filled a hole, or did not fit
     } else {
+        // Linux tcp_event_data_recv: the first data segment starts quick-ACK
+        // mode, rcv_wnd / (2 * rcv_mss) immediate ACKs (2 if that is 0), at
+        // most max_quickacks (tcp_incr_quickack).
+        if (!t.got_data) {
+            t.got_data = true;
+            const unsigned q = std::max(t.rcv_wnd() / (2 * t.rcv_mss), 2u);
+            t.quickacks = std::max(t.quickacks, std::min(q, t.cfg->max_quickacks));
+        }
         // RFC 9293 §3.8.6.3 / RFC 5681 §4.2: ACK at least every second
         // full-sized segment, else within the delayed-ACK timeout.
         t.unacked_bytes += static_cast<std::uint32_t>(n);
-        if (t.unacked_bytes >= 2 * t.rcv_mss)
+        if (t.quickacks != 0 || t.unacked_bytes >= 2 * t.rcv_mss)
             t.ack_now = true;
         else if (t.delack_at == never)
             t.delack_at = now + t.cfg->delayed_ack;
@@ -244,6 +259,9 @@ Reply syn_sent_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& c
         rtt_sample(t, s, now);
         t.retries = 0;
         t.rto.reset_backoff();
+        // RFC 6298 §5.7 as Linux applies it (tcp_init_metrics): only when
+        // the handshake gave no RTT sample (Karn, no timestamps).
+        if (t.syn_rexmit) t.rto.syn_timed_out();
         t.state = State::established;
         t.snd_wnd = h.window; // RFC 7323 §2.2: not scaled in a SYN
         t.max_snd_wnd = t.snd_wnd;
@@ -263,6 +281,30 @@ Reply syn_sent_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& c
 }
 
 } // namespace detail
+
+/// RFC 9293 §3.6.1 / RFC 6191 §2, as Linux tcp_timewait_state_process: a
+/// SYN (no ACK, no RST) for a 4-tuple in TIME-WAIT may open a new
+/// incarnation when its sequence number is beyond the old RCV.NXT, or,
+/// with timestamps, its TSval is newer than TS.Recent; PAWS (an older
+/// TSval) rejects it whatever its sequence number.
+template <CongestionControl CC>
+[[nodiscard]] bool time_wait_reusable(const Tcb<CC>& t, const Segment& s) noexcept {
+    const TcpRepr& h = s.h;
+    if (t.state != State::time_wait || !h.flags.syn() || h.flags.ack() || h.flags.rst())
+        return false;
+    const bool ts = t.ts_ok && h.timestamps.has_value();
+    const auto age = ts ? static_cast<std::int32_t>(h.timestamps->tsval - t.ts_recent) : 0;
+    if (age < 0) return false;
+    return h.seq_number > t.rcv_nxt || age > 0;
+}
+
+/// The new incarnation's ISS (Linux: tw_snd_nxt + 65535 + 2, never 0):
+/// beyond anything the old one sent, so its old duplicates fall outside.
+template <CongestionControl CC>
+[[nodiscard]] SeqNum time_wait_isn(const Tcb<CC>& t) noexcept {
+    const SeqNum isn = t.snd_max + 65537;
+    return isn == SeqNum{0} ? SeqNum{1} : isn;
+}
 
 /// RFC 9293 §3.10.7.3-4 for a connection with a TCB.
 template <CongestionControl CC>
@@ -284,7 +326,10 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
                                 h.ack_number == t.snd_max;
     // RFC 7323 §5.3 R1 PAWS: an older TSval is a duplicate from an earlier
     // wrap of the sequence space; drop it and ACK (never for a RST).
-    if (t.ts_ok && h.timestamps && !h.flags.rst() &&
+    // §5.5: after 24 days idle TS.Recent is too old to compare with (the
+    // TSval clock may have wrapped its sign): skip the test (Linux TCP_PAWS_24DAYS).
+    const bool ts_stale = now - t.ts_recent_at > std::chrono::hours{24 * 24};
+    if (t.ts_ok && h.timestamps && !h.flags.rst() && !ts_stale &&
         static_cast<std::int32_t>(h.timestamps->tsval - t.ts_recent) < 0) {
         ++ctr.paws_rejected;
         t.ack_now = true;
@@ -317,12 +362,22 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
                 t.challenge_ack = true;
             else if (!h.flags.rst())
                 t.ack_now = true;
+            // Old data (Linux tcp_send_dupack): D-SACK it (RFC 2883 §4).
+            if (!h.flags.rst() && !s.payload.empty() && seq < t.rcv_nxt && t.sack_ok &&
+                t.cfg->dsack) {
+                const SeqNum end = std::min(seq + static_cast<std::uint32_t>(s.payload.size()),
+                                            t.rcv_nxt, [](SeqNum x, SeqNum y) { return x < y; });
+                t.dsack_start = seq;
+                t.dsack_len = static_cast<std::uint32_t>(end - seq);
+            }
             return Reply::none;
         }
     }
     // RFC 7323 §4.3: remember the TSval of the segment at the left window edge.
-    if (t.ts_ok && h.timestamps && h.seq_number <= t.last_ack_sent)
+    if (t.ts_ok && h.timestamps && h.seq_number <= t.last_ack_sent) {
         t.ts_recent = h.timestamps->tsval;
+        t.ts_recent_at = now;
+    }
     if (t.keepalive && t.synchronized()) {
         t.keepalive_sent = 0;
         t.keepalive_at = now + t.cfg->keepalive_timing.idle;
@@ -361,6 +416,8 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
     if (t.state == State::syn_received) {
         if (!(t.snd_una < h.ack_number && h.ack_number <= t.snd_max)) return Reply::reset;
         t.state = State::established;
+        t.retries = 0;
+        if (t.syn_rexmit) t.rto.syn_timed_out(); // RFC 6298 §5.7
         t.snd_wnd = std::uint32_t{h.window} << t.snd_wscale;
         t.max_snd_wnd = t.snd_wnd;
         t.snd_wl1 = h.seq_number;
@@ -376,9 +433,18 @@ Reply segment_arrives(Tcb<CC>& t, const Segment& s, Instant now, TcpCounters& ct
     }
     if (!detail::process_ack(t, s, now, ctr)) return Reply::none;
     if (simopen_synack) return Reply::none;
-    // Seventh: text.
     const bool receiving = t.state == State::established || t.state == State::fin_wait_1 ||
                            t.state == State::fin_wait_2;
+    // Sixth: URG (RFC 9293 §3.10.7.4): RCV.UP <- max(RCV.UP, SEG.SEQ + SEG.UP);
+    // the pointer names the octet after the urgent data (MUST-31, RFC 6093).
+    if (h.flags.urg() && receiving && h.urgent_pointer != 0) {
+        const SeqNum up = h.seq_number + std::uint32_t{h.urgent_pointer};
+        if (up > t.rcv_up) {
+            t.rcv_up = up;
+            ++ctr.urgent_in;
+        }
+    }
+    // Seventh: text.
     if (!s.payload.empty()) {
         if (!receiving) {
             t.ack_now = true; // after the peer's FIN: ignore

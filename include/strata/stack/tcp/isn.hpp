@@ -92,6 +92,18 @@ public:
         return SeqNum{f + ticks(now)};
     }
 
+    /// The TSval offset of a connection (RFC 7323 §5.4): a keyed hash of the
+    /// two addresses only, as Linux's secure_tcp_ts_off, so a new incarnation
+    /// of a 4-tuple continues the old one's timestamp clock and passes PAWS
+    /// in TIME-WAIT (RFC 6191 §2). The key's halves are swapped so that it
+    /// is not the ISN's F.
+    [[nodiscard]] std::uint32_t ts_offset(const FourTuple& t) const noexcept {
+        Byte msg[8]{};
+        t.local.addr.to_bytes(msg);
+        t.remote.addr.to_bytes(msg + 4);
+        return static_cast<std::uint32_t>(siphash24(k1_, k0_, Bytes{msg, sizeof msg}));
+    }
+
     /// M of RFC 6528: the 4-microsecond clock of RFC 9293 §3.4.1, mod 2^32.
     [[nodiscard]] static constexpr std::uint32_t ticks(Instant now) noexcept {
         const std::int64_t ns = ns_since_start(now);

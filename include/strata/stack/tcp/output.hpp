@@ -42,6 +42,31 @@ void send_reset_for(const FourTuple& t, const TcpRepr& h, std::uint32_t seg_len,
         ++ctr.send_failed;
 }
 
+/// After the application read: is an ACK with a window update due?
+/// Linux __tcp_cleanup_rbuf (TcpConfig::linux_window_update): a pending
+/// delayed ACK goes once more than one rcv_mss arrived unacknowledged; an
+/// update when what is still advertised is at most half the buffer and the
+/// window now offered is at least twice that. Otherwise RFC 9293
+/// §3.8.6.2.2: the right edge can move by min(buffer / 2, MSS).
+template <CongestionControl CC>
+[[nodiscard]] bool window_update_due(const Tcb<CC>& t) noexcept {
+    if (!t.synchronized()) return false;
+    if (t.cfg->linux_window_update) {
+        const auto left =
+            t.rcv_adv > t.rcv_nxt ? static_cast<std::uint32_t>(t.rcv_adv - t.rcv_nxt) : 0u;
+        const std::uint64_t fresh = std::min<std::size_t>(t.rcvbuf.window() >> t.rcv_wscale, 65535)
+                                    << t.rcv_wscale;
+        const bool owed = t.delack_at != never &&
+                          static_cast<std::uint32_t>(t.rcv_nxt - t.last_ack_sent) > t.rcv_mss;
+        return owed || (2 * std::uint64_t{left} <= t.rcvbuf.capacity() && fresh != 0 &&
+                        fresh >= 2 * std::uint64_t{left});
+    }
+    const SeqNum right = t.rcv_nxt + static_cast<std::uint32_t>(t.rcvbuf.window());
+    const auto step =
+        static_cast<std::uint32_t>(std::min<std::size_t>(t.rcvbuf.capacity() / 2, t.mss));
+    return right > t.rcv_adv && static_cast<std::uint32_t>(right - t.rcv_adv) >= step;
+}
+
 namespace detail {
 
 /// Emits one segment of the connection: ACK = RCV.NXT, our window, the
@@ -58,8 +83,13 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
     if (fl.ack()) h.ack_number = t.rcv_nxt;
     const std::uint32_t wnd = t.rcv_wnd();
     if (fl.syn()) {
-        // RFC 7323 §2.2: the window of a SYN is never scaled.
-        h.window = static_cast<std::uint16_t>(std::min<std::uint32_t>(wnd, 65535));
+        // RFC 7323 §2.2: the window of a SYN is never scaled. Linux rounds it
+        // down to a multiple of the MSS it expects to receive (our MSS, less
+        // the timestamp option once a SYN-ACK knows timestamps are on).
+        std::uint32_t w = std::min<std::uint32_t>(wnd, 65535);
+        const std::uint32_t m = std::uint32_t{t.our_mss} - (fl.ack() && t.ts_ok ? 12u : 0u);
+        if (t.cfg->syn_window_mss_multiple && m != 0 && w > m) w -= w % m;
+        h.window = static_cast<std::uint16_t>(w);
         t.rcv_adv = t.rcv_nxt + h.window;
         h.mss = t.our_mss;
         const bool offer = !fl.ack(); // SYN offers what we support, SYN-ACK answers the offer
@@ -73,9 +103,22 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
         const SeqNum edge = t.rcv_nxt + (scaled << t.rcv_wscale);
         if (edge > t.rcv_adv) t.rcv_adv = edge;
         if (t.ts_ok) h.timestamps = TcpTimestamps{t.ts_now(now), t.ts_recent};
-        if (t.sack_ok && fl.ack() && t.rcvbuf.has_out_of_order()) {
-            // RFC 2018 §4: the first block holds the most recently received data.
-            std::array<RecvBuffer::Range, tcp_option_len::max_sack_blocks> rs{};
+        // RFC 9293 §3.8.5, MUST-31: every segment before SND.UP says where
+        // the urgent data ends (Linux tcp_transmit_skb; 0xFFFF when further).
+        if (t.urg_mode && seq < t.snd_up && !fl.rst()) {
+            h.flags |= tcp_flags::urg;
+            h.urgent_pointer = static_cast<std::uint16_t>(
+                std::min<std::uint32_t>(static_cast<std::uint32_t>(t.snd_up - seq), 0xFFFF));
+        }
+        if (t.sack_ok && fl.ack() && (t.rcvbuf.has_out_of_order() || t.dsack_len != 0)) {
+            // RFC 2883 §4: a D-SACK block first; then (RFC 2018 §4) the most
+            // recently received data. 40 option bytes hold 3 blocks beside
+            // the timestamps (12 + 2 + 3 * 8), else 4.
+            const std::size_t cap = t.ts_ok ? 3 : 4;
+            if (t.dsack_len != 0)
+                h.add_sack_block(TcpSackBlock{t.dsack_start, t.dsack_start + t.dsack_len});
+            std::array<RecvBuffer::Range, tcp_option_len::max_sack_blocks> all{};
+            const std::span<RecvBuffer::Range> rs{all.data(), cap - h.sack_count};
             const std::size_t n = t.rcvbuf.sack_ranges(rs);
             for (std::size_t i = 0; i < n; ++i)
                 h.add_sack_block(TcpSackBlock{t.rcv_nxt + rs[i].begin, t.rcv_nxt + rs[i].end});
@@ -89,7 +132,10 @@ void transmit(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr, SeqNum seq, std
         ++ctr.send_failed;
     if (fl.rst()) ++ctr.rst_out;
     if (fl.ack()) {
+        // Linux tcp_dec_quickack_mode: each ACK of new data uses one quick ACK.
+        if (t.quickacks != 0 && t.rcv_nxt != t.last_ack_sent) --t.quickacks;
         t.last_ack_sent = t.rcv_nxt;
+        t.dsack_len = 0;
         t.ack_now = false;
         t.delack_at = never;
         t.unacked_bytes = 0;
@@ -257,11 +303,19 @@ void output(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr) {
                     break; // sender SWS avoidance (RFC 9293 §3.8.6.2.1)
                 // Nagle (RFC 9293 §3.7.4): one small segment in flight at a
                 // time; a queued FIN pushes the tail out (Linux does the same).
-                if (len < t.mss && len == avail && unacked && !t.nodelay && !t.fin_queued &&
-                    t.snd_nxt >= t.snd_max)
+                // Minshall's variant (Linux tcp_minshall_check) holds it only
+                // while the last short segment sent is unacknowledged.
+                const bool small_out = t.cfg->minshall_nagle
+                                           ? t.snd_sml > t.snd_una && t.snd_sml <= t.snd_max
+                                           : unacked;
+                const bool urgent = t.urg_mode && t.snd_up > t.snd_nxt; // pushed (Linux)
+                if (len < t.mss && len == avail && unacked && small_out && !t.nodelay &&
+                    !t.fin_queued && !urgent && t.snd_nxt >= t.snd_max)
                     break;
+                const bool fresh = t.snd_nxt >= t.snd_max;
                 const std::uint32_t used = detail::send_data(t, now, tx, ctr, t.snd_nxt, len);
                 if (used == 0) break;
+                if (fresh && len < t.mss) t.snd_sml = t.snd_nxt + len; // tcp_minshall_update
                 t.snd_nxt = t.snd_nxt + used;
             }
         }

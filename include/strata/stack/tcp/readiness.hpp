@@ -16,6 +16,10 @@ struct Readiness {
     bool writable = false;   ///< send() will not say EAGAIN
     bool acceptable = false; ///< a listener has a connection to accept()
     bool hangup = false;     ///< closed, or both directions finished
+    /// Urgent data not yet read (POLLPRI; RFC 9293 MUST-32's asynchronous
+    /// signal): set when an urgent pointer arrives, until the application
+    /// has read past it. Engine::urgent_remaining says how much (MUST-33).
+    bool urgent = false;
     Errno error = Errno::ok;
 };
 

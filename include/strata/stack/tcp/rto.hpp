@@ -21,6 +21,10 @@ struct RtoConfig {
     Duration max{std::chrono::seconds{120}};
     /// Clock granularity G (§2.2, §2.3).
     Duration granularity{std::chrono::milliseconds{1}};
+    /// §5.7: after the SYN (or SYN-ACK) timed out, the RTO is re-initialised
+    /// to this when data transmission begins (Linux TCP_TIMEOUT_FALLBACK).
+    /// Zero: not applied.
+    Duration syn_fallback{std::chrono::seconds{3}};
 };
 
 class RtoEstimator {
@@ -68,6 +72,14 @@ public:
         if (backoffs_ < max_backoffs) ++backoffs_;
     }
     void reset_backoff() noexcept { backoffs_ = 0; }
+    /// RFC 6298 §5.7: the SYN timed out and no RTT sample was taken; the
+    /// timeout before the first sample becomes syn_fallback (3 s), the
+    /// backoff is cleared. A later sample computes the RTO as usual.
+    void syn_timed_out() noexcept {
+        if (c_.syn_fallback > Duration::zero() && !has_sample_ && c_.initial < c_.syn_fallback)
+            c_.initial = c_.syn_fallback;
+        backoffs_ = 0;
+    }
     /// How many times backoff() ran since the last sample or reset (saturates at 64).
     [[nodiscard]] unsigned backoffs() const noexcept { return backoffs_; }
 

@@ -79,4 +79,34 @@ private:
     std::array<std::uint64_t, 4> k_;
 };
 
+/// The options a cookie SYN-ACK hides in its TSval when the SYN had
+/// timestamps (Linux cookie_init_timestamp): the low 4 bits the peer's
+/// window scale (0xF: none), bit 4 SACK-permitted; the rest is our clock
+/// with those 6 bits cleared, stepped back 64 ms if that went ahead of it.
+struct CookieOptions {
+    std::optional<std::uint8_t> peer_wscale{};
+    bool sack = false;
+};
+
+[[nodiscard]] constexpr std::uint32_t cookie_tsval(std::uint32_t clock, CookieOptions o) noexcept {
+    const std::uint32_t bits =
+        (o.peer_wscale ? std::uint32_t{*o.peer_wscale} & 0xFu : 0xFu) | (o.sack ? 0x10u : 0u);
+    std::uint32_t ts = (clock & ~0x3Fu) | bits;
+    if (static_cast<std::int32_t>(ts - clock) > 0) ts -= 64;
+    return ts;
+}
+
+/// Reads them back from the TSecr of the ACK; nullopt for an invalid
+/// shift (above 14: not one we encoded, Linux cookie_timestamp_decode).
+[[nodiscard]] constexpr std::optional<CookieOptions> cookie_options(std::uint32_t tsecr) noexcept {
+    CookieOptions o;
+    const std::uint32_t ws = tsecr & 0xFu;
+    if (ws != 0xF) {
+        if (ws > 14) return std::nullopt;
+        o.peer_wscale = static_cast<std::uint8_t>(ws);
+    }
+    o.sack = (tsecr & 0x10u) != 0;
+    return o;
+}
+
 } // namespace strata::stack::tcp

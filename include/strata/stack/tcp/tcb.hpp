@@ -54,22 +54,31 @@ struct Tcb {
     std::uint16_t our_mss = 536;   ///< what we offered (path MTU - 40)
     bool fin_queued = false;       ///< user shut the write side: FIN at fin_seq
     SeqNum fin_seq{};              ///< sequence number of our FIN once queued
+    SeqNum snd_sml{};              ///< end of the last short segment sent (Linux snd_sml)
+    SeqNum snd_up{};               ///< SND.UP: one past the last urgent byte (RFC 9293 MUST-31)
+    bool urg_mode = false;         ///< urgent data not yet acknowledged
 
     // --- receive sequence space ------------------------------------------------
     SeqNum irs{};
     SeqNum rcv_nxt{};
     SeqNum rcv_adv{}; ///< right edge of the window we advertised (never moved left)
     SeqNum last_ack_sent{};
+    SeqNum rcv_up{}; ///< RCV.UP: one past the last urgent byte received (RFC 9293 §3.8.5)
     bool fin_received = false;        ///< peer's FIN consumed: recv() reports EOF
     std::optional<SeqNum> peer_fin{}; ///< FIN seen beyond rcv_nxt, waiting for the hole
     std::uint32_t rcv_mss = 536;      ///< largest segment seen (delayed-ACK "full size")
     std::uint32_t unacked_bytes = 0;  ///< received since the last ACK we sent
+    unsigned quickacks = 0;           ///< immediate ACKs left (Linux icsk_ack.quick)
+    bool got_data = false;            ///< a data segment arrived (Linux: ato != 0)
 
     // --- options (RFC 7323, RFC 2018) ------------------------------------------
     bool ws_ok = false;
     bool ts_ok = false;
     bool sack_ok = false;
     std::uint32_t ts_recent = 0;
+    Instant ts_recent_at{};      ///< when TS.Recent was last set (RFC 7323 §5.5 24-day rule)
+    SeqNum dsack_start{};        ///< RFC 2883: a duplicate to report in the next ACK's
+    std::uint32_t dsack_len = 0; ///< first SACK block (0: none)
     std::uint32_t ts_offset = 0; ///< per-connection random TSval offset (RFC 7323 §5.4)
 
     // --- timing and recovery ---------------------------------------------------
@@ -85,7 +94,8 @@ struct Tcb {
     bool rtt_timing = false;     ///< Karn: a segment is being timed (no timestamps)
     SeqNum rtt_seq{};
     Instant rtt_sent{};
-    unsigned retries = 0; ///< consecutive RTO expiries / unanswered probes
+    unsigned retries = 0;    ///< consecutive RTO expiries / unanswered probes
+    bool syn_rexmit = false; ///< our SYN or SYN-ACK timed out (RFC 6298 §5.7)
 
     // --- timers (never = off) ----------------------------------------------------
     Instant rtx_at = never;
@@ -109,10 +119,21 @@ struct Tcb {
     ConnId listener = no_conn;
     bool in_syn_queue = false;    ///< counted in the listener's SYN queue
     bool in_accept_queue = false; ///< waiting in the listener's accept queue
-    Errno error = Errno::ok;      ///< fatal error, reported once by recv/send
+    Errno error = Errno::ok;      ///< fatal error (Linux sk_err)
+    bool error_reported = false;  ///< recv/send/take_error returned it (sock_error clears sk_err)
     Errno soft_error = Errno::ok; ///< ICMP soft error, reported only on timeout (RFC 1122 §4.2.3.9)
 
     // --- derived -------------------------------------------------------------------
+    /// The error not yet reported to the application (POLLERR, SO_ERROR).
+    [[nodiscard]] Errno pending_error() const noexcept {
+        return error_reported ? Errno::ok : error;
+    }
+    /// Reports the pending error once (Linux sock_error: xchg(&sk_err, 0)).
+    Errno take_error() noexcept {
+        const Errno e = pending_error();
+        error_reported = true;
+        return e;
+    }
     [[nodiscard]] SeqNum data_seq() const noexcept { return iss + 1; }
     /// Sequence number of the first byte still in the send buffer.
     [[nodiscard]] SeqNum buf_seq() const noexcept {
@@ -133,6 +154,12 @@ struct Tcb {
     [[nodiscard]] std::uint32_t ts_now(Instant now) const noexcept {
         // 1 ms ticks (RFC 7323 §5.4 allows 1 ms .. 1 s), as Linux since 4.13.
         return static_cast<std::uint32_t>(ns_since_start(now) / 1'000'000) + ts_offset;
+    }
+    /// Urgent bytes (RFC 6093: inline, in the stream) from the next byte
+    /// the application reads up to and including the last urgent one.
+    [[nodiscard]] std::uint32_t urgent_remaining() const noexcept {
+        const SeqNum read_at = rcv_nxt - static_cast<std::uint32_t>(rcvbuf.readable());
+        return rcv_up > read_at ? static_cast<std::uint32_t>(rcv_up - read_at) : 0u;
     }
     /// Window the receive buffer can still take (RFC 9293 RCV.WND).
     [[nodiscard]] std::uint32_t rcv_wnd() const noexcept {

@@ -34,6 +34,7 @@ void on_timers(Tcb<CC>& t, Instant now, TcpCounters& ctr) noexcept {
         t.rtt_timing = false;
         if (t.state == State::syn_sent || t.state == State::syn_received) {
             t.snd_nxt = t.iss;
+            t.syn_rexmit = true;
         } else {
             // RFC 5681 §3.1 eq. 4, RFC 6582 §3.2 step 1 (recover = highest sent),
             // RFC 2018 §8 (forget SACKed state after a timeout).
