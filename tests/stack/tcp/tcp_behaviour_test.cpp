@@ -25,7 +25,9 @@ TEST_CASE("tcp: delayed ACK: one segment is acknowledged after 40 ms, the second
     TcpConfig cfg;
     cfg.max_quickacks = 0; // the RFC 9293 §3.8.6.3 policy from the first segment
     Pair<> p{cfg, cfg};
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     p.run_for(1s);
     REQUIRE(p.a.set_nodelay(c, true).ok());
     const auto one = pseudo_random(1448, 1); // one full-sized segment (MSS 1448)
@@ -96,7 +98,9 @@ TEST_CASE("tcp: Nagle holds a small segment while one is unacknowledged; TCP_NOD
 
 TEST_CASE("tcp: PAWS drops a segment with an old timestamp and ACKs it (RFC 7323 §5.3)") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     p.run_for(100ms);
     const auto* tb = p.b.connection(s);
     const auto* ta = p.a.connection(c);
@@ -126,7 +130,9 @@ TEST_CASE("tcp: challenge ACKs are limited per second (RFC 5961 §7)") {
     TcpConfig lim;
     lim.challenge_ack_limit = 2;
     Pair<> p{TcpConfig{}, lim};
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     const auto* ta = p.a.connection(c);
     TcpRepr h;
     h.src_port = ta->tuple.local.port;
@@ -276,7 +282,9 @@ TEST_CASE("tcp: SYN-SENT: unacceptable ACK -> <SEQ=SEG.ACK><CTL=RST>; RST withou
 
 TEST_CASE("tcp: random segments against a connection and a listener never break the engine") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     const auto* tb = p.b.connection(s);
     const FourTuple from = *p.a.tuple(c);
     RandomStream r{42};

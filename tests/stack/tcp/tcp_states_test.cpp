@@ -6,7 +6,10 @@ using namespace tcptest;
 
 TEST_CASE("tcp: three-way handshake negotiates MSS, window scale, SACK, timestamps") {
     Pair<> p;
-    auto [c, s] = p.connect(Port{40000});
+    const auto ids =
+        p.connect(Port{40000}); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     REQUIRE(p.b.state(s) == State::established);
     // The accepted socket carries the peer's address and port.
     REQUIRE(p.b.tuple(s)->remote == Endpoint{addr_a, Port{40000}});
@@ -78,7 +81,9 @@ TEST_CASE("tcp: without options offered the peer falls back to MSS 536 and no sc
     plain.sack = plain.timestamps = plain.window_scaling = false;
     Pair<> p{plain, TcpConfig{}};
     // A sends no MSS option? It always sends MSS; check B's view of A's absent options.
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     const auto* tb = p.b.connection(s);
     REQUIRE(!tb->ws_ok);
     REQUIRE(!tb->ts_ok);
@@ -116,7 +121,9 @@ TEST_CASE("tcp: simultaneous open goes SYN-SENT -> SYN-RECEIVED -> ESTABLISHED")
 
 TEST_CASE("tcp: four-way close, TIME-WAIT lasts 2 MSL then the connection is freed") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     REQUIRE(p.a.close(c).ok()); // active close: FIN-WAIT-1
     std::array<Byte, 8> buf{};
     bool saw_fw2 = false, saw_close_wait = false;
@@ -158,7 +165,9 @@ TEST_CASE("tcp: four-way close, TIME-WAIT lasts 2 MSL then the connection is fre
 
 TEST_CASE("tcp: simultaneous close goes FIN-WAIT-1 -> CLOSING -> TIME-WAIT on both sides") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     REQUIRE(p.a.shutdown(c, Shutdown::write).ok());
     REQUIRE(p.b.shutdown(s, Shutdown::write).ok());
     REQUIRE(p.a.state(c) == State::fin_wait_1);
@@ -230,7 +239,9 @@ TEST_CASE("tcp: segment with ACK to a closed port gets <SEQ=SEG.ACK><CTL=RST>; A
 TEST_CASE("tcp: RST validation (RFC 5961 §3): in window but not RCV.NXT -> challenge ACK; exact -> "
           "ECONNRESET") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     p.run_for(100ms);
     const auto* tb = p.b.connection(s);
     const FourTuple from{{addr_a, p.a.tuple(c)->local.port}, {addr_b, Port{80}}};
@@ -266,7 +277,9 @@ TEST_CASE("tcp: RST validation (RFC 5961 §3): in window but not RCV.NXT -> chal
 
 TEST_CASE("tcp: SYN in ESTABLISHED -> challenge ACK (RFC 5961 §4), connection kept") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     p.run_for(100ms);
     const auto* tb = p.b.connection(s);
     const FourTuple from{{addr_a, p.a.tuple(c)->local.port}, {addr_b, Port{80}}};
@@ -302,7 +315,9 @@ TEST_CASE("tcp: zero window: persist probes, then the window reopens and the dat
     // bytes would show as a zero window).
     small.window_scale_space = 0;
     Pair<> p{TcpConfig{}, small};
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     const auto data = pseudo_random(20000, 7);
     std::size_t queued = 0;
     REQUIRE(p.run_until(
@@ -345,7 +360,9 @@ TEST_CASE("tcp: keepalive probes an idle peer, then gives up with ETIMEDOUT") {
     k.keepalive_timing.interval = 2s;
     k.keepalive_timing.probes = 3;
     Pair<> p{k, TcpConfig{}};
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     REQUIRE(p.a.set_keepalive(c, true).ok());
     // While B answers, probes keep the connection.
     p.run_for(35s);
@@ -368,7 +385,9 @@ TEST_CASE("tcp: retransmission gives up after data_retries with ETIMEDOUT") {
     TcpConfig r;
     r.data_retries = 4;
     Pair<> p{r, TcpConfig{}};
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     p.net.drop_if = [](int from, const TcpRepr&) { return from == 0; };
     const std::vector<Byte> msg(100, 'x');
     REQUIRE(p.a.send(c, msg).ok());
@@ -457,7 +476,9 @@ TEST_CASE("tcp: listen backlog overflow answers with SYN cookies and the connect
 
 TEST_CASE("tcp: close() with unread data sends RST; half-close keeps receiving") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     // Half-close: A shuts its write side, B can still send to A.
     REQUIRE(p.a.shutdown(c, Shutdown::write).ok());
     std::array<Byte, 16> buf{};
@@ -479,7 +500,9 @@ TEST_CASE("tcp: close() with unread data sends RST; half-close keeps receiving")
 
 TEST_CASE("tcp: ICMP frag-needed lowers the MSS; a hard error aborts SYN-SENT") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     const auto* ta = p.a.connection(c);
     const auto data = pseudo_random(10000, 3);
     REQUIRE(p.a.send(c, data).ok());
@@ -534,7 +557,9 @@ TEST_CASE("tcp: ICMP frag-needed lowers the MSS; a hard error aborts SYN-SENT") 
 
 TEST_CASE("tcp: TIME-WAIT acknowledges a retransmitted FIN and restarts 2 MSL") {
     Pair<> p;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     REQUIRE(p.a.shutdown(c, Shutdown::write).ok());
     REQUIRE(p.run_until([&] { return p.b.state(s) == State::close_wait; }, 2s));
     REQUIRE(p.b.close(s).ok());

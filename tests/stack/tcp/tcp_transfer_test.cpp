@@ -23,7 +23,9 @@ Result transfer(double loss, bool sack, std::size_t bytes, std::uint64_t seed) {
     cfg.sack = sack;
     Pair<CC> p{cfg, cfg, seed};
     p.net.keep_log = false;
-    auto [c, s] = p.connect();
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
     p.net.loss = loss;
     p.net.reorder = loss > 0 ? 0.02 : 0;
     p.net.dup = loss > 0 ? 0.01 : 0;

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,10 +48,16 @@ inline Error socket_error(stack::Errno e) noexcept {
                  static_cast<std::uint64_t>(static_cast<int>(e))};
 }
 
+/// Where fetch() hands the content. Type-erased on purpose: the coroutine's
+/// frame keeps its parameters, and a frame (a type g++ sees as defined in
+/// this header) holding a caller's lambda type trips g++'s
+/// -Wsubobject-linkage; one std::function per fetch costs nothing per byte.
+using BodySink = std::function<void(Bytes)>;
+
 /// GETs `url` from `host`, handing the content to sink(Bytes). The sink and
 /// the URL text are only used while the coroutine runs.
-template <class Host, class Sink>
-stack::Task<Result<FetchReply>> fetch(Host& host, std::string_view url, Sink sink,
+template <class Host>
+stack::Task<Result<FetchReply>> fetch(Host& host, std::string_view url, BodySink sink,
                                       FetchOptions opt = {}) {
     opt.keep_alive = false; // one exchange per connection here
     auto made = FetchSession::make(url, opt);
