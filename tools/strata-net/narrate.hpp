@@ -132,6 +132,14 @@ public:
         before = conns;
     }
 
+    /// The run ended: says which connections are still open, and how.
+    void finish(Instant t) {
+        for (const auto& [node, conns] : states_)
+            for (const auto& [conn, state] : conns)
+                if (state != "LISTEN")
+                    say(t, node, "the run ends with TCP " + conn + " in " + state);
+    }
+
     /// "  1. [   0.000 ms] browser   ARP who-has …", one per line.
     [[nodiscard]] std::string text() const {
         std::size_t width = 0;

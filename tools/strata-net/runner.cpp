@@ -466,6 +466,7 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
     const sim::RunResult result{events, net.now()};
     if (narrator) {
         snapshot_states(net.now());
+        narrator->finish(net.now());
         outcome.narration = narrator->text();
         std::string err;
         if (!write_text(opts.out_dir / "narration.txt", outcome.narration, err))
