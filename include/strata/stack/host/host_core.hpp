@@ -195,15 +195,19 @@ protected:
     };
 
     // ============================================================ the run loop
-    /// Resume coroutines that can go on, then send what is queued; again
-    /// while resuming made progress (bounded: a task that never waits
-    /// cannot stall the node).
+    /// Resume coroutines that can go on, send what is queued, and look
+    /// again: sending frees queue space a writer may wait for. Repeats while
+    /// a pass resumed someone (bounded: a task that never waits cannot stall
+    /// the node; what is left is sent at the next poll, which poll_at asks
+    /// for at once).
     template <class Out>
     void run(Instant now, Out& out) {
+        (void)waits_.resume_ready(now);
+        reap();
         for (int round = 0; round < 8; ++round) {
+            flush(now, out);
             const std::size_t resumed = waits_.resume_ready(now);
             reap();
-            flush(now, out);
             if (resumed == 0) break;
         }
     }
