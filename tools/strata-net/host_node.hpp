@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <strata/app/http/file_tree.hpp>
+#include <strata/app/http/serve.hpp>
 #include <strata/layer/dns.hpp>
 #include <strata/layer/http.hpp>
 #include <strata/layer/icmp.hpp>
@@ -44,10 +46,9 @@ struct HostRun {
     std::string name;
     std::vector<nlohmann::ordered_json> steps;   ///< one per "run" step, in order
     std::map<std::string, std::uint64_t> errors; ///< errno name → count
-    std::uint64_t http_requests = 0, echo_bytes = 0, discard_bytes = 0, udp_echoed = 0;
-    std::map<std::string, std::string> files; ///< the http service's inline pages
-    std::optional<std::filesystem::path> root;
-    NoteFn note; ///< empty unless narrating
+    std::uint64_t http_connections = 0, echo_bytes = 0, discard_bytes = 0, udp_echoed = 0;
+    app::FileTree files; ///< what the http service serves (inline pages and the root's files)
+    NoteFn note;         ///< empty unless narrating
 
     void error(stack::Errno e) { ++errors[std::string(stack::name(e))]; }
     void say(const SimHost& h, std::string text) {
@@ -100,80 +101,6 @@ inline Task<void> drain(SimHost& h, HostRun& r, int fd, bool echo) {
     (void)h.close(fd);
 }
 
-inline std::string_view content_type(std::string_view p) {
-    const auto dot = p.rfind('.');
-    const auto ext = dot == std::string_view::npos ? std::string_view{} : p.substr(dot);
-    if (ext == ".html" || ext == ".htm") return "text/html";
-    if (ext == ".css") return "text/css";
-    if (ext == ".js") return "text/javascript";
-    if (ext == ".json") return "application/json";
-    if (ext == ".png") return "image/png";
-    if (ext == ".txt") return "text/plain";
-    return "application/octet-stream";
-}
-
-/// The body a target names: the inline files first, then the root folder
-/// (never outside it). "/" is /index.html.
-inline std::optional<std::string> find_file(const HostRun& r, std::string target) {
-    if (const auto q = target.find_first_of("?#"); q != std::string::npos) target.resize(q);
-    if (target.empty() || target[0] != '/') return std::nullopt;
-    if (target.back() == '/') target += "index.html";
-    if (const auto it = r.files.find(target); it != r.files.end()) return it->second;
-    if (!r.root) return std::nullopt;
-    std::filesystem::path rel(target.substr(1));
-    for (const auto& part : rel)
-        if (part == "..") return std::nullopt;
-    const auto p = *r.root / rel;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec)) return std::nullopt;
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-inline Task<void> http_connection(SimHost& h, HostRun& r, int fd) {
-    std::string head; // the request head, up to the blank line (RFC 9112 §2.1), ≤ 8 KiB
-    std::array<Byte, 2048> buf{};
-    while (head.find("\r\n\r\n") == std::string::npos && head.size() < 8192) {
-        auto n = co_await h.recv(fd, MutBytes(buf));
-        if (!n) r.error(n.error());
-        if (!n || *n == 0) {
-            (void)h.close(fd);
-            co_return;
-        }
-        head.append(reinterpret_cast<const char*>(buf.data()), *n);
-    }
-    ++r.http_requests;
-    const std::string line = head.substr(0, head.find("\r\n"));
-    const auto sp1 = line.find(' ');
-    const auto sp2 = line.find(' ', sp1 == std::string::npos ? 0 : sp1 + 1);
-    std::string status = "200 OK", body, type = "text/plain", method;
-    if (sp1 == std::string::npos || sp2 == std::string::npos) {
-        status = "400 Bad Request";
-        body = "bad request\n";
-    } else {
-        method = line.substr(0, sp1);
-        const std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-        if (method != "GET" && method != "HEAD") {
-            status = "405 Method Not Allowed";
-            body = "only GET and HEAD\n";
-        } else if (auto f = find_file(r, target)) {
-            body = std::move(*f);
-            type = std::string(content_type(target.back() == '/' ? "x.html" : target));
-        } else {
-            status = "404 Not Found";
-            body = "not found\n";
-        }
-    }
-    r.say(h, "serves " + line + " → " + status + ", " + std::to_string(body.size()) +
-                 " bytes of body, then closes (Connection: close)");
-    const std::string response_head =
-        "HTTP/1.1 " + status + "\r\nServer: strata-net\r\n" + "Content-Type: " + type +
-        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-    if (co_await send_all(h, r, fd, as_bytes(response_head)) && method != "HEAD")
-        (void)co_await send_all(h, r, fd, as_bytes(body));
-    (void)h.close(fd); // FIN after the data (RFC 9293 §3.6)
-}
-
 enum class Service : std::uint8_t { echo, discard, http };
 
 inline Task<void> tcp_server(SimHost& h, HostRun& r, std::uint16_t port, Service s) {
@@ -199,9 +126,13 @@ inline Task<void> tcp_server(SimHost& h, HostRun& r, std::uint16_t port, Service
             co_await h.sleep(std::chrono::milliseconds(100));
             continue;
         }
-        if (s == Service::http)
-            h.spawn(http_connection(h, r, *c));
-        else
+        if (s == Service::http) {
+            ++r.http_connections;
+            // app/http: one ServerSession per connection (RFC 9112); it
+            // closes after the response our clients ask for with
+            // "Connection: close".
+            h.spawn(app::serve_http_connection(h, *c, r.files));
+        } else
             h.spawn(drain(h, r, *c, s == Service::echo));
     }
 }
@@ -490,24 +421,49 @@ inline stack::HostConfig stack_config(const std::string& name, const HostConfig&
     return h;
 }
 
+/// Largest total of a root folder's files an http service loads.
+inline constexpr std::uintmax_t max_root_bytes = std::uintmax_t{256} << 20;
+
+/// Fills r.files from the http service's root folder (relative to `base`),
+/// then its inline files (which win). An error names what could not be read.
+inline std::optional<std::string> load_files(HostRun& r, const HttpServiceConfig& http,
+                                             const std::filesystem::path& base) {
+    if (http.root) {
+        std::filesystem::path root(*http.root);
+        if (root.is_relative()) root = base / root;
+        std::error_code ec;
+        if (!std::filesystem::is_directory(root, ec))
+            return "cannot use " + *http.root + ": not a folder";
+        std::uintmax_t total = 0;
+        for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+            if (!it->is_regular_file(ec)) continue;
+            total += it->file_size(ec);
+            if (total > max_root_bytes)
+                return "cannot use " + *http.root + ": more than 256 MiB of files";
+            std::ifstream in(it->path(), std::ios::binary);
+            const std::string body((std::istreambuf_iterator<char>(in)),
+                                   std::istreambuf_iterator<char>());
+            const std::string path =
+                "/" + std::filesystem::relative(it->path(), root, ec).generic_string();
+            (void)r.files.add(path,
+                              std::string_view(body)); // names FileTree refuses are not served
+        }
+        if (ec) return "cannot read " + *http.root + ": " + ec.message();
+    }
+    for (const auto& [path, body] : http.files)
+        if (!r.files.add(path, std::string_view(body))) return "cannot serve " + path;
+    return std::nullopt;
+}
+
 /// Starts the services and the run list on a host that has its final place.
-inline void start_host(SimHost& h, HostRun& r, const HostConfig& c,
-                       const std::filesystem::path& base) {
+inline void start_host(SimHost& h, HostRun& r, const HostConfig& c) {
     using namespace host_detail;
     r.steps.clear();
     for (const auto& s : c.run)
         r.steps.push_back(nlohmann::ordered_json{
             {"step", step_name(s.kind)}, {"target", s.target}, {"done", false}});
-    if (c.services.http) {
-        for (const auto& [path, body] : c.services.http->files)
-            r.files.emplace(path, body);
-        if (c.services.http->root) {
-            std::filesystem::path root(*c.services.http->root);
-            if (root.is_relative()) root = base / root;
-            r.root = root;
-        }
-        h.spawn(tcp_server(h, r, 80, Service::http));
-    }
+    if (c.services.http) h.spawn(tcp_server(h, r, 80, Service::http));
     if (c.services.echo) {
         h.spawn(tcp_server(h, r, 7, Service::echo));
         h.spawn(udp_server(h, r, 7, true));
@@ -530,7 +486,7 @@ inline nlohmann::ordered_json host_json(const HostRun& r, const HostConfig& c) {
     for (const auto& [name, n] : r.errors)
         errors[name] = n;
     return nlohmann::ordered_json{{"services", services},
-                                  {"http_requests", r.http_requests},
+                                  {"http_connections", r.http_connections},
                                   {"echo_bytes", r.echo_bytes},
                                   {"discard_bytes", r.discard_bytes},
                                   {"udp_echoed", r.udp_echoed},

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <strata/app/http/file_tree.hpp>
+
 #include "config.hpp"
 #include "json_check.hpp"
 
@@ -93,6 +95,10 @@ inline ConfigResult<ServicesConfig> load_services(const json& v, const std::stri
                     if (static_cast<unsigned char>(c) <= 0x20 ||
                         static_cast<unsigned char>(c) >= 0x7f)
                         return error_at(kp, in_quotes(target) + " has a space or a control byte");
+                // What app::FileTree stores: no ".." segment, no NUL, ≤ 2048 bytes.
+                if (app::FileTree probe; !probe.add(target, std::string_view{}))
+                    return error_at(kp, in_quotes(target) + " is not a path a server can serve "
+                                                            "(a \"..\" segment, or too long)");
                 NET_TRY(text, to_string_value(body, kp));
                 http.files.emplace_back(target, std::move(text));
             }

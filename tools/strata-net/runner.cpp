@@ -239,6 +239,10 @@ ConfigResult<Built> add_node(sim::Network& net, const NodeConfig& node,
             node.name, HostNode{SimHost(stack_config(node.name, hc, net.stream(node.name))), {}});
         Built b{ref.id, {}, {}, ref, std::make_unique<HostRun>()};
         b.host_run->name = node.name;
+        if (hc.services.http) {
+            if (auto why = load_files(*b.host_run, *hc.services.http, base))
+                return std::move(ConfigError{ConfigErrc::bad_value, *why}.at("services.http"));
+        }
         return b;
     }
     case NodeType::replay:
@@ -358,8 +362,7 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
             };
         if (narrator)
             net.node(*nodes[i].host).after = [&snapshot_states](Instant t) { snapshot_states(t); };
-        start_host(net.node(*nodes[i].host).host, run, std::get<HostConfig>(topo.nodes[i].spec),
-                   opts.base_dir);
+        start_host(net.node(*nodes[i].host).host, run, std::get<HostConfig>(topo.nodes[i].spec));
     }
 
     std::error_code ec;

@@ -403,6 +403,8 @@ TEST_CASE("bad services and run steps name their key path", "[loader]") {
          "nodes[3].services.http: serves nothing: give \"files\" or \"root\""},
         {host_with(R"("services": {"http": {"files": {"index.html": "x"}}})"),
          "nodes[3].services.http.files.index.html: \"index.html\" is not a path starting with /"},
+        {host_with(R"("services": {"http": {"files": {"/a/../b": "x"}}})"),
+         "nodes[3].services.http.files./a/../b: \"/a/../b\" is not a path a server can serve"},
         {host_with(R"("services": {"http": {"files": {"/a": 5}}})"),
          "nodes[3].services.http.files./a: must be a string"},
         {host_with(R"("services": {"http": {"root": ""}})"),
