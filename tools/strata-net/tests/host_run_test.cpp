@@ -184,3 +184,15 @@ TEST_CASE("services and client steps: echo, discard, http, ping, errors", "[run]
     CHECK(srv["udp_echoed"] == 5);
     CHECK(srv["http_connections"] == 2); // big.txt and missing.html; 8080 is refused
 }
+
+TEST_CASE("an http root that is not a folder is a bad file (exit 2, key path)", "[run][journey]") {
+    Scratch tmp;
+    std::ofstream(tmp.path / "t.json") << R"({"nodes": [
+      {"name": "s", "type": "host", "mac": "02:00:00:00:00:02", "ip": "10.0.0.2/24",
+       "services": {"http": {"root": "no-such-folder"}}}]})";
+    REQUIRE(strata_net((tmp.path / "t.json").string() + " --out " + (tmp.path / "o").string(),
+                       tmp.path) == 2);
+    CHECK(slurp(tmp.path / "stderr.txt").find(
+              "nodes[0].services.http: cannot use no-such-folder: not a folder") !=
+          std::string::npos);
+}
