@@ -196,3 +196,39 @@ TEST_CASE("an http root that is not a folder is a bad file (exit 2, key path)", 
               "nodes[0].services.http: cannot use no-such-folder: not a folder") !=
           std::string::npos);
 }
+
+TEST_CASE("journey --trace: the hosts' TCP segments and state changes", "[run][journey]") {
+    Scratch tmp;
+    const auto out = tmp.path / "out";
+    REQUIRE(strata_net((examples / "journey.json").string() + " --out " + out.string() + " --trace",
+                       tmp.path) == 0);
+    std::vector<json> tcp;
+    {
+        std::istringstream in(slurp(out / "trace.jsonl"));
+        for (std::string l; std::getline(in, l);) {
+            const json e = json::parse(l);
+            if (e["event"] == "tcp_segment_sent" || e["event"] == "tcp_state_changed")
+                tcp.push_back(e);
+        }
+    }
+    // RFC 9293 §3.5 and §3.6, the server closing first (Connection: close):
+    // browser SYN_SENT, SYN; server SYN_RECV, SYN-ACK; browser ESTABLISHED,
+    // ACK; ... the server ends in TIME_WAIT, the browser in CLOSED.
+    REQUIRE(tcp.size() >= 6);
+    CHECK(tcp[0]["node"] == "browser");
+    CHECK(tcp[0]["event"] == "tcp_state_changed");
+    CHECK(tcp[0]["to"] == "SYN_SENT");
+    CHECK(tcp[1]["flags"] == "SYN");
+    CHECK(tcp[1]["ack"] == 0);
+    CHECK(tcp[2]["node"] == "server");
+    CHECK(tcp[2]["to"] == "SYN_RECV");
+    CHECK(tcp[3]["flags"] == "SYN,ACK");
+    CHECK(tcp[3]["ack"] == tcp[1]["seq"].get<std::uint64_t>() + 1); // the SYN takes one number
+    std::string server_last, browser_last;
+    for (const auto& e : tcp) {
+        if (e["event"] != "tcp_state_changed") continue;
+        (e["node"] == "server" ? server_last : browser_last) = e["to"].get<std::string>();
+    }
+    CHECK(server_last == "TIME_WAIT");
+    CHECK(browser_last == "CLOSED");
+}

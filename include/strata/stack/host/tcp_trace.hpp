@@ -2,8 +2,8 @@
 // segment the host transmits, tcp_state_changed for each connection whose
 // RFC 9293 state differs from the last look. The engine does not report
 // state changes, so the host looks after each receive/poll — only when the
-// output traces, and without allocating: the table is sized once, at
-// construction, to the engine's max_connections.
+// output traces, and without allocating in steady state: the table is sized
+// once, at the first look, to the engine's max_connections.
 #pragma once
 
 #include <cstddef>
@@ -33,14 +33,16 @@ constexpr TraceEvent tcp_segment_event(const FourTuple& t, const TcpRepr& h,
 /// Remembers each connection's last state; reports the differences.
 class TcpStateWatch {
 public:
-    explicit TcpStateWatch(std::size_t capacity) { last_.reserve(capacity + 1); }
+    /// The table is reserved at the first observe(), so hosts that never
+    /// trace (benchmarks with thousands of hosts) pay nothing for it.
+    explicit TcpStateWatch(std::size_t capacity) noexcept : capacity_(capacity) {}
 
     /// Emits tcp_state_changed (value = new state, length = old) for every
     /// connection of `engine` whose state changed, CLOSED → … for new ones
     /// and … → CLOSED for those gone. Call only when out.tracing().
     template <class Engine, class Out>
     void observe(const Engine& engine, Out& out) {
-        ++pass_;
+        if (pass_++ == 0) last_.reserve(capacity_ + 1);
         engine.for_each([&](tcp::ConnId id, const FourTuple& t, tcp::State s) {
             if (s == tcp::State::listen) return;
             auto it = last_.find(id);
@@ -77,6 +79,7 @@ private:
                                            static_cast<std::uint32_t>(from)));
     }
     boost::unordered_flat_map<tcp::ConnId, Entry> last_;
+    std::size_t capacity_ = 0;
     std::uint64_t pass_ = 0;
 };
 
