@@ -192,8 +192,8 @@ TEST_CASE("an http root that is not a folder is a bad file (exit 2, key path)", 
        "services": {"http": {"root": "no-such-folder"}}}]})";
     REQUIRE(strata_net((tmp.path / "t.json").string() + " --out " + (tmp.path / "o").string(),
                        tmp.path) == 2);
-    CHECK(slurp(tmp.path / "stderr.txt").find(
-              "nodes[0].services.http: cannot use no-such-folder: not a folder") !=
+    CHECK(slurp(tmp.path / "stderr.txt")
+              .find("nodes[0].services.http: cannot use no-such-folder: not a folder") !=
           std::string::npos);
 }
 
