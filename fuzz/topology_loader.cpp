@@ -2,7 +2,10 @@
 // end in a TopologyConfig or in one ConfigError, never a crash, a hang or
 // an uncaught exception. A loaded topology must hold what the loader
 // promises the runner: every link end names an existing port, each port is
-// used by at most one link end, every route leaves by an existing port.
+// used by at most one link end, every route leaves by an existing port; a
+// host's run steps hold what they need (a fetch path starting with /, a
+// port for udp_echo/tcp_send/fetch, a count ≥ 1), its http service serves
+// something.
 // Input: the text of a topology file. Seeds: examples/topologies/*.json.
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +41,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     for (const auto& n : t.nodes) {
         STRATA_FUZZ_CHECK(!n.name.empty() && n.name.size() <= 64);
+        if (const auto* host = std::get_if<HostConfig>(&n.spec)) {
+            if (host->services.http)
+                STRATA_FUZZ_CHECK(!host->services.http->files.empty() ||
+                                  host->services.http->root.has_value());
+            for (const auto& step : host->run) {
+                STRATA_FUZZ_CHECK(step.count >= 1);
+                if (step.kind != StepKind::ping) STRATA_FUZZ_CHECK(step.port != 0);
+                if (step.kind == StepKind::fetch)
+                    STRATA_FUZZ_CHECK(!step.path.empty() && step.path[0] == '/');
+            }
+        }
         if (const auto* router = std::get_if<RouterConfig>(&n.spec)) {
             for (const auto& route : router->routes) {
                 STRATA_FUZZ_CHECK(route.port < router->ports.size());

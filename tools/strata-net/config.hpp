@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -94,13 +95,45 @@ struct RouterConfig {
     std::optional<FilterConfig> filter;
 };
 
-/// Accepted so that files written for later versions stay valid; a host
-/// does not run yet: it is a sink that counts what arrives (docs).
+/// What a host's HTTP server serves: files given inline in the topology
+/// file (target path → body) and/or a folder read by the tool.
+struct HttpServiceConfig {
+    std::vector<std::pair<std::string, std::string>> files; ///< "/index.html" → body
+    std::optional<std::string> root; ///< as written; relative to the topology file's folder
+};
+
+/// The services a host runs (extension of schema v1, docs/strata-net.md
+/// "Hosts"). ICMP echo is always on.
+struct ServicesConfig {
+    bool echo = false;                     ///< RFC 862 on TCP and UDP port 7
+    bool discard = false;                  ///< RFC 863 on TCP and UDP port 9
+    std::optional<HttpServiceConfig> http; ///< HTTP/1.1 on TCP port 80
+};
+
+enum class StepKind : std::uint8_t { ping, fetch, udp_echo, tcp_send };
+
+/// One scripted client step of a host's "run" list; steps run in order,
+/// each starting when the previous one is done and not before at_ms.
+struct RunStepConfig {
+    StepKind kind = StepKind::ping;
+    std::optional<std::uint64_t> at_ms;
+    std::string target; ///< as written ("203.0.113.10", "http://…", "A.B.C.D:7")
+    Ipv4Address addr{};
+    std::uint16_t port = 0;  ///< fetch: the URL's port (80); ping: unused
+    std::string path = "/";  ///< fetch: the request target
+    std::uint32_t count = 1; ///< ping, udp_echo (defaults 3 and 1)
+    std::uint32_t size = 56; ///< ping: ICMP data bytes (56); udp_echo: datagram bytes (64)
+    std::uint64_t bytes = 0; ///< tcp_send
+};
+
+/// A host: schema v1's addressing keys, plus what it runs.
 struct HostConfig {
     MacAddress mac{};
     Ipv4Prefix ip{};
     std::optional<Ipv4Address> gateway;
     std::uint32_t mtu = 1500;
+    ServicesConfig services;
+    std::vector<RunStepConfig> run;
 };
 
 struct ReplayConfig {

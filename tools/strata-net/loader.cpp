@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "json_check.hpp"
+#include "load_host.hpp"
 #include "load_router.hpp"
 
 namespace strata::net {
@@ -221,7 +222,8 @@ ConfigResult<NodeConfig> load_node(const json& v, const std::string& path) {
         NET_TRY(r, load_router(*obj, path));
         node.spec = std::move(r);
     } else if (type == "host") {
-        STRATA_TRY_CONFIG(only_keys(*obj, path, {"name", "type", "mac", "ip", "gateway", "mtu"}));
+        STRATA_TRY_CONFIG(only_keys(
+            *obj, path, {"name", "type", "mac", "ip", "gateway", "mtu", "services", "run"}));
         HostConfig h;
         NET_TRY(mac_v, required(*obj, path, "mac"));
         NET_TRY(mac, to_mac(*mac_v, join(path, "mac")));
@@ -248,7 +250,15 @@ ConfigResult<NodeConfig> load_node(const json& v, const std::string& path) {
             NET_TRY(mtu, to_uint(*m, join(path, "mtu"), 68, 65535));
             h.mtu = static_cast<std::uint32_t>(mtu);
         }
-        node.spec = h;
+        if (const json* s = member(*obj, "services")) {
+            NET_TRY(services, load_services(*s, join(path, "services")));
+            h.services = std::move(services);
+        }
+        if (const json* r = member(*obj, "run")) {
+            NET_TRY(run, load_run(*r, join(path, "run")));
+            h.run = std::move(run);
+        }
+        node.spec = std::move(h);
     } else if (type == "replay") {
         STRATA_TRY_CONFIG(
             only_keys(*obj, path, {"name", "type", "file", "start_ms", "spacing_us"}));

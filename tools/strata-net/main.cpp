@@ -1,4 +1,4 @@
-// strata-net TOPOLOGY.json --out DIR [--seed N] [--until-ms T] [--trace]:
+// strata-net TOPOLOGY.json --out DIR [--seed N] [--until-ms T] [--trace] [--narrate]:
 // runs a topology file in the simulator (docs/strata-net.md). Exit status 0
 // after a completed run, 2 with one line for a bad file (or bad arguments),
 // 1 when the run itself could not write its output, 3 when the run was cut
@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     app.add_option("--seed", seed, "the run's seed (overrides the file's \"seed\")");
     app.add_option("--until-ms", until_ms, "stop at this virtual time (overrides \"until_ms\")");
     app.add_flag("--trace", trace, "also write trace.jsonl");
+    bool narrate = false;
+    app.add_flag("--narrate", narrate,
+                 "print the run as numbered, named steps (also written to narration.txt)");
     std::uint64_t max_frames = 10'000'000;
     app.add_option("--max-frames", max_frames,
                    "stop once this many frames have crossed links (0 = no limit; default "
@@ -50,10 +53,12 @@ int main(int argc, char** argv) {
     opts.out_dir = out_dir;
     opts.base_dir = std::filesystem::path(topology).parent_path();
     opts.trace = trace;
+    opts.narrate = narrate;
     opts.max_frames = max_frames;
     const auto outcome = strata::net::run_topology(*topo, opts);
     switch (outcome.status) {
     case strata::net::RunOutcome::Status::completed:
+        if (narrate) std::cout << outcome.narration << std::flush;
         if (outcome.stopped_early) {
             std::cerr << "strata-net: stopped at " << max_frames
                       << " frames on links (a frame storm? see --max-frames); outputs written\n";

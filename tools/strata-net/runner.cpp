@@ -24,26 +24,14 @@
 #include <strata/sim/network.hpp>
 #include <strata/sim/replay.hpp>
 
+#include "host_node.hpp"
+#include "narrate.hpp"
 #include "trace_json.hpp"
 
 namespace strata::net {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-/// A host does not run yet (the host stack is a later issue): it is a
-/// sink that takes every frame and sends nothing, so files written for
-/// later versions run and their links are counted.
-struct HostSink {
-    [[nodiscard]] std::size_t port_count() const noexcept { return 1; }
-    template <FrameOut O>
-    void receive(PortId, MutBytes, Instant, O&) {}
-    template <FrameOut O>
-    void poll(Instant, O&) {}
-    [[nodiscard]] Instant poll_at() const noexcept { return never; }
-    [[nodiscard]] const DropCounts& drops() const noexcept { return drops_; }
-    DropCounts drops_{};
-};
 
 /// The largest table a switch may be given (the loader's bound too).
 using LearningTable = mac::Learning<(std::size_t{1} << 24)>;
@@ -54,6 +42,8 @@ struct Built {
     /// nat, filter); empty for replays and hosts.
     std::function<ojson()> extra;
     std::optional<sim::NodeRef<sim::Replay>> replay;
+    std::optional<sim::NodeRef<HostNode>> host;
+    std::unique_ptr<HostRun> host_run; ///< what the host's services and steps did
 };
 
 ConfigError at_node(ConfigError e, std::size_t i) {
@@ -105,7 +95,7 @@ ConfigResult<Built> add_router(sim::Network& net, const NodeConfig& node,
     auto r = R::make(std::move(config), net.stream(node.name), std::move(nat), std::move(filter));
     if (!r) return std::move(r).error();
     const auto ref = net.add(node.name, std::move(*r));
-    Built b{ref.id, {}, {}};
+    Built b{ref.id, {}, {}, {}, {}};
     b.extra = [&net, ref] {
         R& router = net.node(ref);
         ojson j{{"forwarded", router.forwarded()}, {"icmp_suppressed", router.icmp_suppressed()}};
@@ -219,20 +209,21 @@ ConfigResult<Built> add_replay_node(sim::Network& net, const NodeConfig& node,
         ++index;
     }
     const auto ref = net.add(node.name, std::move(replay));
-    return Built{ref.id, {}, ref};
+    return Built{ref.id, {}, ref, {}, {}};
 }
 
 ConfigResult<Built> add_node(sim::Network& net, const NodeConfig& node,
                              const std::filesystem::path& base) {
     switch (node.type()) {
     case NodeType::hub:
-        return Built{net.add(node.name, Hub(std::get<HubConfig>(node.spec).ports)).id, {}, {}};
+        return Built{
+            net.add(node.name, Hub(std::get<HubConfig>(node.spec).ports)).id, {}, {}, {}, {}};
     case NodeType::switch_: {
         const auto& sc = std::get<SwitchConfig>(node.spec);
         using S = Switch<LearningTable>;
         const auto ref = net.add(
             node.name, S(sc.ports, LearningTable(std::chrono::seconds(sc.aging_s), sc.table_size)));
-        Built b{ref.id, {}, {}};
+        Built b{ref.id, {}, {}, {}, {}};
         b.extra = [&net, ref] {
             const auto& c = net.node(ref).counters();
             return ojson{
@@ -242,8 +233,18 @@ ConfigResult<Built> add_node(sim::Network& net, const NodeConfig& node,
     }
     case NodeType::router:
         return add_router_node(net, node);
-    case NodeType::host:
-        return Built{net.add(node.name, HostSink{}).id, {}, {}};
+    case NodeType::host: {
+        const auto& hc = std::get<HostConfig>(node.spec);
+        const auto ref = net.add(
+            node.name, HostNode{SimHost(stack_config(node.name, hc, net.stream(node.name))), {}});
+        Built b{ref.id, {}, {}, ref, std::make_unique<HostRun>()};
+        b.host_run->name = node.name;
+        if (hc.services.http) {
+            if (auto why = load_files(*b.host_run, *hc.services.http, base))
+                return std::move(ConfigError{ConfigErrc::bad_value, *why}.at("services.http"));
+        }
+        return b;
+    }
     case NodeType::replay:
         return add_replay_node(net, node, base);
     }
@@ -329,6 +330,41 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
         links.push_back(*id);
     }
 
+    // --narrate: the story of the run (narrate.hpp), told from frames,
+    // router events, host applications and host socket tables.
+    std::unique_ptr<Narrator> narrator;
+    if (opts.narrate) narrator = std::make_unique<Narrator>();
+    const auto snapshot_states = [&](Instant t) {
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            if (!nodes[i].host) continue;
+            std::map<std::string, std::string> conns;
+            for (const auto& row : net.node(*nodes[i].host).host.socket_rows()) {
+                if (row.kind != stack::SocketKind::tcp || row.state.empty()) continue;
+                const auto ep = [](stack::Endpoint e) {
+                    return to_string(e.addr) + ":" + std::to_string(e.port.value());
+                };
+                const std::string key = row.state == "LISTEN"
+                                            ? "port " + std::to_string(row.local.port.value())
+                                            : ep(row.local) + " ↔ " + ep(row.peer);
+                conns[key] = std::string(row.state);
+            }
+            narrator->states(t, topo.nodes[i].name, conns);
+        }
+    };
+    // The hosts start their services and run lists now that they have their
+    // final places in the network (their coroutines point into them).
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (!nodes[i].host) continue;
+        HostRun& run = *nodes[i].host_run;
+        if (narrator)
+            run.note = [n = narrator.get()](Instant t, const std::string& who, std::string text) {
+                n->say(t, who, std::move(text));
+            };
+        if (narrator)
+            net.node(*nodes[i].host).after = [&snapshot_states](Instant t) { snapshot_states(t); };
+        start_host(net.node(*nodes[i].host).host, run, std::get<HostConfig>(topo.nodes[i].spec));
+    }
+
     std::error_code ec;
     std::filesystem::create_directories(opts.out_dir, ec);
     if (ec) return output_failed("cannot create " + opts.out_dir.string() + ": " + ec.message());
@@ -344,9 +380,22 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
         if (!w) return output_failed("cannot write " + path.string() + ": " + to_string(w.error()));
         writers.push_back(std::make_unique<PcapWriter>(std::move(*w)));
         PcapWriter* writer = writers.back().get();
-        net.set_tap(links[i], [writer, &tap_error, &tapped](sim::LinkId, sim::Direction, Instant t,
-                                                            Bytes frame) {
+        net.set_tap(links[i], [&, writer, i](sim::LinkId, sim::Direction d, Instant t,
+                                             Bytes frame) {
             ++tapped;
+            if (narrator) {
+                const auto& lk = topo.links[i];
+                const Endpoint from = d == sim::Direction::a_to_b ? lk.a : lk.b;
+                const Endpoint to = d == sim::Direction::a_to_b ? lk.b : lk.a;
+                const auto& fn = topo.nodes[from.node];
+                const auto& tn = topo.nodes[to.node];
+                // A host changes state inside receive/poll right before the
+                // segment that change sends: say the change first.
+                if (fn.type() == NodeType::host) snapshot_states(t);
+                narrator->frame(t, fn.name, fn.type() == NodeType::host,
+                                fn.type() == NodeType::switch_ || fn.type() == NodeType::hub,
+                                tn.name, tn.type() == NodeType::host, frame);
+            }
             if (auto r = writer->write(frame, Duration(ns_since_start(t))); !r && tap_error.empty())
                 tap_error = to_string(r.error());
         });
@@ -383,6 +432,7 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
         const std::size_t port = to_index(e.port);
         if (e.kind == TraceKind::frame_dropped && port < port_drops[n].size())
             port_drops[n][port].count(e.reason);
+        if (narrator) narrator->event(t, topo.nodes[n].name, e);
         if (!opts.trace) return;
         line.clear();
         const std::string port_name = port < topo.nodes[n].port_count()
@@ -417,6 +467,14 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
             tapped == before ? std::min<std::int64_t>(step * 2, std::int64_t{1} << 50) : 1'000'000;
     }
     const sim::RunResult result{events, net.now()};
+    if (narrator) {
+        snapshot_states(net.now());
+        narrator->finish(net.now());
+        outcome.narration = narrator->text();
+        std::string err;
+        if (!write_text(opts.out_dir / "narration.txt", outcome.narration, err))
+            return output_failed(err);
+    }
 
     for (auto& w : writers) {
         if (auto r = w->close(); !r && tap_error.empty()) tap_error = to_string(r.error());
@@ -476,6 +534,8 @@ RunOutcome run_topology(const TopologyConfig& topo, const RunOptions& opts) {
                                  {"received", r.received_frames()}};
         }
         if (nodes[i].extra) jn[to_string(nc.type())] = nodes[i].extra();
+        if (nodes[i].host_run)
+            jn["host"] = host_json(*nodes[i].host_run, std::get<HostConfig>(nc.spec));
         jnodes[nc.name] = std::move(jn);
     }
     summary["nodes"] = std::move(jnodes);

@@ -18,6 +18,8 @@ struct RunOptions {
     /// topology file's folder).
     std::filesystem::path base_dir;
     bool trace = false;
+    /// Tell the run as numbered steps (narration.txt, RunOutcome::narration).
+    bool narrate = false;
     /// The run stops after the first 1 ms slice of virtual time in which
     /// more than this many frames in all have left link ends (0: no limit).
     std::uint64_t max_frames = 10'000'000;
@@ -32,6 +34,8 @@ struct RunOutcome {
     std::string output_error;
     /// completed, but cut short by RunOptions::max_frames (outputs written).
     bool stopped_early = false;
+    /// With RunOptions::narrate: the numbered steps, one per line.
+    std::string narration;
 };
 
 [[nodiscard]] RunOutcome run_topology(const TopologyConfig& topology, const RunOptions& options);

@@ -329,3 +329,122 @@ TEST_CASE("hostile bytes end in an error, never a crash", "[loader]") {
     CHECK(error_of(R"({"nodes": [], "seed": 18446744073709551616})")
               .rfind("seed: must be an integer", 0) == 0);
 }
+
+// ------------------------------------------------------------------ hosts
+// "services" and "run" (docs/strata-net.md "Hosts", an extension of schema 1).
+
+namespace {
+const std::string h1 = R"("ip": "10.0.0.10/24"})";
+std::string host_with(const std::string& extra) {
+    return with(good, h1, R"("ip": "10.0.0.10/24", )" + extra + "}");
+}
+} // namespace
+
+TEST_CASE("a host's services and run steps load with their defaults", "[loader]") {
+    auto r = load_topology(host_with(
+        R"("services": {"echo": true, "discard": false,
+                        "http": {"files": {"/index.html": "<html>hi</html>", "/a/b.txt": "b"},
+                                 "root": "www"}},
+           "run": [{"ping": "10.0.0.1"},
+                   {"fetch": "http://192.0.2.9:8080/x/y.html?q=1", "at_ms": 250},
+                   {"fetch": "http://192.0.2.9"},
+                   {"udp_echo": "192.0.2.9:7", "count": 5, "size": 100},
+                   {"tcp_send": "192.0.2.9:9", "bytes": 1000000},
+                   {"ping": "192.0.2.9", "count": 2, "size": 0}])"));
+    INFO((r ? "" : r.error().what()));
+    REQUIRE(r);
+    const auto& h = std::get<HostConfig>(r->nodes[3].spec);
+    CHECK(h.services.echo);
+    CHECK_FALSE(h.services.discard);
+    REQUIRE(h.services.http);
+    REQUIRE(h.services.http->files.size() == 2);
+    CHECK(h.services.http->root == "www");
+    REQUIRE(h.run.size() == 6);
+    // ping: 3 requests of 56 data bytes by default (ping(8)'s defaults but -c).
+    CHECK(h.run[0].kind == StepKind::ping);
+    CHECK(h.run[0].addr == Ipv4Address(10, 0, 0, 1));
+    CHECK(h.run[0].count == 3);
+    CHECK(h.run[0].size == 56);
+    CHECK_FALSE(h.run[0].at_ms);
+    CHECK(h.run[1].kind == StepKind::fetch);
+    CHECK(h.run[1].addr == Ipv4Address(192, 0, 2, 9));
+    CHECK(h.run[1].port == 8080);
+    CHECK(h.run[1].path == "/x/y.html?q=1");
+    CHECK(h.run[1].at_ms == 250u);
+    CHECK(h.run[2].port == 80); // RFC 9110 §4.2.1: http's default port
+    CHECK(h.run[2].path == "/");
+    CHECK(h.run[3].kind == StepKind::udp_echo);
+    CHECK(h.run[3].port == 7);
+    CHECK(h.run[3].count == 5);
+    CHECK(h.run[3].size == 100);
+    CHECK(h.run[4].kind == StepKind::tcp_send);
+    CHECK(h.run[4].bytes == 1000000u);
+    CHECK(h.run[5].count == 2);
+    CHECK(h.run[5].size == 0);
+    // Without the new keys a host is what schema 1 said: nothing runs.
+    auto plain = load_topology(good);
+    REQUIRE(plain);
+    const auto& p = std::get<HostConfig>(plain->nodes[3].spec);
+    CHECK_FALSE(p.services.echo);
+    CHECK_FALSE(p.services.http);
+    CHECK(p.run.empty());
+}
+
+TEST_CASE("bad services and run steps name their key path", "[loader]") {
+    struct Case {
+        std::string text;
+        std::string expected;
+    };
+    const Case cases[] = {
+        {host_with(R"("services": [])"), "nodes[3].services: must be an object"},
+        {host_with(R"("services": {"ftp": true})"), "nodes[3].services.ftp: unknown key \"ftp\""},
+        {host_with(R"("services": {"echo": 1})"), "nodes[3].services.echo: must be true or false"},
+        {host_with(R"("services": {"http": {}})"),
+         "nodes[3].services.http: serves nothing: give \"files\" or \"root\""},
+        {host_with(R"("services": {"http": {"files": {"index.html": "x"}}})"),
+         "nodes[3].services.http.files.index.html: \"index.html\" is not a path starting with /"},
+        {host_with(R"("services": {"http": {"files": {"/a/../b": "x"}}})"),
+         "nodes[3].services.http.files./a/../b: \"/a/../b\" is not a path a server can serve"},
+        {host_with(R"("services": {"http": {"files": {"/a": 5}}})"),
+         "nodes[3].services.http.files./a: must be a string"},
+        {host_with(R"("services": {"http": {"root": ""}})"),
+         "nodes[3].services.http.root: must name a folder"},
+        {host_with(R"("run": {})"), "nodes[3].run: must be an array"},
+        {host_with(R"("run": [{"at_ms": 5}])"),
+         "nodes[3].run[0]: names no action (\"ping\", \"fetch\", \"udp_echo\" or \"tcp_send\")"},
+        {host_with(R"("run": [{"ping": "10.0.0.1", "fetch": "http://10.0.0.1/"}])"),
+         "nodes[3].run[0]: has both \"ping\" and \"fetch\": one action per step"},
+        {host_with(R"("run": [{"ping": "10.0.0.1"}, {"ping": "10.0.0.256"}])"),
+         "nodes[3].run[1].ping: \"10.0.0.256\" is not an IPv4 address"},
+        {host_with(R"("run": [{"ping": "10.0.0.1", "count": 0}])"),
+         "nodes[3].run[0].count: must be an integer from 1"},
+        {host_with(R"("run": [{"ping": "10.0.0.1", "bytes": 10}])"),
+         "nodes[3].run[0].bytes: unknown key \"bytes\""},
+        {host_with(R"("run": [{"fetch": "https://10.0.0.1/"}])"),
+         "nodes[3].run[0].fetch: \"https://10.0.0.1/\" is not http://A.B.C.D[:PORT]/PATH"},
+        {host_with(R"("run": [{"fetch": "http://10.0.0.1:0/"}])"),
+         "nodes[3].run[0].fetch: \"http://10.0.0.1:0/\" is not http://"},
+        {host_with(R"("run": [{"fetch": "http://example.com/"}])"),
+         "nodes[3].run[0].fetch: \"http://example.com/\" is not http://"},
+        {host_with(R"("run": [{"fetch": "http://10.0.0.1/a b"}])"),
+         "nodes[3].run[0].fetch: \"http://10.0.0.1/a b\": the path has a space"},
+        {host_with(R"("run": [{"udp_echo": "10.0.0.1"}])"),
+         "nodes[3].run[0].udp_echo: \"10.0.0.1\" is not A.B.C.D:PORT"},
+        {host_with(R"("run": [{"udp_echo": "10.0.0.1:70000"}])"),
+         "nodes[3].run[0].udp_echo: \"10.0.0.1:70000\": port must be 1"},
+        {host_with(R"("run": [{"udp_echo": "10.0.0.1:7", "size": 0}])"),
+         "nodes[3].run[0].size: must be an integer from 1 to 65507"},
+        {host_with(R"("run": [{"tcp_send": "10.0.0.1:9", "count": 2}])"),
+         "nodes[3].run[0].count: unknown key \"count\""},
+        {host_with(R"("run": [{"tcp_send": "10.0.0.1:9", "bytes": -1}])"),
+         "nodes[3].run[0].bytes: must be an integer from 0"},
+        {host_with(R"("run": [{"ping": "10.0.0.1", "at_ms": "soon"}])"),
+         "nodes[3].run[0].at_ms: must be an integer"},
+    };
+    for (const auto& c : cases) {
+        const std::string got = error_of(c.text);
+        INFO("expected: " << c.expected << "\n     got: " << got);
+        CHECK(got.rfind(c.expected, 0) == 0);
+        CHECK(got.find('\n') == std::string::npos);
+    }
+}

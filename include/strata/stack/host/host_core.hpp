@@ -22,6 +22,7 @@
 #include <strata/stack/host/engine_for.hpp>
 #include <strata/stack/host/ip_path.hpp>
 #include <strata/stack/host/tcp_engine_for.hpp>
+#include <strata/stack/host/tcp_trace.hpp>
 #include <strata/stack/host/user_engine.hpp>
 #include <strata/stack/icmp/icmp_engine.hpp>
 #include <strata/stack/icmp/icmp_error_report.hpp>
@@ -82,6 +83,7 @@ public:
         ip_.start(now);
         on_frame(frame, now, out);
         run(now, out);
+        watch_tcp(out);
     }
 
     template <class Out>
@@ -98,6 +100,7 @@ public:
                         now, out);
             });
         run(now, out);
+        watch_tcp(out);
     }
 
     [[nodiscard]] Instant poll_at() const noexcept {
@@ -144,6 +147,12 @@ protected:
         else
             return Absent{};
     }
+    auto make_watch() {
+        if constexpr (has_tcp)
+            return TcpStateWatch(config_.tcp.max_connections);
+        else
+            return Absent{};
+    }
     [[nodiscard]] bool has_output() const noexcept {
         if constexpr (has_udp)
             if (udp_.has_output()) return true;
@@ -161,19 +170,24 @@ protected:
         Out* out;
         Instant now;
         bool send_segment(const FourTuple& t, const TcpRepr& h, Bytes p1, Bytes p2) {
+            // A state change comes before the segment it sends (trace order).
+            if (out->tracing()) host->tcp_watch_.observe(host->tcp_, *out);
             const std::size_t hl = h.buffer_len();
             const std::size_t len = hl + p1.size() + p2.size();
             const bool offload = out->caps(host_port).tcp.fills_tx;
-            return host->ip_.send_ip(t.remote.addr, IpProtocol::tcp, len, DontFragment::always, now,
-                                     *out, [&](MutBytes b, Ipv4Address src) {
-                                         if (!p1.empty()) copy_bytes(p1, b.data() + hl);
-                                         if (!p2.empty()) copy_bytes(p2, b.data() + hl + p1.size());
-                                         const auto v = TcpView<Byte>::unchecked(b);
-                                         if (offload)
-                                             h.emit_header(v);
-                                         else
-                                             h.emit(v, src, t.remote.addr);
-                                     });
+            const bool sent =
+                host->ip_.send_ip(t.remote.addr, IpProtocol::tcp, len, DontFragment::always, now,
+                                  *out, [&](MutBytes b, Ipv4Address src) {
+                                      if (!p1.empty()) copy_bytes(p1, b.data() + hl);
+                                      if (!p2.empty()) copy_bytes(p2, b.data() + hl + p1.size());
+                                      const auto v = TcpView<Byte>::unchecked(b);
+                                      if (offload)
+                                          h.emit_header(v);
+                                      else
+                                          h.emit(v, src, t.remote.addr);
+                                  });
+            if (sent && out->tracing()) out->trace(tcp_segment_event(t, h, p1.size() + p2.size()));
+            return sent;
         }
         [[nodiscard]] std::uint32_t path_mtu(Ipv4Address to) const {
             return host->ip_.path_mtu(to, out->caps(host_port).mtu, now);
@@ -475,12 +489,21 @@ protected:
         icmp_error(r, now, out);
     }
 
+    /// tcp_state_changed events (host/tcp_trace.hpp), only when tracing.
+    template <class Out>
+    void watch_tcp(Out& out) {
+        if constexpr (has_tcp)
+            if (out.tracing()) tcp_watch_.observe(tcp_, out);
+    }
+
     HostConfig config_;
     IpPath ip_;
     RandomStream rng_;
     [[no_unique_address]] Udp udp_;
     [[no_unique_address]] Icmp icmp_{};
     [[no_unique_address]] Tcp tcp_;
+    [[no_unique_address]] std::conditional_t<has_tcp, TcpStateWatch, Absent> tcp_watch_{
+        make_watch()};
     [[no_unique_address]] UserEngines user_{};
     DescriptorTable fds_;
     WaitList waits_;
