@@ -13,8 +13,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <vector>
 
 #include <strata/core/random.hpp>
@@ -85,7 +87,7 @@ public:
         t.user_owned = true;
         t.rcv_wscale = cfgp_->window_scaling ? cfgp_->window_scale() : 0;
         ++ctr_.active_opens;
-        pending_ = true;
+        mark(t);
         return *id;
     }
 
@@ -121,7 +123,7 @@ public:
         }
         const std::size_t n = t->sndbuf.write(data);
         if (n == 0 && !data.empty()) return Errno::eagain;
-        pending_ = true;
+        mark(*t);
         return n;
     }
 
@@ -204,6 +206,7 @@ public:
             (void)l;
             table_.release(id);
             pending_ = true;
+            all_dirty_ = true;
             return Done{};
         }
         Connection* t = conn(id);
@@ -230,7 +233,7 @@ public:
         default:
             break;
         }
-        pending_ = true;
+        mark(*t);
         reap(id);
         return Done{};
     }
@@ -244,7 +247,7 @@ public:
             t->state != State::time_wait)
             t->send_rst = true;
         t->abort_with(Errno::econnaborted);
-        pending_ = true;
+        mark(*t);
         reap(id);
         return Done{};
     }
@@ -292,7 +295,7 @@ public:
         Connection* t = conn(id);
         if (!t) return Errno::ebadf;
         t->nodelay = on;
-        pending_ = true; // TCP_NODELAY pushes what Nagle held back (Linux)
+        mark(*t); // TCP_NODELAY pushes what Nagle held back (Linux)
         return Done{};
     }
     SysStatus set_keepalive(ConnId id, bool on) {
@@ -302,6 +305,7 @@ public:
         t->keepalive_sent = 0;
         t->keepalive_at =
             on && t->synchronized() ? last_now_ + cfgp_->keepalive_timing.idle : never;
+        mark(*t);
         return Done{};
     }
 
@@ -387,22 +391,52 @@ public:
     void poll(Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
         pending_ = false;
-        for (std::size_t i = 0; i < table_.used_end(); ++i) {
-            Connection* t = table_.conn_at(i);
-            if (!t) continue;
-            if (t->next_timer() <= now) on_timers(*t, now, ctr_);
-            run(table_.id_at(i), *t, now, tx);
+        if (all_dirty_) {
+            all_dirty_ = false;
+            for (std::size_t i = 0; i < table_.used_end(); ++i) {
+                Connection* t = table_.conn_at(i);
+                if (!t) continue;
+                t->dirty = false;
+                if (t->next_timer() <= now) on_timers(*t, now, ctr_);
+                run(table_.id_at(i), *t, now, tx);
+            }
+            dirty_.clear();
+            return;
         }
+        // Only the connections a timer entry is due for, then those a socket
+        // call touched: a server with thousands of connections in TIME-WAIT
+        // is not scanned on every frame.
+        while (!timers_.empty() && timers_.top().at <= now) {
+            const TimerEntry e = timers_.top();
+            timers_.pop();
+            Connection* t = conn(e.id);
+            if (!t || t->pushed_at != e.at) continue; // stale
+            t->pushed_at = never;
+            if (t->next_timer() <= now) on_timers(*t, now, ctr_);
+            run(e.id, *t, now, tx);
+        }
+        work_.swap(dirty_);
+        for (const ConnId id : work_) {
+            Connection* t = conn(id);
+            if (!t) continue;
+            t->dirty = false;
+            if (t->next_timer() <= now) on_timers(*t, now, ctr_);
+            run(id, *t, now, tx);
+        }
+        work_.clear();
     }
 
     /// When poll() has something to do: a timer, or at once (the last
     /// `now` seen) when a socket call left output pending.
     [[nodiscard]] Instant poll_at() const noexcept {
-        if (pending_) return last_now_;
-        Instant at = never;
-        for (std::size_t i = 0; i < table_.used_end(); ++i)
-            if (const Connection* t = table_.conn_at(i)) at = std::min(at, t->next_timer());
-        return at;
+        if (pending_ || all_dirty_ || !dirty_.empty()) return last_now_;
+        while (!timers_.empty()) {
+            const TimerEntry& e = timers_.top();
+            const Connection* t = table_.conn(e.id);
+            if (t && t->pushed_at == e.at) return e.at;
+            timers_.pop();
+        }
+        return never;
     }
 
     [[nodiscard]] const TcpCounters& counters() const noexcept { return ctr_; }
@@ -417,6 +451,7 @@ private:
 
     Connection& make_tcb(ConnId id, const FourTuple& tu, Instant now) {
         Connection& t = table_.make_conn(id, *cfgp_, tu);
+        t.self = id;
         t.iss = tw_isn_ ? *tw_isn_ : isn_.isn(tu, now); // RFC 6528, RFC 6191
         t.snd_una = t.snd_nxt = t.snd_max = t.recover = t.snd_sml = t.iss;
         t.ts_offset = isn_.ts_offset(tu);
@@ -521,7 +556,7 @@ private:
             t.fin_seq = t.data_end();
             if (t.state == State::established) t.state = State::fin_wait_1;
             if (t.state == State::close_wait) t.state = State::last_ack;
-            pending_ = true;
+            mark(t);
             break;
         default:
             break;
@@ -531,7 +566,14 @@ private:
     void window_update(Connection& t) noexcept {
         if (window_update_due(t)) {
             t.ack_now = true;
-            pending_ = true;
+            mark(t);
+        }
+    }
+
+    void mark(Connection& t) {
+        if (!t.dirty && t.self != no_conn) {
+            t.dirty = true;
+            dirty_.push_back(t.self);
         }
     }
 
@@ -555,6 +597,14 @@ private:
             }
         }
         output(t, now, tx, ctr_);
+        // One live heap entry per connection: a deadline that moved later
+        // (the retransmission timer, pushed on by every ACK) keeps the entry
+        // it has, which wakes the connection early and is pushed again then;
+        // only an earlier deadline pushes a new one.
+        if (const Instant at = t.next_timer(); at != never && at < t.pushed_at) {
+            t.pushed_at = at;
+            timers_.push(TimerEntry{at, id});
+        }
         reap(id);
     }
 
@@ -589,6 +639,17 @@ private:
     TcpCounters ctr_{};
     Instant last_now_{};
     bool pending_ = false;
+    bool all_dirty_ = false;
+    struct TimerEntry {
+        Instant at;
+        ConnId id;
+        friend bool operator>(const TimerEntry& a, const TimerEntry& b) noexcept {
+            return a.at > b.at;
+        }
+    };
+    mutable std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>>
+        timers_;
+    std::vector<ConnId> dirty_, work_;
     Instant challenge_window_{};
     std::uint32_t challenge_count_ = 0;
     Instant last_cookie_{};

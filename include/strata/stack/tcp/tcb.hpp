@@ -117,6 +117,9 @@ struct Tcb {
     bool user_owned = false; ///< the application holds the handle
     bool passive = false;    ///< created by a listener (a reset returns it to LISTEN)
     ConnId listener = no_conn;
+    ConnId self = no_conn;        ///< own handle (for the engine's dirty list)
+    bool dirty = false;           ///< in the engine's dirty list (a socket call touched it)
+    Instant pushed_at = never;    ///< the live timer-heap entry (never: none)
     bool in_syn_queue = false;    ///< counted in the listener's SYN queue
     bool in_accept_queue = false; ///< waiting in the listener's accept queue
     Errno error = Errno::ok;      ///< fatal error (Linux sk_err)
@@ -184,6 +187,10 @@ struct Tcb {
         state = State::time_wait;
         stop_timers();
         timewait_at = now + 2 * cfg->msl;
+        // Like Linux's timewait sock, TIME-WAIT keeps no send buffer: all
+        // was acknowledged. The receive buffer stays, so the ACKs it still
+        // sends advertise the window they did (tw_rcv_wnd).
+        if (sndbuf.size() == 0) sndbuf = SendBuffer(0);
     }
 };
 
