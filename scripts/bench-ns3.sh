@@ -37,14 +37,13 @@ ONLY=${ONLY:-"tcp-100 tcp-1000 udp-100 udp-1000"}
 # row: the TCP engine scans every connection it holds on each poll, and the
 # servers hold every connection they closed in TIME-WAIT (60 s).
 DIAG=${DIAG:-0}
-# PROPOSED=1: also strata_web built against include/ with
-# bench/ns3/proposed-fixes.patch applied (in a temporary copy): changes to
-# files other helpers own (TCP engine: timer heap and dirty list instead of a
-# scan of every connection per poll, no buffers in TIME-WAIT; host: the
-# slow-path frame buffer sized on use; router ARP cache: front table sized to
-# the cache). Rows "strata + proposed fixes"; skipped when the patch no
-# longer applies.
-PROPOSED=${PROPOSED:-1}
+# PROPOSED=1 with PROPOSED_PATCH=file: also strata_web built against include/
+# with that patch applied (in a temporary copy), as rows "strata + proposed
+# fixes" — how the first comparison measured the changes it pointed to (the
+# TCP engine's timer heap, TIME-WAIT without a send buffer, the host's
+# slow-path buffer, the ARP front table), which are now in the library.
+PROPOSED=${PROPOSED:-0}
+PROPOSED_PATCH=${PROPOSED_PATCH:-}
 # The peer program: the shared copy when present, else the verbatim copy in bench/ns3/.
 NS3_SRC=${NS3_SRC:-/work/shared/peers/ns3/ns3_web.cc}
 [[ -f $NS3_SRC ]] || NS3_SRC=$ROOT/bench/ns3/ns3_web.cc
@@ -86,13 +85,13 @@ STRATA_PROPOSED=
 if [[ $PROPOSED == 1 ]]; then
   mkdir -p "$TMP/proposed"
   cp -r "$ROOT/include" "$TMP/proposed/"
-  if (cd "$TMP/proposed" && patch -s -p1 <"$ROOT/bench/ns3/proposed-fixes.patch"); then
-    echo "== building strata_web + bench/ns3/proposed-fixes.patch (g++ -O3 -DNDEBUG, as Release)"
+  if (cd "$TMP/proposed" && patch -s -p1 <"$PROPOSED_PATCH"); then
+    echo "== building strata_web + $PROPOSED_PATCH (g++ -O3 -DNDEBUG, as Release)"
     g++ -std=c++20 -O3 -DNDEBUG -I"$TMP/proposed/include" -o "$TMP/strata_web_proposed" \
         "$ROOT/bench/ns3/strata_web.cpp"
     STRATA_PROPOSED=$TMP/strata_web_proposed
   else
-    echo "== bench/ns3/proposed-fixes.patch no longer applies: no 'proposed fixes' rows"
+    echo "== $PROPOSED_PATCH does not apply: no 'proposed fixes' rows"
   fi
 fi
 
