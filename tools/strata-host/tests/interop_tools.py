@@ -129,14 +129,20 @@ TOLERATE_PMTU_START = TOLERATE_FLOW_CONTROL + (
     # the data is sent again cut to the path MTU. tshark calls that a gap
     # ("previous segment not captured"), the refill "out-of-order" (a
     # retransmission within 3 ms of the last segment) and the ACK after it
-    # "ACKed segment that wasn't captured". The caller checks that all of
-    # them fall in the connection's first 0.5 s (the discovery), none later.
+    # "ACKed segment that wasn't captured". strata resends everything in
+    # flight after the MSS drops (go-back, RFC 1191 §6), the small segments
+    # that had passed included, so the receiver reports those twice with a
+    # D-SACK (RFC 2883; Linux's tcp_simple_retransmit resends only the
+    # segments larger than the new MSS: a known difference). The caller
+    # checks that all of them fall in the connection's first 0.5 s (the
+    # discovery), none later.
     "Previous segment(s) not captured (common at capture start)",
     "This frame is a (suspected) out-of-order segment",
     "ACKed segment that wasn't captured (common at capture start)",
+    "D-SACK Sequence",
 )
 PMTU_START_SEQUENCE_NOTES = ("(tcp.analysis.lost_segment || tcp.analysis.out_of_order || "
-                             "tcp.analysis.ack_lost_segment)")
+                             "tcp.analysis.ack_lost_segment || tcp.options.sack.dsack)")
 
 
 def tshark_check(c, pcap, what, tolerate=(), decode=()):

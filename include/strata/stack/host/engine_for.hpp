@@ -43,8 +43,12 @@ struct transports_of<OneOf<A...>> {
 
 namespace detail {
 
+// Not a host stack: no transports, so that the host's static_assert is the
+// only error a wrong composition gives (nothing else fails to name them).
 template <class Stack>
-struct host_stack_parts : std::false_type {};
+struct host_stack_parts : std::false_type {
+    using transports = TypeList<>;
+};
 template <class T>
 struct host_stack_parts<Ethernet<IPv4<T>>> : std::true_type {
     using transports = typename transports_of<T>::type;
