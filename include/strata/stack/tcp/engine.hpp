@@ -13,10 +13,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
-#include <queue>
 #include <vector>
 
 #include <strata/core/random.hpp>
@@ -32,6 +30,7 @@
 #include <strata/stack/tcp/socket_table.hpp>
 #include <strata/stack/tcp/syn_cookie.hpp>
 #include <strata/stack/tcp/timers.hpp>
+#include <strata/stack/tcp/work_queue.hpp>
 
 namespace strata::stack::tcp {
 
@@ -205,8 +204,7 @@ public:
                 }
             (void)l;
             table_.release(id);
-            pending_ = true;
-            all_dirty_ = true;
+            work_.mark_all();
             return Done{};
         }
         Connection* t = conn(id);
@@ -390,54 +388,15 @@ public:
     template <SegmentSink Tx>
     void poll(Instant now, Tx& tx) {
         last_now_ = std::max(last_now_, now);
-        pending_ = false;
-        if (all_dirty_) {
-            all_dirty_ = false;
-            for (std::size_t i = 0; i < table_.used_end(); ++i) {
-                Connection* t = table_.conn_at(i);
-                if (!t) continue;
-                t->dirty = false;
-                if (t->next_timer() <= now) on_timers(*t, now, ctr_);
-                run(table_.id_at(i), *t, now, tx);
-            }
-            dirty_.clear();
-            return;
-        }
-        // Only the connections a timer entry is due for, then those a socket
-        // call touched: a server with thousands of connections in TIME-WAIT
-        // is not scanned on every frame.
-        while (!timers_.empty() && timers_.top().at <= now) {
-            const TimerEntry e = timers_.top();
-            timers_.pop();
-            Connection* t = conn(e.id);
-            if (!t || t->pushed_at != e.at) continue; // stale
-            t->pushed_at = never;
-            if (t->next_timer() <= now) on_timers(*t, now, ctr_);
-            run(e.id, *t, now, tx);
-        }
-        work_.swap(dirty_);
-        for (const ConnId id : work_) {
-            Connection* t = conn(id);
-            if (!t) continue;
-            t->dirty = false;
-            if (t->next_timer() <= now) on_timers(*t, now, ctr_);
-            run(id, *t, now, tx);
-        }
-        work_.clear();
+        work_.drain(now, table_, [&](ConnId id, Connection& t) {
+            if (t.next_timer() <= now) on_timers(t, now, ctr_);
+            run(id, t, now, tx);
+        });
     }
 
     /// When poll() has something to do: a timer, or at once (the last
     /// `now` seen) when a socket call left output pending.
-    [[nodiscard]] Instant poll_at() const noexcept {
-        if (pending_ || all_dirty_ || !dirty_.empty()) return last_now_;
-        while (!timers_.empty()) {
-            const TimerEntry& e = timers_.top();
-            const Connection* t = table_.conn(e.id);
-            if (t && t->pushed_at == e.at) return e.at;
-            timers_.pop();
-        }
-        return never;
-    }
+    [[nodiscard]] Instant poll_at() const noexcept { return work_.next(table_, last_now_); }
 
     [[nodiscard]] const TcpCounters& counters() const noexcept { return ctr_; }
     [[nodiscard]] const TcpConfig& config() const noexcept { return *cfgp_; }
@@ -570,12 +529,7 @@ private:
         }
     }
 
-    void mark(Connection& t) {
-        if (!t.dirty && t.self != no_conn) {
-            t.dirty = true;
-            dirty_.push_back(t.self);
-        }
-    }
+    void mark(Connection& t) { work_.mark(t); }
 
     /// After input, a timer or an ICMP error: challenge ACK limit, output,
     /// queue moves, freeing.
@@ -597,14 +551,7 @@ private:
             }
         }
         output(t, now, tx, ctr_);
-        // One live heap entry per connection: a deadline that moved later
-        // (the retransmission timer, pushed on by every ACK) keeps the entry
-        // it has, which wakes the connection early and is pushed again then;
-        // only an earlier deadline pushes a new one.
-        if (const Instant at = t.next_timer(); at != never && at < t.pushed_at) {
-            t.pushed_at = at;
-            timers_.push(TimerEntry{at, id});
-        }
+        work_.schedule(id, t);
         reap(id);
     }
 
@@ -638,18 +585,7 @@ private:
     SocketTable<CC> table_;
     TcpCounters ctr_{};
     Instant last_now_{};
-    bool pending_ = false;
-    bool all_dirty_ = false;
-    struct TimerEntry {
-        Instant at;
-        ConnId id;
-        friend bool operator>(const TimerEntry& a, const TimerEntry& b) noexcept {
-            return a.at > b.at;
-        }
-    };
-    mutable std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>>
-        timers_;
-    std::vector<ConnId> dirty_, work_;
+    WorkQueue work_;
     Instant challenge_window_{};
     std::uint32_t challenge_count_ = 0;
     Instant last_cookie_{};
