@@ -35,7 +35,8 @@ namespace drill {
 
 using Octets = std::vector<std::uint8_t>;
 
-inline constexpr std::uint8_t FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
+inline constexpr std::uint8_t FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10,
+                              URG = 0x20;
 
 inline std::uint32_t ip(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
     return (std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) | (std::uint32_t{c} << 8) | d;
@@ -81,6 +82,7 @@ struct Segment {
     std::uint16_t win = 0;
     Octets options;
     std::size_t payload = 0;
+    std::uint16_t urp = 0; ///< urgent pointer
 };
 
 /// An IPv4/TCP packet as a script's "<" line makes it: TTL 64, DF clear,
@@ -103,6 +105,7 @@ inline Octets build(const Segment& s, const Octets& data = {}) {
     p[32] = static_cast<std::uint8_t>((tcp_len / 4) << 4);
     p[33] = s.flags;
     put16(p, 34, s.win);
+    put16(p, 38, s.urp);
     if (!s.options.empty()) std::memcpy(p.data() + 40, s.options.data(), s.options.size());
     if (!data.empty()) std::memcpy(p.data() + 20 + tcp_len, data.data(), data.size());
     put16(p, 36, static_cast<std::uint16_t>(~tcp_sum(p)));
@@ -144,6 +147,7 @@ inline Out parse(Octets bytes, long long when) {
     const std::size_t doff = (p[t + 12] >> 4) * 4u;
     o.tcp.flags = p[t + 13];
     o.tcp.win = be16(p, t + 14);
+    o.tcp.urp = be16(p, t + 18);
     o.tcp.options.assign(p.begin() + static_cast<long>(t + 20),
                          p.begin() + static_cast<long>(t + doff));
     o.data.assign(p.begin() + static_cast<long>(t + doff), p.begin() + o.total_len);

@@ -515,3 +515,62 @@ TEST_CASE("packetdrill so: blocking accept and read on another thread; poll and 
     CHECK(d.now() - before >= 100'000);
     CHECK(d.ifc.close(d.u(), ep) == 0);
 }
+
+/// Urgent data both ways and SO_ERROR, as Linux does them:
+///   +0  send(4, "ab", 2, MSG_OOB) = 2
+///   +0  > P. 1:3(2) ack 1 urg 2       Linux tcp_mark_urg: SND.UP = the end of
+///                                     the write, so the pointer is 2 (RFC 6093)
+///   +0  < . 1:4(3) ack 3 urg 3 win 8000
+///   +0  poll(POLLIN|POLLPRI) = POLLIN|POLLPRI
+///   +0  read(4, ..., 10) = 3          inline (strata always reads urgent data inline)
+///   +0  < R. 4:4(0) ack 3 win 0
+///   +0  getsockopt(4, SO_ERROR) = ECONNRESET, then 0 (Linux sock_error)
+TEST_CASE("packetdrill so: MSG_OOB sets URG and the pointer; POLLPRI; SO_ERROR once") {
+    Drill d;
+    const int fd = d.ifc.socket(d.u(), AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    const sockaddr_in me = Drill::addr(local, server_port);
+    REQUIRE(d.ifc.bind(d.u(), fd, reinterpret_cast<const sockaddr*>(&me), sizeof me) == 0);
+    REQUIRE(d.ifc.listen(d.u(), fd, 1) == 0);
+    REQUIRE(d.inject(build(
+                {remote, local, peer_port, server_port, peer_isn, 0, SYN, 8000, {}, 0})) == 0);
+    const Out sa = d.receive();
+    const std::uint32_t isn = sa.tcp.seq;
+    REQUIRE(
+        d.inject(build(
+            {remote, local, peer_port, server_port, peer_isn + 1, isn + 1, ACK, 8000, {}, 0})) ==
+        0);
+    const int c = d.ifc.accept(d.u(), fd, nullptr, nullptr);
+    REQUIRE(c == 4);
+
+    REQUIRE(d.ifc.send(d.u(), c, "ab", 2, MSG_OOB) == 2);
+    const Out u = d.receive();
+    CHECK(u.tcp.flags == (URG | ACK | PSH));
+    CHECK(u.tcp.seq == isn + 1);
+    CHECK(u.tcp.payload == 2);
+    CHECK(u.tcp.urp == 2);
+
+    const Octets xyz{'x', 'y', 'z'};
+    Segment in{remote,  local,     peer_port, server_port, peer_isn + 1,
+               isn + 3, URG | ACK, 8000,      {},          3};
+    in.urp = 3;
+    REQUIRE(d.inject(build(in, xyz)) == 0);
+    pollfd p{c, POLLIN | POLLPRI, 0};
+    REQUIRE(d.ifc.poll(d.u(), &p, 1, 0) == 1);
+    CHECK(p.revents == (POLLIN | POLLPRI));
+    char buf[10];
+    REQUIRE(d.ifc.read(d.u(), c, buf, sizeof buf) == 3);
+    CHECK(buf[2] == 'z');
+    p.revents = 0;
+    CHECK(d.ifc.poll(d.u(), &p, 1, 0) == 0); // read past the mark: no POLLPRI
+
+    REQUIRE(
+        d.inject(build(
+            {remote, local, peer_port, server_port, peer_isn + 4, isn + 3, RST | ACK, 0, {}, 0})) ==
+        0);
+    int soerr = -1;
+    socklen_t len = sizeof soerr;
+    REQUIRE(d.ifc.getsockopt(d.u(), c, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0);
+    CHECK(soerr == ECONNRESET);
+    REQUIRE(d.ifc.getsockopt(d.u(), c, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0);
+    CHECK(soerr == 0);
+}

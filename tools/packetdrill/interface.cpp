@@ -146,7 +146,7 @@ ssize_t pd_sendto(void* u, int fd, const void* buf, size_t len, int flags, const
                   socklen_t tolen) {
     return guarded([&]() -> ssize_t {
         if (buf == nullptr && len != 0) return SocketCalls::fail_errno(EFAULT);
-        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) != 0)
+        if ((flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_OOB)) != 0)
             return SocketCalls::fail_errno(EOPNOTSUPP);
         std::optional<stack::Endpoint> dest;
         if (to != nullptr) {
@@ -156,7 +156,7 @@ ssize_t pd_sendto(void* u, int fd, const void* buf, size_t len, int flags, const
         }
         Call c(u);
         return c.calls.send(fd, Bytes{static_cast<const Byte*>(buf), len}, c.lk,
-                            (flags & MSG_DONTWAIT) != 0, dest);
+                            (flags & MSG_DONTWAIT) != 0, dest, (flags & MSG_OOB) != 0);
     });
 }
 ssize_t pd_send(void* u, int fd, const void* buf, size_t len, int flags) {
@@ -216,14 +216,15 @@ int pd_setsockopt(void* u, int fd, int level, int name, const void* val, socklen
 }
 
 // ------------------------------------------------------------ readiness
-/// poll(2) bits for one descriptor: POLLIN/POLLOUT as asked, POLLHUP and
-/// POLLERR always, POLLNVAL for a descriptor we do not know.
+/// poll(2) bits for one descriptor: POLLIN/POLLOUT/POLLPRI as asked, POLLHUP
+/// and POLLERR always, POLLNVAL for a descriptor we do not know.
 short revents_of(Adapter& a, int fd, short events) {
     if (a.fds.find(fd) == a.fds.end()) return POLLNVAL;
     const stack::Readiness r = a.vh->host().readiness(fd);
     short ev = 0;
     if (r.readable) ev = static_cast<short>(ev | POLLIN);
     if (r.writable) ev = static_cast<short>(ev | POLLOUT);
+    if (r.urgent) ev = static_cast<short>(ev | POLLPRI);
     ev = static_cast<short>(ev & events);
     if (r.hangup) ev = static_cast<short>(ev | POLLHUP);
     if (r.error != stack::Errno::ok) ev = static_cast<short>(ev | POLLERR);

@@ -158,7 +158,7 @@ ssize_t SocketCalls::recv(int fd, MutBytes buf, std::unique_lock<std::mutex>& lk
 }
 
 ssize_t SocketCalls::send(int fd, Bytes data, std::unique_lock<std::mutex>& lk, bool dontwait,
-                          std::optional<stack::Endpoint> to) {
+                          std::optional<stack::Endpoint> to, bool urgent) {
     auto it = a_.fds.find(fd);
     if (it == a_.fds.end()) return fail(stack::Errno::ebadf);
     a_.committed = true;
@@ -168,7 +168,9 @@ ssize_t SocketCalls::send(int fd, Bytes data, std::unique_lock<std::mutex>& lk, 
     while (true) {
         const Bytes rest = data.subspan(done);
         using R = stack::SysResult<std::size_t>;
-        const R r = to ? R(a_.vh->host().sendto(fd, rest, *to)) : R(a_.vh->host().send(fd, rest));
+        const R r = to       ? R(a_.vh->host().sendto(fd, rest, *to))
+                    : urgent ? R(a_.vh->host().send_urgent(fd, rest))
+                             : R(a_.vh->host().send(fd, rest));
         if (r) {
             done += r.value();
             a_.vh->settle(); // segments leave at the instant of the call
@@ -261,7 +263,7 @@ int SocketCalls::getsockopt(int fd, int level, int name, void* val, socklen_t* l
         return fail(stack::Errno::einval);
     int v = 0;
     if (level == SOL_SOCKET && name == SO_ERROR)
-        v = static_cast<int>(a_.vh->host().readiness(fd).error);
+        v = static_cast<int>(a_.vh->host().take_error(fd)); // reported once (Linux sock_error)
     else if (level == SOL_SOCKET && name == SO_TYPE)
         v = it->second.kind == stack::SocketKind::tcp ? SOCK_STREAM : SOCK_DGRAM;
     else if (level == SOL_SOCKET && name == SO_REUSEADDR)

@@ -29,9 +29,10 @@ public:
     /// read/recv/recvfrom/readv/recvmsg; `from` gets the sender.
     ssize_t recv(int fd, MutBytes buf, std::unique_lock<std::mutex>& lk, bool dontwait,
                  stack::Endpoint* from = nullptr);
-    /// write/send/sendto/writev/sendmsg; `to` only for UDP.
+    /// write/send/sendto/writev/sendmsg; `to` only for UDP; `urgent` is
+    /// MSG_OOB (TCP urgent data, RFC 9293 §3.8.5).
     ssize_t send(int fd, Bytes data, std::unique_lock<std::mutex>& lk, bool dontwait,
-                 std::optional<stack::Endpoint> to = std::nullopt);
+                 std::optional<stack::Endpoint> to = std::nullopt, bool urgent = false);
     int shutdown(int fd, int how);
     int close(int fd);
     int fcntl(int fd, int cmd, long arg);

@@ -30,12 +30,15 @@
 
 namespace strata::stack {
 
-/// What a descriptor is ready for (poll(2)'s POLLIN/POLLOUT/POLLHUP/POLLERR).
+/// What a descriptor is ready for (poll(2)'s POLLIN/POLLOUT/POLLHUP/POLLERR
+/// and POLLPRI).
 struct Readiness {
     bool readable = false; ///< data, a datagram, a connection to accept, EOF or an error
     bool writable = false;
     bool hangup = false; ///< the connection is finished both ways, or gone
     Errno error = Errno::ok;
+    /// TCP urgent data not yet read past (POLLPRI; RFC 9293 MUST-32).
+    bool urgent = false;
 };
 
 /// shutdown(2)'s SHUT_RD, SHUT_WR, SHUT_RDWR.
@@ -201,6 +204,29 @@ public:
         };
         return SocketOp<SysResult<std::size_t>, decltype(f)>(waits_, now_, std::move(f));
     }
+    /// send(fd, data, MSG_OOB) on TCP: the bytes go in the stream and the
+    /// segments before their end carry URG and a pointer past the last one
+    /// (RFC 9293 §3.8.5, RFC 6093: the receiver reads them inline).
+    auto send_urgent(int fd, Bytes data) {
+        auto f = [this, fd, data](bool wait) -> std::optional<SysResult<std::size_t>> {
+            SysResult<std::size_t> r = do_send_urgent(fd, data);
+            if (wait && r.error() == Errno::eagain) return std::nullopt;
+            return r;
+        };
+        return SocketOp<SysResult<std::size_t>, decltype(f)>(waits_, now_, std::move(f));
+    }
+    /// TCP: urgent bytes from the next one recv() returns up to and including
+    /// the last urgent one, 0 when none is pending (RFC 9293 MUST-33).
+    [[nodiscard]] std::size_t urgent_remaining(int fd) const {
+        if constexpr (has_tcp) {
+            const SocketSlot* s = fds_.get(fd);
+            if (s != nullptr && s->kind == SocketKind::tcp && s->has_handle)
+                return tcp_.urgent_remaining(s->handle);
+        } else {
+            (void)fd;
+        }
+        return 0;
+    }
     /// TCP: 0 is the end of the stream (the peer's FIN).
     auto recv(int fd, MutBytes buf) {
         auto f = [this, fd, buf](bool wait) -> std::optional<SysResult<std::size_t>> {
@@ -284,9 +310,23 @@ public:
         if constexpr (has_tcp)
             if (s->kind == SocketKind::tcp && s->has_handle) {
                 const auto r = tcp_.readiness(s->handle);
-                return Readiness{r.readable || r.acceptable, r.writable, r.hangup, r.error};
+                return Readiness{r.readable || r.acceptable, r.writable, r.hangup, r.error,
+                                 r.urgent};
             }
         return Readiness{};
+    }
+
+    /// getsockopt(SO_ERROR): the pending error, reported once and then
+    /// cleared (Linux sock_error); Errno::ok when there is none. A TCP
+    /// connection that failed still fails later calls (EPIPE), as on Linux.
+    Errno take_error(int fd) {
+        SocketSlot* s = fds_.get(fd);
+        if (s == nullptr) return Errno::ebadf;
+        if constexpr (has_udp)
+            if (s->kind == SocketKind::udp) return udp_.take_error(s->handle);
+        if constexpr (has_tcp)
+            if (s->kind == SocketKind::tcp && s->has_handle) return tcp_.take_error(s->handle);
+        return Errno::ok;
     }
 
     /// TCP_NODELAY: Nagle's algorithm off (RFC 9293 §3.7.4).
@@ -449,6 +489,16 @@ private:
                 return tcp_.send(s->handle, data);
             }
         return Errno::eopnotsupp;
+    }
+    SysResult<std::size_t> do_send_urgent(int fd, Bytes data) {
+        SocketSlot* s = fds_.get(fd);
+        if (s == nullptr) return Errno::ebadf;
+        if constexpr (has_tcp)
+            if (s->kind == SocketKind::tcp) {
+                if (!s->has_handle || s->listening) return Errno::enotconn;
+                return tcp_.send_urgent(s->handle, data);
+            }
+        return Errno::eopnotsupp; // MSG_OOB on a datagram socket (Linux: EOPNOTSUPP)
     }
     SysResult<Received> do_recv(int fd, MutBytes buf) {
         SocketSlot* s = fds_.get(fd);

@@ -134,7 +134,7 @@ struct Tcb {
     /// Reports the pending error once (Linux sock_error: xchg(&sk_err, 0)).
     Errno take_error() noexcept {
         const Errno e = pending_error();
-        error_reported = true;
+        if (e != Errno::ok) error_reported = true; // a later error is still reported
         return e;
     }
     [[nodiscard]] SeqNum data_seq() const noexcept { return iss + 1; }

@@ -113,6 +113,12 @@ public:
         return Done{};
     }
 
+    /// getsockopt(SO_ERROR): the pending ICMP error, once.
+    Errno take_error(SockId s) noexcept {
+        if (!valid(s)) return Errno::ebadf;
+        return take_error(sockets_[s]);
+    }
+
     /// Queues one datagram to `to` (or the connected peer when nullopt).
     SysResult<std::size_t> sendto(SockId s, Bytes data, std::optional<Endpoint> to, Ipv4Address own,
                                   RandomStream& rng) {
