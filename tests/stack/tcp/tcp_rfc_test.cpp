@@ -211,6 +211,47 @@ TEST_CASE("tcp: urgent data held by Nagle goes at once; a retransmission repeats
     REQUIRE(p.b.urgent_remaining(s) == 11);
 }
 
+TEST_CASE("tcp: a zero window still takes URG and RST (RFC 9293 §3.4, MUST-66)") {
+    TcpConfig small;
+    small.recv_buffer = 4096;
+    small.window_scale_space = 0; // every free byte advertised: the buffer fills to 0
+    Pair<> p{TcpConfig{}, small};
+    const auto ids = p.connect(); // no structured binding: clang 14 cannot capture one in a lambda
+    const ConnId c = ids.first;
+    const ConnId s = ids.second;
+    const auto data = pseudo_random(6000, 3);
+    REQUIRE(*p.a.send(c, data) == 6000);
+    REQUIRE(p.run_until([&] { return p.a.counters().window_probes >= 1; }, 30s));
+    REQUIRE(p.b.connection(s)->rcvbuf.readable() == 4096);
+    REQUIRE(p.b.connection(s)->rcv_wnd() == 0);
+    // Urgent data queued behind the zero window: SND.UP = ISS + 1 + 6001.
+    const std::vector<Byte> bang{'!'};
+    REQUIRE(*p.a.send_urgent(c, bang) == 1);
+    const SeqNum una = p.a.connection(c)->snd_una;
+    REQUIRE(una == p.a.connection(c)->iss + 1 + 4096);
+    REQUIRE(p.run_until([&] { return p.b.readiness(s).urgent; }, 60s));
+    // The probe that carried it: <SEQ=SND.UNA><CTL=ACK,URG>, no data, the
+    // pointer SND.UP - SND.UNA = 6001 - 4096 = 1905; the only sequence
+    // number a zero window accepts (RCV.NXT), so B's URG step ran.
+    const Sent* probe = nullptr;
+    for (const Sent& x : p.net.log)
+        if (x.from == 0 && x.len == 0 && x.h.seq_number == una && x.h.flags.urg()) probe = &x;
+    REQUIRE(probe);
+    REQUIRE(probe->h.urgent_pointer == 1905);
+    // Every byte from the first unread one through '!' is urgent: 6001.
+    REQUIRE(p.b.urgent_remaining(s) == 6001);
+    REQUIRE(p.b.connection(s)->rcv_wnd() == 0);
+    // A RST at RCV.NXT exactly resets, window or not (RFC 5961 §3.2).
+    TcpRepr rst;
+    rst.src_port = p.a.tuple(c)->local.port;
+    rst.dst_port = Port{80};
+    rst.seq_number = p.b.connection(s)->rcv_nxt;
+    rst.flags = tcp_flags::rst;
+    p.inject(1, *p.a.tuple(c), rst);
+    REQUIRE(p.b.state(s) == State::closed);
+    REQUIRE(p.b.readiness(s).error == Errno::econnreset);
+}
+
 TEST_CASE("tcp: D-SACK reports a duplicate segment in the first SACK block (RFC 2883)") {
     for (bool dsack : {true, false}) {
         TcpConfig cfg;

@@ -271,6 +271,11 @@ void output(Tcb<CC>& t, Instant now, Tx& tx, TcpCounters& ctr) {
         // Window probe and keepalive (RFC 9293 §3.8.6.1, §3.8.4): an old
         // sequence number with no data; any RFC 9293 receiver answers with an ACK.
         t.probe_now = false;
+        // With urgent data pending, first a probe at SND.UNA itself: the one
+        // sequence number a zero window still accepts, so the peer processes
+        // its URG (RFC 9293 §3.4, MUST-66; Linux tcp_write_wakeup).
+        if (t.urg_mode && t.snd_up > t.snd_una && t.snd_up - t.snd_una <= 0xFFFF)
+            transmit(t, now, tx, ctr, t.snd_una, 0, tcp_flags::ack);
         transmit(t, now, tx, ctr, t.snd_una - 1, 0, tcp_flags::ack);
     }
     if (detail::may_send_data(t)) {
