@@ -175,17 +175,17 @@ protected:
             const std::size_t hl = h.buffer_len();
             const std::size_t len = hl + p1.size() + p2.size();
             const bool offload = out->caps(host_port).tcp.fills_tx;
-            const bool sent =
-                host->ip_.send_ip(t.remote.addr, IpProtocol::tcp, len, DontFragment::always, now,
-                                  *out, [&](MutBytes b, Ipv4Address src) {
-                                      if (!p1.empty()) copy_bytes(p1, b.data() + hl);
-                                      if (!p2.empty()) copy_bytes(p2, b.data() + hl + p1.size());
-                                      const auto v = TcpView<Byte>::unchecked(b);
-                                      if (offload)
-                                          h.emit_header(v);
-                                      else
-                                          h.emit(v, src, t.remote.addr);
-                                  });
+            const bool sent = host->ip_.send_ip_from(
+                t.local.addr, t.remote.addr, IpProtocol::tcp, len, DontFragment::always, now, *out,
+                [&](MutBytes b, Ipv4Address src) {
+                    if (!p1.empty()) copy_bytes(p1, b.data() + hl);
+                    if (!p2.empty()) copy_bytes(p2, b.data() + hl + p1.size());
+                    const auto v = TcpView<Byte>::unchecked(b);
+                    if (offload)
+                        h.emit_header(v);
+                    else
+                        h.emit(v, src, t.remote.addr);
+                });
             if (sent && out->tracing()) out->trace(tcp_segment_event(t, h, p1.size() + p2.size()));
             return sent;
         }

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <strata/core/bytes.hpp>
@@ -173,11 +174,20 @@ public:
     template <class Out, class Fill>
     bool send_ip(Ipv4Address dst, IpProtocol protocol, std::size_t l4_len, DontFragment df,
                  Instant now, Out& out, Fill&& fill) {
-        const auto hop = routes_.lookup(dst);
+        return send_ip_from(Ipv4Address{}, dst, protocol, l4_len, df, now, out,
+                            std::forward<Fill>(fill));
+    }
+    /// send_ip from `source`, the address a connection is bound to (RFC
+    /// 9293 MUST-45: it never changes); 0.0.0.0 takes the route's.
+    template <class Out, class Fill>
+    bool send_ip_from(Ipv4Address source, Ipv4Address dst, IpProtocol protocol, std::size_t l4_len,
+                      DontFragment df, Instant now, Out& out, Fill&& fill) {
+        auto hop = routes_.lookup(dst);
         if (!hop) {
             ++counters_.no_route;
             return false;
         }
+        if (!source.is_unspecified()) hop->source = source;
         const std::size_t total = ipv4_field::header_len + l4_len;
         if (total > 0xffff) return false;
         const std::uint32_t mtu = path_mtu(dst, out.caps(host_port).mtu, now);
