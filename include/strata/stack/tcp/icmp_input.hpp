@@ -26,7 +26,10 @@ bool icmp_arrives(Tcb<CC>& t, const IcmpReport& r, std::uint32_t path_mtu,
     switch (r.kind) {
     case IcmpReport::Kind::frag_needed: {
         // RFC 1191 §6: a smaller MSS, and resend what is in flight at once
-        // (Linux tcp_simple_retransmit: no congestion response).
+        // from SND.UNA with no congestion response. Go-back as FreeBSD's
+        // tcp_mtudisc: Linux's tcp_simple_retransmit resends only the
+        // segments longer than the new MSS, which needs per-segment records
+        // the byte-stream send buffer does not keep.
         const std::uint32_t mtu = std::max<std::uint32_t>(
             r.next_hop_mtu != 0 ? std::uint32_t{r.next_hop_mtu} : path_mtu, 68);
         const auto m =
