@@ -42,6 +42,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <strata/addr/ipv4_address.hpp>
+#include <strata/core/byte_buffer.hpp>
 #include <strata/core/bytes.hpp>
 #include <strata/core/ip_protocol.hpp>
 #include <strata/core/time.hpp>
@@ -224,11 +225,11 @@ private:
 
     // The one allocation: every buffer at its final size.
     void allocate() {
-        pool_.resize(blocks_for(config_) * block_size);
+        pool_ = ByteBuffer(blocks_for(config_) * block_size);
         blocks_.resize(blocks_for(config_));
         slots_.resize(config_.max_datagrams);
         holes_.resize(config_.max_datagrams * config_.max_holes);
-        out_.resize(65535);
+        out_ = ByteBuffer(65535);
         for (std::size_t i = blocks_.size(); i-- > 0;)
             release_block(static_cast<std::uint32_t>(i));
         free_slots_.reserve(slots_.size());
@@ -243,7 +244,7 @@ private:
     Result finish(std::uint32_t slot);
 
     ReassemblyConfig config_;
-    std::vector<Byte> pool_;
+    ByteBuffer pool_; ///< not zeroed: resident only as far as fragments reach
     std::vector<Block> blocks_;
     std::uint32_t free_head_ = none;
     std::size_t free_blocks_ = 0;
@@ -252,7 +253,7 @@ private:
     std::vector<Hole> holes_;
     std::uint32_t oldest_ = none, newest_ = none;
     boost::unordered_flat_map<Key, std::uint32_t, KeyHash> index_;
-    std::vector<Byte> out_;
+    ByteBuffer out_;
     ReassemblyCounters counters_{};
 };
 

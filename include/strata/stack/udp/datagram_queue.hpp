@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <strata/core/byte_buffer.hpp>
 #include <strata/core/bytes.hpp>
 #include <strata/stack/endpoint.hpp>
 
@@ -80,7 +81,7 @@ private:
         std::uint32_t offset = 0;
         std::uint32_t len = 0;
     };
-    std::vector<Byte> data_;
+    ByteBuffer data_; ///< not zeroed: resident only as far as datagrams reach
     std::vector<Record> records_;
     std::size_t head_ = 0;
     std::size_t count_ = 0;
