@@ -1,10 +1,11 @@
 // The router's ARP state (RFC 826): resolved neighbours with an expiry, and
 // next hops being resolved with the packets waiting for them. Waiting
-// packets are copied into slots of one pool allocated at construction, so a
-// burst towards an unresolved host allocates nothing; both hash tables are
-// reserved up front for the same reason. Bounded like Linux's neighbour
-// table: a few packets per next hop (unres_qlen 3), the oldest dropped first
-// when a fourth arrives.
+// packets are copied into slots of one pool, which grows by doubling up to
+// queue_slots the first times that many wait (a host that only ever waits
+// for its gateway holds one slot, not sixteen); both hash tables are
+// reserved up front, so a burst allocates nothing once the pool is grown. Bounded like Linux's
+// neighbour table: a few packets per next hop (unres_qlen 3), the oldest dropped first when a
+// fourth arrives.
 #pragma once
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 
 #include <strata/addr/ipv4_address.hpp>
 #include <strata/addr/mac_address.hpp>
+#include <strata/core/byte_buffer.hpp>
 #include <strata/core/bytes.hpp>
 #include <strata/core/time.hpp>
 #include <strata/device/router/config.hpp>
@@ -43,12 +45,11 @@ public:
     };
 
     ArpCache(const ArpConfig& c, std::size_t slot_bytes)
-        : config_(c), slot_bytes_(slot_bytes), pool_(slot_bytes * c.queue_slots),
-          slots_(c.queue_slots) {
-        // The front table: as many slots as the cache has entries, up to
-        // 1024 (a host with a 256-entry cache keeps 8 KiB, not 32 KiB).
-        std::uint32_t bits = 1;
-        while (bits < front_bits_max && (std::size_t{1} << bits) < c.cache_entries)
+        : config_(c), slot_bytes_(slot_bytes), slots_(c.queue_slots) {
+        // The front table: a slot per four cache entries, 16 to 1024 (a
+        // router's 4096-entry cache gets 1024; a host's 256, 64 slots: 2 KiB).
+        std::uint32_t bits = 4;
+        while (bits < front_bits_max && (std::size_t{4} << bits) < c.cache_entries)
             ++bits;
         front_shift_ = 32 - bits;
         front_.assign(std::size_t{1} << bits, Front{});
@@ -108,24 +109,31 @@ public:
         Queued result = Queued::added;
         if (it == pending_.end()) {
             if (free_.empty()) return Queued::no_room;
-            it = pending_.emplace(ip.value(), Pending{port, 1, 0, now + config_.retry, {}}).first;
+            it = pending_.emplace(ip.value(), Pending{port, 1, 0, now + config_.retry}).first;
             result = Queued::first;
         }
         Pending& p = it->second;
         if (p.count == config_.queue_per_hop || free_.empty()) {
             if (p.count == 0) return Queued::no_room;
             // Linux's neighbour queue drops from its head: the oldest goes.
-            release_slot(p.slots[0]);
-            std::copy(p.slots.begin() + 1, p.slots.begin() + p.count, p.slots.begin());
+            const std::uint16_t oldest = p.head;
+            p.head = slots_[oldest].next;
+            release_slot(oldest);
             --p.count;
             result = Queued::dropped_old;
         }
         const std::uint16_t s = free_.back();
         free_.pop_back();
+        if (std::size_t{s} * slot_bytes_ >= pool_.size()) grow_pool(s);
         const std::size_t n = packet.size();
         std::memcpy(pool_.data() + std::size_t{s} * slot_bytes_, packet.data(), n);
-        slots_[s] = Slot{static_cast<std::uint32_t>(n), ingress};
-        p.slots[p.count++] = s;
+        slots_[s] = Slot{static_cast<std::uint32_t>(n), ingress, no_slot};
+        if (p.count == 0)
+            p.head = s;
+        else
+            slots_[p.tail].next = s;
+        p.tail = s;
+        ++p.count;
         return result;
     }
 
@@ -140,11 +148,12 @@ public:
         if (it == pending_.end()) return;
         const Pending p = it->second;
         pending_.erase(it);
+        std::uint16_t at = p.head;
         for (std::uint8_t i = 0; i < p.count; ++i) {
-            const Slot& s = slots_[p.slots[i]];
-            f(s.ingress, p.port,
-              MutBytes(pool_.data() + std::size_t{p.slots[i]} * slot_bytes_, s.len));
-            release_slot(p.slots[i]);
+            const Slot s = slots_[at];
+            f(s.ingress, p.port, MutBytes(pool_.data() + std::size_t{at} * slot_bytes_, s.len));
+            release_slot(at);
+            at = s.next;
         }
     }
 
@@ -183,19 +192,34 @@ public:
     [[nodiscard]] std::size_t free_slots() const noexcept { return free_.size(); }
 
 private:
+    static constexpr std::uint16_t no_slot = 0xFFFF;
+    /// A next hop being resolved; its packets are a chain of slots, oldest
+    /// first (Slot::next), so the entry stays small however long the queue.
     struct Pending {
         PortId port{};
         std::uint8_t tries = 0;
         std::uint8_t count = 0;
         Instant next_try{};
-        std::array<std::uint16_t, max_queue_per_hop> slots{};
+        std::uint16_t head = no_slot;
+        std::uint16_t tail = no_slot;
     };
     struct Slot {
         std::uint32_t len = 0;
         PortId ingress{};
+        std::uint16_t next = no_slot;
     };
 
     void release_slot(std::uint16_t s) { free_.push_back(s); }
+    /// Room for slot `s` and more: free_ hands out the lowest slots first,
+    /// so the slots in use stay at the front of the pool.
+    void grow_pool(std::uint16_t s) {
+        const std::size_t have = pool_.size() / slot_bytes_;
+        const std::size_t want = std::min<std::size_t>(
+            slots_.size(), std::max<std::size_t>({std::size_t{s} + 1, 2 * have, 1}));
+        ByteBuffer bigger(want * slot_bytes_);
+        if (!pool_.empty()) std::memcpy(bigger.data(), pool_.data(), pool_.size());
+        pool_ = std::move(bigger);
+    }
 
     struct Front {
         std::uint32_t ip = 0;
@@ -210,7 +234,7 @@ private:
 
     ArpConfig config_;
     std::size_t slot_bytes_;
-    std::vector<Byte> pool_;
+    ByteBuffer pool_; ///< slot_bytes_ per slot, grown on use (grow_pool)
     std::vector<Slot> slots_;
     std::vector<std::uint16_t> free_;
     boost::unordered_flat_map<std::uint32_t, Neighbour> entries_;

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include <strata/core/byte_buffer.hpp>
 #include <strata/core/bytes.hpp>
 #include <strata/core/ip_protocol.hpp>
 #include <strata/core/time.hpp>
@@ -63,8 +64,7 @@ class IpPath {
 public:
     explicit IpPath(const HostConfig& c)
         : mac_(c.mac), prefix_(c.address), mtu_(c.mtu), ttl_(c.ttl), neighbors_(neighbor_config(c)),
-          reassembler_(c.reassembly), pmtu_(c.pmtu), frame_(),
-          fragment_(ethernet_field::header_len + std::max<std::uint32_t>(c.mtu, 68)) {
+          reassembler_(c.reassembly), pmtu_(c.pmtu) {
         routes_.add_address(host_port, c.address);
         if (!c.gateway.is_unspecified()) routes_.set_default_gateway(c.gateway, host_port);
         for (const HostRoute& r : c.routes)
@@ -232,9 +232,10 @@ public:
             return true;
         }
         std::size_t pieces = 0;
+        if (fragment_.size() < eh + mtu) fragment_ = ByteBuffer(eh + std::max(mtu, mtu_));
         const auto r = fragment(Ipv4View<const Byte>::unchecked(Bytes(f.subspan(eh))), mtu,
                                 [&](std::size_t len, auto&& write) {
-                                    const MutBytes g = MutBytes(fragment_).first(eh + len);
+                                    const MutBytes g = fragment_.span().first(eh + len);
                                     copy_bytes(Bytes(f.first(eh)), g.data());
                                     write(g.subspan(eh));
                                     forward(*hop, to, g, now, out);
@@ -386,7 +387,7 @@ private:
     Reassembler reassembler_;
     PmtuCache pmtu_;
     std::vector<Byte> frame_;
-    std::vector<Byte> fragment_;
+    ByteBuffer fragment_; ///< made the first time the host fragments
     DropCounts drops_{};
     IpCounters counters_{};
 };

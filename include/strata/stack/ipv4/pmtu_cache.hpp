@@ -16,8 +16,9 @@
 // like Linux. RFC 1122 §3.3.3's 576 is the size every host must accept, not
 // a path MTU floor.
 //
-// Fixed capacity: a hash table reserved at construction; when it is full
-// the entry learned longest ago gives way.
+// Fixed capacity: a hash table reserved when the first estimate arrives
+// (most hosts never get one); when it is full the entry learned longest ago
+// gives way.
 #pragma once
 
 #include <array>
@@ -56,7 +57,6 @@ public:
     explicit PmtuCache(PmtuConfig c = {}) : config_(c) {
         if (config_.min_mtu < 68) config_.min_mtu = 68;
         if (config_.capacity == 0) config_.capacity = 1;
-        entries_.reserve(config_.capacity);
     }
 
     /// An ICMP fragmentation-needed about a datagram to `dst` arrived:
@@ -80,6 +80,7 @@ public:
         if (auto it = entries_.find(dst.value()); it != entries_.end()) {
             it->second = Entry{mtu, now + config_.expires};
         } else {
+            if (entries_.bucket_count() == 0) entries_.reserve(config_.capacity);
             if (entries_.size() >= config_.capacity) make_room(now);
             entries_.emplace(dst.value(), Entry{mtu, now + config_.expires});
         }
