@@ -90,6 +90,39 @@ TEST_CASE("link: drop-tail queue of queue_frames waiting frames", "[sim][link]")
     CHECK(net.node(a).not_sent() == 2);
 }
 
+TEST_CASE("link: the waiting ring grows while wrapped and keeps the order", "[sim][link]") {
+    // The ring of waiting frames starts empty and doubles (8, 16, 20) up to
+    // queue_frames; here it grows after its head has moved on, so the
+    // frames waiting at the wrap must come out first.
+    sim::Network net(1);
+    auto a = net.add("a", sim::Replay{});
+    auto b = net.add("b", sim::Replay{});
+    const auto frame = udp_frame(1514);
+    // 1,514 B at 100 Mbit/s: 121,120 ns each (test above).
+    for (int i = 0; i < 9; ++i) // 1 on the wire, 8 wait: the ring is full at 8
+        net.node(a).load(at_ns(0), frame);
+    // At 3 · 121,120 = 363,360 ns frames 1-3 have left and 4 starts: 5-9
+    // wait (5 of the ring's 8, its head at 3, so the next 3 wrap to the
+    // front); 15 more make 20 waiting, the bound; the 4 after them drop.
+    for (int i = 0; i < 19; ++i)
+        net.node(a).load(at_ns(363'360), frame);
+    // At 968,960 ns (8 · 121,120) frame 9 starts: 5-9 leave the ring from
+    // its head, in order, and 10-24 (15) wait; of 7 more, 5 fit and 2 drop.
+    for (int i = 0; i < 7; ++i)
+        net.node(a).load(at_ns(968'960), frame);
+    auto config = sim::LinkConfig::symmetric(100 * mbit, 5us);
+    config.queue_frames = 20;
+    auto link = net.connect({a, PortId{0}}, {b, PortId{0}}, config);
+    REQUIRE(link);
+    net.run_until(at_ns(100'000'000));
+    // 9 + 15 + 5 = 29 frames back to back: arrival k at 126,120 + k · 121,120 ns.
+    std::vector<std::int64_t> want;
+    for (std::int64_t k = 0; k < 29; ++k)
+        want.push_back(126'120 + k * 121'120);
+    CHECK(arrival_times(net.node(b)) == want);
+    CHECK(net.link_counters(*link, sim::Direction::a_to_b).queue_full == 6);
+}
+
 TEST_CASE("link: asymmetric rates", "[sim][link]") {
     sim::Network net(1);
     auto a = net.add("a", sim::Replay{});

@@ -4,6 +4,7 @@
 // nodes on top; Out (what a node sends through) calls into this.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -88,11 +89,14 @@ struct DirState {
     RandomStream rng{};
     std::int64_t busy_until = 0; ///< the transmitter is free from here on
     // Start instants of the frames waiting for the transmitter, oldest first
-    // (a ring of queue_frames entries): waiting frames are those not yet
-    // started, so the ring is trimmed against `now` before each send.
+    // (a ring): waiting frames are those not yet started, so the ring is
+    // trimmed against `now` before each send. It grows by doubling up to
+    // queue_frames the first times the queue gets that long, so a thousand
+    // quiet links do not each hold room for 100 waiting frames.
     std::vector<std::int64_t> waiting;
     std::uint32_t head = 0;
     std::uint32_t count = 0;
+    std::uint32_t queue_frames = 0; ///< the bound on `count`
     LinkCounters counters{};
     std::uint32_t from_port = 0; ///< global port index of the sending end
     std::uint32_t to_port = 0;   ///< global port index of the receiving end
@@ -104,7 +108,16 @@ struct DirState {
             --count;
         }
     }
-    void push_waiting(std::int64_t start) noexcept {
+    void grow() {
+        std::vector<std::int64_t> bigger(
+            std::min<std::size_t>(queue_frames, std::max<std::size_t>(8, 2 * waiting.size())));
+        for (std::uint32_t i = 0; i < count; ++i)
+            bigger[i] = waiting[(head + i) % waiting.size()];
+        waiting = std::move(bigger);
+        head = 0;
+    }
+    void push_waiting(std::int64_t start) {
+        if (count == waiting.size()) grow();
         std::size_t at = head + count;
         if (at >= waiting.size()) at -= waiting.size();
         waiting[at] = start;
@@ -168,7 +181,7 @@ public:
         std::int64_t start = now_;
         if (d.busy_until > now_) {
             d.trim(now_);
-            if (d.count >= d.waiting.size()) {
+            if (d.count >= d.queue_frames) {
                 ++d.counters.queue_full;
                 return refuse(node, ps, port, slot, DropReason::queue_full);
             }

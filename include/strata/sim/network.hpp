@@ -338,7 +338,9 @@ private:
         d.rate_bps = rate;
         d.impair = impair;
         d.rng = RandomStream::derive(seed_, stream_name);
-        d.waiting.assign(config.queue_frames, 0);
+        d.waiting.clear();
+        d.head = d.count = 0;
+        d.queue_frames = config.queue_frames;
         d.from_port = from;
         d.to_port = to;
         d.to_node = to_index(dst.node);
