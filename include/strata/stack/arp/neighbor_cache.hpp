@@ -61,7 +61,7 @@ struct NeighborConfig {
     Duration retry = std::chrono::seconds{1};      ///< between requests
     std::uint8_t tries = 3;                        ///< requests before giving up
     std::uint8_t queue_per_address = 3;            ///< frames waiting per next hop
-    std::uint16_t queue_slots = 16; ///< frames waiting in all (preallocated, frame_bytes each)
+    std::uint16_t queue_slots = 16; ///< frames waiting in all (a pool grown on use, frame_bytes each)
     std::uint32_t entries = 256;    ///< learned neighbours kept
     std::size_t frame_bytes = 1514; ///< largest frame queued (14 + MTU)
     std::uint8_t announcements = 2; ///< RFC 5227 ANNOUNCE_NUM
