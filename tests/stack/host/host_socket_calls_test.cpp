@@ -17,42 +17,21 @@
 #include <strata/sim/network.hpp>
 #include <strata/stack/host.hpp>
 
+#include "stack/host/host_pair.hpp"
+
 using namespace strata;
 using namespace std::chrono_literals;
 using stack::Errno;
 using FullHost = stack::Host<Ethernet<IPv4<OneOf<TCP<HTTP>, UDP<DNS>, ICMP>>>>;
 
+using hosttest::as_bytes;
+using hosttest::ip_b;
+
 namespace {
-
-const Ipv4Address ip_a{10, 0, 0, 1};
-const Ipv4Address ip_b{10, 0, 0, 2};
-
-stack::HostConfig config(std::string name, std::uint8_t last, Ipv4Address ip) {
-    stack::HostConfig c;
-    c.name = std::move(name);
-    c.mac = MacAddress{0x02, 0, 0, 0, 0, last};
-    c.address = Ipv4Prefix{ip, 24};
-    c.rng = RandomStream::derive(13, c.name);
-    return c;
-}
-
-struct Pair {
-    sim::Network net{3};
-    sim::NodeRef<FullHost> a, b;
-    Pair() {
-        a = net.add("a", FullHost(config("a", 0x0a, ip_a)));
-        b = net.add("b", FullHost(config("b", 0x0b, ip_b)));
-        REQUIRE(net.connect({a, PortId{0}}, {b, PortId{0}}, sim::LinkConfig::symmetric(0, 1ms)));
-    }
-    FullHost& A() { return net.node(a); }
-    FullHost& B() { return net.node(b); }
-    void run_for(Duration d) { net.run_until(net.now() + d); }
+/// The pair this file's checks run on: full hosts, a 1 ms link.
+struct Pair : hosttest::Pair<FullHost> {
+    Pair() : hosttest::Pair<FullHost>(sim::LinkConfig::symmetric(0, 1ms), 3, 13) {}
 };
-
-Bytes as_bytes(const std::string& s) {
-    return Bytes(reinterpret_cast<const Byte*>(s.data()), s.size());
-}
-
 } // namespace
 
 TEST_CASE("host: SO_ERROR reports a refused TCP connect once, then nothing") {

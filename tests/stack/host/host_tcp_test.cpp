@@ -18,43 +18,18 @@
 #include <strata/wire/icmp.hpp>
 #include <strata/wire/ipv4.hpp>
 
+#include "stack/host/host_pair.hpp"
+
 using namespace strata;
 using namespace std::chrono_literals;
 using stack::Errno;
 using TcpHost = stack::Host<Ethernet<IPv4<OneOf<TCP<HTTP>, ICMP>>>>;
 
-namespace {
-
-const Ipv4Address ip_a{10, 0, 0, 1};
-const Ipv4Address ip_b{10, 0, 0, 2};
-
-stack::HostConfig config(std::string name, std::uint8_t last, Ipv4Address ip) {
-    stack::HostConfig c;
-    c.name = std::move(name);
-    c.mac = MacAddress{0x02, 0, 0, 0, 0, last};
-    c.address = Ipv4Prefix{ip, 24};
-    c.rng = RandomStream::derive(11, c.name);
-    return c;
-}
-
-struct Pair {
-    sim::Network net;
-    sim::NodeRef<TcpHost> a, b;
-    Pair(sim::LinkConfig lc, std::uint64_t seed = 1) : net(seed) {
-        a = net.add("a", TcpHost(config("a", 0x0a, ip_a)));
-        b = net.add("b", TcpHost(config("b", 0x0b, ip_b)));
-        REQUIRE(net.connect({a, PortId{0}}, {b, PortId{0}}, lc));
-    }
-    TcpHost& A() { return net.node(a); }
-    TcpHost& B() { return net.node(b); }
-    void run_for(Duration d) { net.run_until(net.now() + d); }
-};
-
-Bytes as_bytes(const std::string& s) {
-    return Bytes(reinterpret_cast<const Byte*>(s.data()), s.size());
-}
-
-} // namespace
+using hosttest::as_bytes;
+using hosttest::config;
+using hosttest::ip_a;
+using hosttest::ip_b;
+using Pair = hosttest::Pair<TcpHost>;
 
 TEST_CASE("host tcp: sockets without coroutines, accept carries the peer, the socket table") {
     Pair p(sim::LinkConfig::symmetric(0, 1ms));
