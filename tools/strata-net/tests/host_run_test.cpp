@@ -15,39 +15,19 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "run_support.hpp"
+
 namespace fs = std::filesystem;
+using netrun::examples;
+using netrun::slurp;
 using nlohmann::json;
+using Scratch = netrun::TempDir;
 
 namespace {
 
-const fs::path examples = STRATA_NET_EXAMPLES_DIR;
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct Scratch {
-    fs::path path;
-    Scratch() {
-        std::string tmpl = (fs::temp_directory_path() / "strata-net-hosts-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~Scratch() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
 /// Runs strata-net; stdout and stderr go to files in `dir`. Returns the exit status.
 int strata_net(const std::string& args, const fs::path& dir) {
-    const std::string cmd = std::string(STRATA_NET_EXE) + " " + args + " >" +
-                            (dir / "stdout.txt").string() + " 2>" + (dir / "stderr.txt").string();
-    const int rc = std::system(cmd.c_str());
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return netrun::run(args, dir).status;
 }
 
 /// The capture check, exactly: tshark prints nothing.

@@ -15,49 +15,17 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "run_support.hpp"
+
 namespace fs = std::filesystem;
+using netrun::examples;
+using netrun::Run;
+using netrun::run;
+using netrun::slurp;
+using netrun::TempDir;
 using nlohmann::json;
 
 namespace {
-
-const fs::path examples = STRATA_NET_EXAMPLES_DIR;
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-/// A fresh folder under the temp dir, removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "strata-net-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-struct Run {
-    int status = -1;
-    std::string err;
-};
-
-/// Runs strata-net with `args`; stderr is kept.
-Run run(const std::string& args, const fs::path& scratch) {
-    const auto err = scratch / "stderr.txt";
-    const std::string cmd = std::string(STRATA_NET_EXE) + " " + args + " 2>" + err.string();
-    const int rc = std::system(cmd.c_str());
-    Run r;
-    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-    r.err = slurp(err);
-    return r;
-}
 
 bool have_tshark() { return std::system("command -v tshark >/dev/null 2>&1") == 0; }
 
