@@ -52,18 +52,7 @@
 #include <strata/sim/replay.hpp>
 #include <strata/sim/scheduler.hpp>
 
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-} // namespace
-
-// Counting operator new: every allocation of the process goes through here.
-void* operator new(std::size_t n) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "alloc_counter.hpp"
 
 namespace {
 
@@ -75,7 +64,7 @@ void sim_schedule_strata(benchmark::State& state, std::size_t pending) {
     strata::sim::Scheduler s(pending + 1);
     for (std::size_t i = 0; i < pending; ++i)
         s.push(at_ns(static_cast<std::int64_t>(rng.below(1024 * pending))), 0);
-    const std::uint64_t before = g_allocations.load(std::memory_order_relaxed);
+    const std::uint64_t before = bench_alloc::count.load(std::memory_order_relaxed);
     std::uint64_t events = 0;
     for (auto _ : state) {
         for (int i = 0; i < 1024; ++i) {
@@ -85,7 +74,7 @@ void sim_schedule_strata(benchmark::State& state, std::size_t pending) {
         }
         events += 1024;
     }
-    const std::uint64_t allocated = g_allocations.load(std::memory_order_relaxed) - before;
+    const std::uint64_t allocated = bench_alloc::count.load(std::memory_order_relaxed) - before;
     state.SetItemsProcessed(static_cast<std::int64_t>(events));
     state.counters["allocs_per_event"] =
         static_cast<double>(allocated) / static_cast<double>(events == 0 ? 1 : events);
@@ -98,7 +87,7 @@ void sim_schedule_std_map(benchmark::State& state, std::size_t pending) {
     std::uint64_t uid = 0;
     for (std::size_t i = 0; i < pending; ++i)
         s.emplace(std::pair{static_cast<std::int64_t>(rng.below(1024 * pending)), uid++}, 0u);
-    const std::uint64_t before = g_allocations.load(std::memory_order_relaxed);
+    const std::uint64_t before = bench_alloc::count.load(std::memory_order_relaxed);
     std::uint64_t events = 0;
     for (auto _ : state) {
         for (int i = 0; i < 1024; ++i) {
@@ -112,7 +101,7 @@ void sim_schedule_std_map(benchmark::State& state, std::size_t pending) {
         }
         events += 1024;
     }
-    const std::uint64_t allocated = g_allocations.load(std::memory_order_relaxed) - before;
+    const std::uint64_t allocated = bench_alloc::count.load(std::memory_order_relaxed) - before;
     state.SetItemsProcessed(static_cast<std::int64_t>(events));
     state.counters["allocs_per_event"] =
         static_cast<double>(allocated) / static_cast<double>(events == 0 ? 1 : events);
@@ -221,7 +210,7 @@ void sim_hop_strata(benchmark::State& state) {
         net.node(b).record(false);
         net.reserve(4096, 256, 1514);
 
-        const std::uint64_t allocs_before = g_allocations.load(std::memory_order_relaxed);
+        const std::uint64_t allocs_before = bench_alloc::count.load(std::memory_order_relaxed);
         const auto start = std::chrono::steady_clock::now();
         state.ResumeTiming();
         long rss_early = 0;
@@ -233,7 +222,8 @@ void sim_hop_strata(benchmark::State& state) {
         net.run_until(strata::at_ns(static_cast<std::int64_t>(frames) * spacing_ns + 1'000'000));
         state.PauseTiming();
         const auto wall = std::chrono::steady_clock::now() - start;
-        const std::uint64_t allocs = g_allocations.load(std::memory_order_relaxed) - allocs_before;
+        const std::uint64_t allocs =
+            bench_alloc::count.load(std::memory_order_relaxed) - allocs_before;
         const long rss_end = resident_kb();
         if (net.node(b).received_frames() != frames) {
             char msg[96];

@@ -76,22 +76,14 @@
 #include "lwip_peer.hpp"
 #endif
 
+#include "alloc_counter.hpp"
+
 namespace {
-std::atomic<std::uint64_t> g_allocations{0};
 /// Set when any case fails: main() then exits with 1, so a ctest running
 /// `bench_tcp_bulk --benchmark_filter=tcp_interop` fails with it
 /// (SkipWithError alone leaves the exit status 0).
 std::atomic<bool> g_failed{false};
 } // namespace
-
-// Counting operator new (as bench/sim.cpp): allocs_per_seg for strata.
-void* operator new(std::size_t n) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -248,7 +240,7 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections, bool 
         B.spawn(bulk_sink(B, *l, rx));
         A.spawn(bulk_source(A, {ip_b, Port{5001}}, total, tx));
 
-        const std::uint64_t allocs0 = g_allocations.load(std::memory_order_relaxed);
+        const std::uint64_t allocs0 = bench_alloc::count.load(std::memory_order_relaxed);
         const double cpu0 = process_cpu_seconds();
         const auto t0 = Clock::now();
         // Virtual time: 1 GiB at 100 Gbit/s is ~86 ms; run in 1 ms slices
@@ -263,7 +255,7 @@ void tcp_bulk_strata(benchmark::State& state, std::size_t max_connections, bool 
         }
         const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
         const double cpu = process_cpu_seconds() - cpu0;
-        const std::uint64_t allocs = g_allocations.load(std::memory_order_relaxed) - allocs0;
+        const std::uint64_t allocs = bench_alloc::count.load(std::memory_order_relaxed) - allocs0;
 
         const auto& ab = net.link_counters(*link, sim::Direction::a_to_b);
         const auto& ba = net.link_counters(*link, sim::Direction::b_to_a);
