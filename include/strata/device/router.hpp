@@ -570,12 +570,7 @@ private:
             });
         });
         if (n == 0) return drop(port, DropReason::too_big, out);
-        if (out.tracing()) {
-            TraceEvent e{TraceKind::fragmented};
-            e.port = port;
-            e.value = static_cast<std::uint32_t>(n);
-            out.trace(e);
-        }
+        if (out.tracing()) out.trace(TraceEvent::fragments(port, n));
     }
 
     Config config_;

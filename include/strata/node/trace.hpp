@@ -5,6 +5,7 @@
 // the node.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -133,6 +134,13 @@ struct TraceEvent {
         e.addr[0] = destination;
         e.addr[1] = next_hop;
         e.value = static_cast<std::uint32_t>(prefix_length);
+        return e;
+    }
+    /// A datagram left `out` as `pieces` fragments (RFC 791 §3.2).
+    static constexpr TraceEvent fragments(PortId out, std::size_t pieces) noexcept {
+        TraceEvent e{TraceKind::fragmented};
+        e.port = out;
+        e.value = static_cast<std::uint32_t>(pieces);
         return e;
     }
     static constexpr TraceEvent ttl(PortId in, std::uint8_t ttl_after) noexcept {

@@ -243,12 +243,7 @@ public:
                                 });
         counters_.fragments_out += pieces;
         if (r.status != FragmentStatus::ok) return false;
-        if (out.tracing()) {
-            TraceEvent e{TraceKind::fragmented};
-            e.port = host_port;
-            e.value = static_cast<std::uint32_t>(pieces);
-            out.trace(e);
-        }
+        if (out.tracing()) out.trace(TraceEvent::fragments(host_port, pieces));
         return true;
     }
 
