@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <strata/app/http/file_tree_dir.hpp>
 #include <strata/io/pcap_writer.hpp>
 #include <strata/io/tap_device.hpp>
 #include <strata/io/tap_runner.hpp>
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
         }
     }
 
+    app::FileTree files; // what --http serves: read once, before the host runs; outlives it
     StrataHost host(config);
     auto runner = Runner::create(host);
     if (!runner) {
@@ -167,7 +169,15 @@ int main(int argc, char** argv) {
         host.spawn(tcp_server(host, 9, TcpService::discard, {}));
         host.spawn(udp_server(host, 9, false));
     }
-    if (!http_root.empty()) host.spawn(tcp_server(host, http_port, TcpService::http, http_root));
+    if (!http_root.empty()) {
+        const auto loaded = app::add_directory(files, http_root);
+        if (!loaded) {
+            std::fprintf(stderr, "strata-host: --http %s: %s\n", http_root.c_str(),
+                         loaded.error().message().c_str());
+            return 2;
+        }
+        host.spawn(tcp_server(host, http_port, TcpService::http, &files));
+    }
 
     Outcome outcome;
     if (!ping_to.empty()) {
@@ -175,12 +185,7 @@ int main(int argc, char** argv) {
         if (!a) return 2;
         host.spawn(ping_client(host, *a, count, outcome));
     } else if (!fetch_url.empty()) {
-        auto u = parse_url(fetch_url);
-        if (!u) {
-            std::fprintf(stderr, "strata-host: --fetch wants http://a.b.c.d[:port]/path\n");
-            return 2;
-        }
-        host.spawn(fetch_client(host, *u, out_file, outcome));
+        host.spawn(fetch_client(host, fetch_url, out_file, outcome));
     } else if (!send_file.empty()) {
         auto to = parse_endpoint(send_to);
         if (!to) {

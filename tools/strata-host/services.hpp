@@ -3,9 +3,9 @@
 // would run unchanged in the simulator.
 //
 //   TCP and UDP echo (RFC 862, port 7), discard (RFC 863, port 9), a static
-//   HTTP/1.1 server on a directory (GET and HEAD, Content-Length, then the
-//   server closes: RFC 9112 §9.6 "Connection: close"); clients: ping, fetch
-//   an http:// URL, send a file over TCP, UDP echo.
+//   HTTP/1.1 server on a directory (app::serve_http over an app::FileTree
+//   read at start); clients: ping, fetch an http:// URL (app::fetch), send
+//   a file over TCP, UDP echo.
 #pragma once
 
 #include <array>
@@ -18,6 +18,9 @@
 #include <string_view>
 #include <system_error>
 
+#include <strata/app/http/fetch.hpp>
+#include <strata/app/http/file_tree.hpp>
+#include <strata/app/http/serve.hpp>
 #include <strata/layer/dns.hpp>
 #include <strata/layer/http.hpp>
 #include <strata/layer/icmp.hpp>
@@ -97,81 +100,11 @@ inline Task<void> discard_connection(StrataHost& h, int fd) {
     (void)h.close(fd);
 }
 
-inline std::string_view content_type(const std::filesystem::path& p) {
-    const auto ext = p.extension().string();
-    if (ext == ".html" || ext == ".htm") return "text/html";
-    if (ext == ".txt") return "text/plain";
-    if (ext == ".css") return "text/css";
-    if (ext == ".js") return "text/javascript";
-    if (ext == ".json") return "application/json";
-    if (ext == ".png") return "image/png";
-    return "application/octet-stream";
-}
-
-/// The file a request target names under `root`, or "" when it leaves the
-/// root or is not a regular file. "/" is index.html.
-inline std::filesystem::path resolve(const std::filesystem::path& root, std::string_view target) {
-    if (const auto q = target.find_first_of("?#"); q != std::string_view::npos)
-        target = target.substr(0, q);
-    if (target.empty() || target[0] != '/') return {};
-    std::filesystem::path rel(std::string(target.substr(1)));
-    for (const auto& part : rel)
-        if (part == "..") return {};
-    auto p = root / rel;
-    if (target.back() == '/') p /= "index.html";
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec)) return {};
-    return p;
-}
-
-inline Task<void> http_connection(StrataHost& h, int fd, std::filesystem::path root) {
-    // The request head: at most 8 KiB, up to the blank line (RFC 9112 §2.1).
-    std::string head;
-    std::array<Byte, 2048> buf{};
-    while (head.find("\r\n\r\n") == std::string::npos && head.size() < 8192) {
-        auto n = co_await h.recv(fd, MutBytes(buf));
-        if (!n || *n == 0) {
-            (void)h.close(fd);
-            co_return;
-        }
-        head.append(reinterpret_cast<const char*>(buf.data()), *n);
-    }
-    // Request line: method SP target SP version (RFC 9112 §3).
-    const auto line_end = head.find("\r\n");
-    const std::string line = head.substr(0, line_end);
-    const auto sp1 = line.find(' ');
-    const auto sp2 = line.find(' ', sp1 == std::string::npos ? 0 : sp1 + 1);
-    std::string status = "200 OK", body, type = "text/plain";
-    std::string method;
-    if (sp1 == std::string::npos || sp2 == std::string::npos) {
-        status = "400 Bad Request";
-        body = "bad request\n";
-    } else {
-        method = line.substr(0, sp1);
-        const std::string target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-        if (method != "GET" && method != "HEAD") {
-            status = "405 Method Not Allowed";
-            body = "only GET and HEAD\n";
-        } else if (const auto p = resolve(root, target); p.empty()) {
-            status = "404 Not Found";
-            body = "not found\n";
-        } else {
-            body = read_whole_file(p);
-            type = std::string(content_type(p));
-        }
-    }
-    const std::string response_head =
-        "HTTP/1.1 " + status + "\r\nServer: strata-host\r\n" + "Content-Type: " + type +
-        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-    if (co_await send_all(h, fd, as_bytes(response_head)) && method != "HEAD")
-        (void)co_await send_all(h, fd, as_bytes(body));
-    (void)h.shutdown(fd, stack::Shutdown::write);
-    (void)h.close(fd);
-}
-
-/// Listens on `port` and runs one coroutine per accepted connection.
+/// Listens on `port` and runs one coroutine per accepted connection. The
+/// http service serves `files` (app::serve_http_connection), which must
+/// outlive the host.
 inline Task<void> tcp_server(StrataHost& h, std::uint16_t port, TcpService service,
-                             std::filesystem::path root) {
+                             const app::FileTree* files = nullptr) {
     auto fd = h.socket(SocketKind::tcp, service == TcpService::http   ? "http"
                                         : service == TcpService::echo ? "echo"
                                                                       : "discard");
@@ -193,7 +126,7 @@ inline Task<void> tcp_server(StrataHost& h, std::uint16_t port, TcpService servi
             h.spawn(discard_connection(h, *c));
             break;
         case TcpService::http:
-            h.spawn(http_connection(h, *c, root));
+            h.spawn(app::serve_http_connection(h, *c, *files, app::ServerConfig{"strata-host"}));
             break;
         }
     }
@@ -248,32 +181,6 @@ inline Task<void> ping_client(StrataHost& h, Ipv4Address to, int count, Outcome&
     o.finish(received == count ? 0 : 1);
 }
 
-/// http://a.b.c.d[:port]/path (no DNS yet).
-struct Url {
-    Ipv4Address addr{};
-    std::uint16_t port = 80;
-    std::string path = "/";
-};
-inline std::optional<Url> parse_url(std::string_view s) {
-    constexpr std::string_view scheme = "http://";
-    if (s.substr(0, scheme.size()) != scheme) return std::nullopt;
-    s.remove_prefix(scheme.size());
-    const auto slash = s.find('/');
-    std::string_view hostport = s.substr(0, slash);
-    Url u;
-    if (slash != std::string_view::npos) u.path = std::string(s.substr(slash));
-    if (const auto colon = hostport.find(':'); colon != std::string_view::npos) {
-        const auto p = std::stoul(std::string(hostport.substr(colon + 1)));
-        if (p == 0 || p > 65535) return std::nullopt;
-        u.port = static_cast<std::uint16_t>(p);
-        hostport = hostport.substr(0, colon);
-    }
-    auto a = Ipv4Address::parse(hostport);
-    if (!a) return std::nullopt;
-    u.addr = *a;
-    return u;
-}
-
 inline Task<int> connect_to(StrataHost& h, Endpoint to, const char* owner) {
     auto fd = h.socket(SocketKind::tcp, owner);
     if (!fd) co_return -1;
@@ -285,47 +192,38 @@ inline Task<int> connect_to(StrataHost& h, Endpoint to, const char* owner) {
     co_return *fd;
 }
 
-/// GET url; the body goes to `out` (stdout when empty). Exit 0 on a 2xx.
-inline Task<void> fetch_client(StrataHost& h, Url url, std::string out, Outcome& o) {
-    const int fd = co_await connect_to(h, {url.addr, Port{url.port}}, "fetch");
-    if (fd < 0) {
-        o.finish(2);
-        co_return;
-    }
-    const std::string req = "GET " + url.path + " HTTP/1.1\r\nHost: " + to_string(url.addr) +
-                            "\r\nUser-Agent: strata-host\r\nConnection: close\r\n\r\n";
-    if (!co_await send_all(h, fd, as_bytes(req))) {
-        o.finish(2);
-        co_return;
-    }
-    std::string response;
-    std::array<Byte, 16384> buf{};
-    for (;;) {
-        auto n = co_await h.recv(fd, MutBytes(buf));
-        if (!n) {
-            std::fprintf(stderr, "strata-host: recv: %s\n", std::string(name(n.error())).c_str());
-            break;
+/// GET `url` (app::fetch: http://a.b.c.d[:port]/path, no DNS yet); the body
+/// goes to `out` as it arrives (stdout when empty), the status line to
+/// stderr. Exit 0 on a 2xx, 1 on another status or a malformed response, 2
+/// when the URL is refused or the connection fails.
+inline Task<void> fetch_client(StrataHost& h, std::string url, std::string out, Outcome& o) {
+    std::ofstream file;
+    if (!out.empty()) {
+        file.open(out, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            std::fprintf(stderr, "strata-host: cannot write %s\n", out.c_str());
+            o.finish(2);
+            co_return;
         }
-        if (*n == 0) break;
-        response.append(reinterpret_cast<const char*>(buf.data()), *n);
     }
-    (void)h.close(fd);
-    const auto head_end = response.find("\r\n\r\n");
-    if (head_end == std::string::npos || response.rfind("HTTP/1.", 0) != 0) {
-        o.finish(1);
+    const app::BodySink sink = [&](Bytes b) {
+        if (out.empty())
+            std::fwrite(b.data(), 1, b.size(), stdout);
+        else
+            file.write(reinterpret_cast<const char*>(b.data()),
+                       static_cast<std::streamsize>(b.size()));
+    };
+    const Result<app::FetchReply> r = co_await app::fetch(h, url, sink);
+    if (!r) {
+        std::fprintf(stderr, "strata-host: fetch: %s\n", to_string(r.error()).c_str());
+        const Error& e = r.error();
+        o.finish(e.layer == "socket" || e.layer == "url" || e.field == "host" ? 2 : 1);
         co_return;
     }
-    const std::string status_line = response.substr(0, response.find("\r\n"));
-    std::fprintf(stderr, "%s\n", status_line.c_str());
-    const std::string body = response.substr(head_end + 4);
-    if (out.empty()) {
-        std::fwrite(body.data(), 1, body.size(), stdout);
-    } else {
-        std::ofstream f(out, std::ios::binary);
-        f.write(body.data(), static_cast<std::streamsize>(body.size()));
-    }
-    const bool ok = status_line.size() > 9 && status_line[9] == '2';
-    o.finish(ok ? 0 : 1);
+    const unsigned code = static_cast<unsigned>(r->status);
+    std::fprintf(stderr, "HTTP/%u.%u %u %s\n", unsigned{r->version.major},
+                 unsigned{r->version.minor}, code, r->reason.c_str());
+    o.finish(code >= 200 && code < 300 ? 0 : 1);
 }
 
 /// Sends the file's bytes over one TCP connection, then closes our side

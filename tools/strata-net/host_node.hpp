@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include <strata/app/http/file_tree.hpp>
+#include <strata/app/http/file_tree_dir.hpp>
 #include <strata/app/http/serve.hpp>
 #include <strata/layer/dns.hpp>
 #include <strata/layer/http.hpp>
@@ -421,9 +422,6 @@ inline stack::HostConfig stack_config(const std::string& name, const HostConfig&
     return h;
 }
 
-/// Largest total of a root folder's files an http service loads.
-inline constexpr std::uintmax_t max_root_bytes = std::uintmax_t{256} << 20;
-
 /// Fills r.files from the http service's root folder (relative to `base`),
 /// then its inline files (which win). An error names what could not be read.
 inline std::optional<std::string> load_files(HostRun& r, const HttpServiceConfig& http,
@@ -431,25 +429,9 @@ inline std::optional<std::string> load_files(HostRun& r, const HttpServiceConfig
     if (http.root) {
         std::filesystem::path root(*http.root);
         if (root.is_relative()) root = base / root;
-        std::error_code ec;
-        if (!std::filesystem::is_directory(root, ec))
-            return "cannot use " + *http.root + ": not a folder";
-        std::uintmax_t total = 0;
-        for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
-             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-            if (!it->is_regular_file(ec)) continue;
-            total += it->file_size(ec);
-            if (total > max_root_bytes)
-                return "cannot use " + *http.root + ": more than 256 MiB of files";
-            std::ifstream in(it->path(), std::ios::binary);
-            const std::string body((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
-            const std::string path =
-                "/" + std::filesystem::relative(it->path(), root, ec).generic_string();
-            (void)r.files.add(path,
-                              std::string_view(body)); // names FileTree refuses are not served
-        }
-        if (ec) return "cannot read " + *http.root + ": " + ec.message();
+        // Names FileTree refuses are not served (app::DirectoryLoad::skipped).
+        if (auto loaded = app::add_directory(r.files, root); !loaded)
+            return "cannot use " + *http.root + ": " + loaded.error().message();
     }
     for (const auto& [path, body] : http.files)
         if (!r.files.add(path, std::string_view(body))) return "cannot serve " + path;
