@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -173,6 +174,17 @@ struct Pair {
         return {*c, server};
     }
     ConnId listener = no_conn;
+
+    /// A's side of connection `c` (as B sees it arrive) and a header from it
+    /// to B's port 80 with `flags`, for segments injected by hand.
+    [[nodiscard]] std::pair<FourTuple, TcpRepr> from_a(ConnId c, TcpFlags flags) const {
+        const FourTuple from{{addr_a, a.tuple(c)->local.port}, {addr_b, Port{80}}};
+        TcpRepr h;
+        h.src_port = from.local.port;
+        h.dst_port = Port{80};
+        h.flags = flags;
+        return {from, h};
+    }
 
     std::size_t count(int from, TcpFlags must, TcpFlags must_not = {}) const {
         return static_cast<std::size_t>(

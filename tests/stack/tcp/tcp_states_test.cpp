@@ -244,11 +244,9 @@ TEST_CASE("tcp: RST validation (RFC 5961 §3): in window but not RCV.NXT -> chal
     const ConnId s = ids.second;
     p.run_for(100ms);
     const auto* tb = p.b.connection(s);
-    const FourTuple from{{addr_a, p.a.tuple(c)->local.port}, {addr_b, Port{80}}};
-    TcpRepr h;
-    h.src_port = from.local.port;
-    h.dst_port = Port{80};
-    h.flags = tcp_flags::rst;
+    const auto seg = p.from_a(c, tcp_flags::rst);
+    const FourTuple from = seg.first;
+    TcpRepr h = seg.second;
     h.seq_number = tb->rcv_nxt + 100; // inside the 256 KiB window
     const std::size_t before = p.net.log.size();
     p.inject(1, from, h);
@@ -282,11 +280,9 @@ TEST_CASE("tcp: SYN in ESTABLISHED -> challenge ACK (RFC 5961 §4), connection k
     const ConnId s = ids.second;
     p.run_for(100ms);
     const auto* tb = p.b.connection(s);
-    const FourTuple from{{addr_a, p.a.tuple(c)->local.port}, {addr_b, Port{80}}};
-    TcpRepr h;
-    h.src_port = from.local.port;
-    h.dst_port = Port{80};
-    h.flags = tcp_flags::syn;
+    const auto seg = p.from_a(c, tcp_flags::syn);
+    const FourTuple from = seg.first;
+    TcpRepr h = seg.second;
     h.seq_number = SeqNum{12345}; // any sequence number
     p.inject(1, from, h);
     REQUIRE(p.b.state(s) == State::established);

@@ -104,7 +104,7 @@ public:
     /// `ip` resolves on `port`. `ingress` is remembered for the error sent
     /// if it never does.
     Queued enqueue(Ipv4Address ip, PortId port, PortId ingress, Bytes packet, Instant now) {
-        if (packet.size() > slot_bytes_) return Queued::no_room;
+        if (packet.size() > slot_bytes_ || slot_bytes_ == 0) return Queued::no_room;
         auto it = pending_.find(ip.value());
         Queued result = Queued::added;
         if (it == pending_.end()) {
